@@ -1,0 +1,5 @@
+import sys
+
+from p3dn.cli import main
+
+sys.exit(main())

@@ -1,0 +1,101 @@
+"""Who may see and change what. One function per guarded model; views, API, exports and
+commands never read these models any other way.
+
+- admin: everything, read and write.
+- tim_p3dn: its own Pemda, read and write (units, users of the Pemda, Pemda profile).
+- operator: reads its own Pemda; writes only its own unit.
+- viewer: reads its own Pemda, or every Pemda when it has none (national viewer); never writes.
+
+Something outside the user's scope does not exist for them (404); something they can see but
+not change is forbidden (403).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from p3dn.accounts.models import Pemda, Unit, User
+
+
+def visible_pemda(user: User) -> QuerySet[Pemda]:
+    qs = Pemda.objects.select_related("region")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_national:
+        return qs
+    return qs.filter(pk=user.pemda_id)
+
+
+def can_edit_pemda(user: User, pemda: Pemda) -> bool:
+    return user.role == User.Role.ADMIN or (
+        user.role == User.Role.TIM_P3DN and user.pemda_id == pemda.pk
+    )
+
+
+def get_pemda_for(user: User, pemda_id: object, *, write: bool = False) -> Pemda:
+    try:
+        pemda = visible_pemda(user).get(pk=pemda_id)
+    except (Pemda.DoesNotExist, ValueError, TypeError):
+        raise Http404("Pemda not found") from None
+    if write and not can_edit_pemda(user, pemda):
+        raise PermissionDenied
+    return pemda
+
+
+def visible_units(user: User) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("pemda", "parent")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_national:
+        return qs
+    return qs.filter(pemda_id=user.pemda_id)
+
+
+def can_edit_unit(user: User, unit: Unit) -> bool:
+    if user.role == User.Role.OPERATOR:
+        return user.unit_id == unit.pk
+    return can_edit_pemda(user, unit.pemda)
+
+
+def get_unit_for(user: User, unit_id: object, *, write: bool = False) -> Unit:
+    try:
+        unit = visible_units(user).get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("Unit not found") from None
+    if write and not can_edit_unit(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def visible_users(user: User) -> QuerySet[User]:
+    """The accounts a user may manage: all for the admin, its Pemda's for a Tim P3DN."""
+    qs = User.objects.select_related("pemda", "unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == User.Role.ADMIN:
+        return qs
+    if user.role == User.Role.TIM_P3DN:
+        return qs.filter(pemda_id=user.pemda_id)
+    return qs.filter(pk=user.pk)
+
+
+def can_manage_users(user: User) -> bool:
+    return user.is_authenticated and user.role in (User.Role.ADMIN, User.Role.TIM_P3DN)
+
+
+def get_user_for(user: User, user_id: object, *, write: bool = False) -> User:
+    try:
+        other = visible_users(user).get(pk=user_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("User not found") from None
+    if write and not (can_manage_users(user) or other.pk == user.pk):
+        raise PermissionDenied
+    return other
+
+
+def require_admin(user: User) -> None:
+    """National-administrator-only pages (code mappings)."""
+    if not user.is_authenticated or user.role != User.Role.ADMIN:
+        raise PermissionDenied

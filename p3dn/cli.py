@@ -1,0 +1,92 @@
+"""The `p3dn` command: a thin front for the management commands a Pemda operator needs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+# name on the command line → (management command, one line of help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("serve", "serve the web application (p3dn serve --host 127.0.0.1 --port 8000)"),
+    "migrate": ("migrate", "create or update the database tables and load the region reference data"),
+    "createadmin": ("createadmin", "create a national administrator account"),
+    "demo": ("demo", "migrate, load the demo dataset (real public data) and print the demo logins"),
+    "check": ("p3dn_check", "check the configuration, the database and production security settings"),
+}
+
+
+def usage() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = [
+        "usage: p3dn <command> [options]   (p3dn <command> --help for its options)",
+        "",
+        "P3DN monitoring for Indonesian regional governments.",
+        "",
+        "commands:",
+        *(f"  {name.ljust(width)}  {help_text}" for name, (_cmd, help_text) in COMMANDS.items()),
+    ]
+    return "\n".join(lines)
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, fit to print."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"p3dn: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    if args[0] == "--version":
+        from p3dn import __version__
+
+        print(f"p3dn {__version__}")
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(usage(), file=sys.stderr)
+        return _fail(f"unknown command {name!r}", 2)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "p3dn.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        return _fail(f"configuration error: {exc}", 2)
+
+    wants_help = any(a in ("-h", "--help") for a in rest)
+    if not wants_help:
+        from django.db import connection
+        from django.db.utils import Error as DatabaseError
+
+        try:
+            connection.ensure_connection()
+        except DatabaseError as exc:
+            url = os.environ.get("DATABASE_URL") or str(connection.settings_dict["NAME"])
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return _fail(f"cannot connect to the database {redact(url)}: {reason}", 1)
+
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["p3dn", COMMANDS[name][0], *rest])
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The navigation every page shows: only modules that exist and that the user may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from p3dn.accounts import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
+    if user.is_authenticated:
+        items.append({"label": _("Government units"), "url": reverse("accounts:pemda-list"),
+                      "key": "pemda"})
+        admin_items = []
+        if access.can_manage_users(user):  # type: ignore[arg-type]
+            admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
+        if user.role == "admin":  # type: ignore[union-attr]
+            admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
+        if user.role in ("admin", "tim_p3dn"):  # type: ignore[union-attr]
+            admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
+        if admin_items:
+            items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
+    return {"nav_items": items}

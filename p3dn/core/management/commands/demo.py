@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from p3dn.core.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, load the demo dataset and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = load_demo()
+        self.stdout.write("Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197).")
+        self.stdout.write(f"Demo logins (password for all: {settings.P3DN_DEMO_PASSWORD}):")
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.scope}")

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Serve p3dn with the waitress WSGI server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
+    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("the database is not up to date: run `p3dn migrate` first")
+        from waitress import serve
+
+        from p3dn.wsgi import application
+
+        self.stdout.write(f"p3dn serving on http://{host}:{port}/  (Ctrl+C stops)")
+        self.stdout.flush()
+        serve(application, host=host, port=port, threads=threads, ident="p3dn")

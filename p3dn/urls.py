@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from p3dn.api import api
+from p3dn.core import views as core_views
+
+urlpatterns = [
+    path("", include("p3dn.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("p3dn.accounts.urls")),
+    path("wilayah/", include("p3dn.regions.urls")),
+    path("audit/", include("p3dn.audit.urls")),
+    path("api/v1/", api.urls),
+]
