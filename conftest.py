@@ -1,0 +1,99 @@
+"""Personas shared by every test: two Pemda, each with its Tim P3DN, an operator and a viewer,
+plus the national administrator and a national viewer. Built with the project's own services.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from p3dn.accounts import services
+from p3dn.accounts.models import Pemda, Unit, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def bandung(db) -> Pemda:
+    pemda = Pemda.objects.get(region_id="32.04")
+    Pemda.objects.filter(pk=pemda.pk).update(has_tim_p3dn=True)
+    pemda.refresh_from_db()
+    return pemda
+
+
+@pytest.fixture
+def kalbar(db) -> Pemda:
+    return Pemda.objects.get(region_id="61")
+
+
+@pytest.fixture
+def dinkes_bandung(bandung) -> Unit:
+    return services.create_unit(actor=None, pemda=bandung, name="DINAS KESEHATAN",
+                                kd_satker="60414", kd_satker_str="1.02.0.00.0.00.02.0000")
+
+
+@pytest.fixture
+def dishub_bandung(bandung) -> Unit:
+    return services.create_unit(actor=None, pemda=bandung, name="DINAS PERHUBUNGAN",
+                                kd_satker="60425", kd_satker_str="2.15.0.00.0.00.01.0000")
+
+
+@pytest.fixture
+def dinkes_kalbar(kalbar) -> Unit:
+    return services.create_unit(actor=None, pemda=kalbar, name="DINAS KESEHATAN",
+                                kd_satker="64168", kd_satker_str="1.02.0.00.0.00.01.0000")
+
+
+def _user(username: str, role: str, pemda=None, unit=None) -> User:
+    return services.create_user(actor=None, username=username, password=PASSWORD, role=role,
+                                pemda=pemda, unit=unit, first_name=username.split(".")[0].title())
+
+
+@pytest.fixture
+def admin_pusat(db) -> User:
+    return _user("admin.pusat", User.Role.ADMIN)
+
+
+@pytest.fixture
+def viewer_nasional(db) -> User:
+    return _user("pemantau.nasional", User.Role.VIEWER)
+
+
+@pytest.fixture
+def tim_bandung(bandung) -> User:
+    return _user("tim.bandung", User.Role.TIM_P3DN, pemda=bandung)
+
+
+@pytest.fixture
+def operator_bandung(dinkes_bandung) -> User:
+    return _user("operator.dinkes", User.Role.OPERATOR, unit=dinkes_bandung)
+
+
+@pytest.fixture
+def viewer_bandung(bandung) -> User:
+    return _user("pemantau.bandung", User.Role.VIEWER, pemda=bandung)
+
+
+@pytest.fixture
+def tim_kalbar(kalbar) -> User:
+    return _user("tim.kalbar", User.Role.TIM_P3DN, pemda=kalbar)
+
+
+@pytest.fixture
+def operator_kalbar(dinkes_kalbar) -> User:
+    return _user("operator.kalbar", User.Role.OPERATOR, unit=dinkes_kalbar)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → the test client signed in as that user."""
+
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,65 @@
+"""A real browser (Debian's headless Chromium driven by Playwright) signs in, switches the
+language and opens the home page and the Pemda page. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run scripts/install-system-deps.sh")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="id-ID")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_switch_language_and_open_the_home_page(page, live_server, tim_bandung,
+                                                         dinkes_bandung):
+    page.goto(f"{live_server.url}/akun/masuk/")
+    assert page.locator("h1").inner_text() == "Masuk"
+    page.fill("input[name=username]", "tim.bandung")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Selamat datang" in page.locator("h1").inner_text()
+    assert page.locator(".card-value", has_text="Kab. Bandung").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "home-id.png"), full_page=True)
+
+    page.click("button.lang[value=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Welcome" in page.locator("h1").inner_text()
+
+    page.click("text=Government units")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Kab. Bandung"
+    assert page.get_by_text("DINAS KESEHATAN").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "pemda-en.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/")
+    assert not page.locator("nav.mainnav").is_visible()  # folded behind the menu button
+    page.click("label.nav-toggle-label")
+    assert page.locator("nav.mainnav").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=True)

@@ -1,0 +1,130 @@
+"""The `p3dn` command as an operator uses it, in real subprocesses where it matters."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from p3dn.accounts.models import Unit, User
+from p3dn.audit.models import LogEntry
+from p3dn.cli import COMMANDS
+
+
+def run_p3dn(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
+             timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "p3dn", *args], capture_output=True, text=True,
+                          env=full_env, input=stdin, timeout=timeout, check=False)
+
+
+def test_help_lists_every_subcommand_on_one_line():
+    result = run_p3dn("--help")
+    assert result.returncode == 0
+    for name in ("serve", "migrate", "createadmin", "demo", "check"):
+        assert sum(line.strip().startswith(name + " ") for line in result.stdout.splitlines()) == 1
+    assert set(COMMANDS) == {"serve", "migrate", "createadmin", "demo", "check"}
+
+
+def test_an_unknown_subcommand_exits_2():
+    result = run_p3dn("frobnicate")
+    assert result.returncode == 2
+    assert "unknown command 'frobnicate'" in result.stderr
+
+
+def test_an_unreachable_database_gives_one_clear_line(tmp_path):
+    result = run_p3dn("migrate", env={"DATABASE_URL": "postgresql://p3dn:rahasia@127.0.0.1:1/nodb"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("p3dn: cannot connect to the database postgresql://p3dn:***@127.0.0.1:1/nodb")
+    assert "rahasia" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_malformed_database_url_is_a_configuration_error():
+    result = run_p3dn("check", env={"DATABASE_URL": "mysqlx://what"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("p3dn: configuration error: DATABASE_URL")
+    assert "Traceback" not in result.stderr
+
+
+def test_production_mode_requires_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("P3DN_SECRET_KEY")}
+    env["P3DN_DEBUG"] = "False"
+    result = subprocess.run([sys.executable, "-m", "p3dn", "check"], capture_output=True,
+                            text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "P3DN_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_migrate_then_serve_binds_where_it_is_told(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3", "P3DN_DATA_DIR": str(tmp_path)}
+    assert run_p3dn("migrate", env=env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "p3dn", "serve", "--host", "127.0.0.1",
+                               "--port", str(port)], env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        body = b""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    body = resp.read()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert b'"database": "ok"' in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3", "P3DN_DATA_DIR": str(tmp_path)}
+    result = run_p3dn("serve", "--port", str(_free_port()), env=env)
+    assert result.returncode == 1
+    assert "p3dn migrate" in result.stderr
+
+
+@pytest.mark.django_db
+def test_createadmin_reads_the_password_from_stdin_and_validates_it(monkeypatch):
+    monkeypatch.setattr("sys.stdin", StringIO("pendek\n"))
+    with pytest.raises(CommandError, match="password"):
+        call_command("createadmin", "--username", "kepala", "--password-stdin")
+    assert not User.objects.filter(username="kepala").exists()
+    monkeypatch.setattr("sys.stdin", StringIO("Sangat-rahasia-2025\n"))
+    out = StringIO()
+    call_command("createadmin", "--username", "kepala", "--password-stdin", stdout=out)
+    user = User.objects.get(username="kepala")
+    assert user.role == User.Role.ADMIN and user.check_password("Sangat-rahasia-2025")
+    assert LogEntry.objects.filter(action="accounts.user.created", object_id=str(user.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_demo_loads_real_units_once_and_prints_the_logins():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    units = Unit.objects.filter(pemda__kd_klpd="D107").count()
+    assert units == 165  # the active satker of RUP-MasterSatker, Kab. Bandung 2025
+    assert Unit.objects.filter(pemda__kd_klpd="D197").count() == 86  # RUP-StrukturAnggaranPD 2023
+    text = out.getvalue()
+    for username in ("admin", "tim.bandung", "operator.dinkes.bandung", "tim.kalbar",
+                     "pemantau.nasional"):
+        assert username in text
+    call_command("demo", stdout=StringIO())
+    assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units
+    assert User.objects.count() == 5
