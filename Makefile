@@ -32,7 +32,7 @@ test: $(VENV)/.dev system-deps lint pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy p3dn
+	P3DN_DEBUG=True $(BIN)/mypy p3dn
 
 pytest: $(VENV)/.dev
 	$(BIN)/pytest

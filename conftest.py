@@ -32,25 +32,47 @@ def kalbar(db) -> Pemda:
 
 @pytest.fixture
 def dinkes_bandung(bandung) -> Unit:
-    return services.create_unit(actor=None, pemda=bandung, name="DINAS KESEHATAN",
-                                kd_satker="60414", kd_satker_str="1.02.0.00.0.00.02.0000")
+    return services.create_unit(
+        actor=None,
+        pemda=bandung,
+        name="DINAS KESEHATAN",
+        kd_satker="60414",
+        kd_satker_str="1.02.0.00.0.00.02.0000",
+    )
 
 
 @pytest.fixture
 def dishub_bandung(bandung) -> Unit:
-    return services.create_unit(actor=None, pemda=bandung, name="DINAS PERHUBUNGAN",
-                                kd_satker="60425", kd_satker_str="2.15.0.00.0.00.01.0000")
+    return services.create_unit(
+        actor=None,
+        pemda=bandung,
+        name="DINAS PERHUBUNGAN",
+        kd_satker="60425",
+        kd_satker_str="2.15.0.00.0.00.01.0000",
+    )
 
 
 @pytest.fixture
 def dinkes_kalbar(kalbar) -> Unit:
-    return services.create_unit(actor=None, pemda=kalbar, name="DINAS KESEHATAN",
-                                kd_satker="64168", kd_satker_str="1.02.0.00.0.00.01.0000")
+    return services.create_unit(
+        actor=None,
+        pemda=kalbar,
+        name="DINAS KESEHATAN",
+        kd_satker="64168",
+        kd_satker_str="1.02.0.00.0.00.01.0000",
+    )
 
 
 def _user(username: str, role: str, pemda=None, unit=None) -> User:
-    return services.create_user(actor=None, username=username, password=PASSWORD, role=role,
-                                pemda=pemda, unit=unit, first_name=username.split(".")[0].title())
+    return services.create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        pemda=pemda,
+        unit=unit,
+        first_name=username.split(".")[0].title(),
+    )
 
 
 @pytest.fixture

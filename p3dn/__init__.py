@@ -1,3 +1,4 @@
-"""p3dn: monitoring Peningkatan Penggunaan Produk Dalam Negeri for Indonesian regional governments."""
+"""p3dn: monitoring Peningkatan Penggunaan Produk Dalam Negeri for Indonesian regional
+governments."""
 
 __version__ = "0.1.0"

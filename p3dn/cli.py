@@ -9,10 +9,16 @@ from urllib.parse import urlsplit, urlunsplit
 # name on the command line → (management command, one line of help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "serve the web application (p3dn serve --host 127.0.0.1 --port 8000)"),
-    "migrate": ("migrate", "create or update the database tables and load the region reference data"),
+    "migrate": (
+        "migrate",
+        "create or update the database tables and load the region reference data",
+    ),
     "createadmin": ("createadmin", "create a national administrator account"),
     "demo": ("demo", "migrate, load the demo dataset (real public data) and print the demo logins"),
-    "check": ("p3dn_check", "check the configuration, the database and production security settings"),
+    "check": (
+        "p3dn_check",
+        "check the configuration, the database and production security settings",
+    ),
 }
 
 

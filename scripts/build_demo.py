@@ -21,8 +21,11 @@ def units_from(path: Path, active_only: bool) -> list[dict[str, str]]:
         if active_only and row.get("status_satker") not in (None, "Aktif"):
             continue
         code = str(row["kd_satker"])
-        seen[code] = {"kd_satker": code, "kd_satker_str": row.get("kd_satker_str") or "",
-                      "name": row["nama_satker"].strip()}
+        seen[code] = {
+            "kd_satker": code,
+            "kd_satker_str": row.get("kd_satker_str") or "",
+            "name": row["nama_satker"].strip(),
+        }
     return sorted(seen.values(), key=lambda u: (u["kd_satker_str"], u["name"]))
 
 
@@ -30,11 +33,22 @@ def main() -> None:
     data = {
         "sources": [
             "isb/kab-bandung-2025/RUP-MasterSatker.json (msaworks/DataprepsITKP @ 90c24c7)",
-            "isb/prov-kalbar-2023/RUP-StrukturAnggaranPD.json (blogramadhan/bun-tarik-data @ 76acd90)",
+            "isb/prov-kalbar-2023/RUP-StrukturAnggaranPD.json"
+            " (blogramadhan/bun-tarik-data @ 76acd90)",
         ],
         "pemda": [
-            {"kd_klpd": "D107", "region": "32.04", "units": units_from(SHARED / "kab-bandung-2025" / "RUP-MasterSatker.json", True)},
-            {"kd_klpd": "D197", "region": "61", "units": units_from(SHARED / "prov-kalbar-2023" / "RUP-StrukturAnggaranPD.json", False)},
+            {
+                "kd_klpd": "D107",
+                "region": "32.04",
+                "units": units_from(SHARED / "kab-bandung-2025" / "RUP-MasterSatker.json", True),
+            },
+            {
+                "kd_klpd": "D197",
+                "region": "61",
+                "units": units_from(
+                    SHARED / "prov-kalbar-2023" / "RUP-StrukturAnggaranPD.json", False
+                ),
+            },
         ],
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")

@@ -30,8 +30,10 @@ def test_tim_p3dn_of_one_pemda_gets_404_for_the_other(
     assert _status(client, reverse("accounts:unit-detail", args=[dinkes_kalbar.pk])) == 404
     assert _status(client, reverse("accounts:unit-update", args=[dinkes_kalbar.pk])) == 404
     assert _status(client, reverse("accounts:unit-create", args=[kalbar.pk])) == 404
-    response = client.post(reverse("accounts:unit-update", args=[dinkes_kalbar.pk]),
-                           {"name": "DIUBAH", "is_active": "on"})
+    response = client.post(
+        reverse("accounts:unit-update", args=[dinkes_kalbar.pk]),
+        {"name": "DIUBAH", "is_active": "on"},
+    )
     assert response.status_code == 404
     response = client.post(reverse("accounts:unit-delete", args=[dinkes_kalbar.pk]))
     assert response.status_code == 404
@@ -68,12 +70,15 @@ def test_operator_edits_its_own_unit_only(
 ):
     client = client_for(operator_bandung)
     assert _status(client, reverse("accounts:unit-detail", args=[dishub_bandung.pk])) == 200
-    response = client.post(reverse("accounts:unit-update", args=[dishub_bandung.pk]),
-                           {"name": "DIUBAH", "is_active": "on"})
+    response = client.post(
+        reverse("accounts:unit-update", args=[dishub_bandung.pk]),
+        {"name": "DIUBAH", "is_active": "on"},
+    )
     assert response.status_code == 403
-    response = client.post(reverse("accounts:unit-update", args=[dinkes_bandung.pk]),
-                           {"name": "DINAS KESEHATAN KAB. BANDUNG", "kd_satker": "60414",
-                            "is_active": "on"})
+    response = client.post(
+        reverse("accounts:unit-update", args=[dinkes_bandung.pk]),
+        {"name": "DINAS KESEHATAN KAB. BANDUNG", "kd_satker": "60414", "is_active": "on"},
+    )
     assert response.status_code == 302
     dinkes_bandung.refresh_from_db()
     dishub_bandung.refresh_from_db()
@@ -95,13 +100,26 @@ def test_tim_p3dn_manages_users_of_its_own_pemda_only(
     listing = client.get(reverse("accounts:user-list")).content.decode()
     assert "tim.bandung" in listing and "tim.kalbar" not in listing
     assert _status(client, reverse("accounts:user-update", args=[tim_kalbar.pk])) == 404
-    response = client.post(reverse("accounts:user-create"), {
-        "username": "penyusup", "role": "tim_p3dn", "pemda": kalbar.pk, "password": "a-Strong-pass-77"})
+    response = client.post(
+        reverse("accounts:user-create"),
+        {
+            "username": "penyusup",
+            "role": "tim_p3dn",
+            "pemda": kalbar.pk,
+            "password": "a-Strong-pass-77",
+        },
+    )
     assert response.status_code == 200  # the form refuses: Kalbar is not a choice
     assert "penyusup" not in listing
-    response = client.post(reverse("accounts:user-create"), {
-        "username": "operator.baru", "role": "operator", "unit": dinkes_bandung.pk,
-        "password": "a-Strong-pass-77"})
+    response = client.post(
+        reverse("accounts:user-create"),
+        {
+            "username": "operator.baru",
+            "role": "operator",
+            "unit": dinkes_bandung.pk,
+            "password": "a-Strong-pass-77",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -125,11 +143,13 @@ def test_api_lists_only_the_callers_units(client_for, tim_bandung, dinkes_bandun
 
 def test_api_refuses_writes_into_another_pemda(client_for, tim_kalbar, bandung, dinkes_bandung):
     client = client_for(tim_kalbar)
-    response = client.post(f"/api/v1/pemda/{bandung.pk}/units", {"name": "X"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/pemda/{bandung.pk}/units", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 404
-    response = client.patch(f"/api/v1/units/{dinkes_bandung.pk}", {"name": "X"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/units/{dinkes_bandung.pk}", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert Unit.objects.get(pk=dinkes_bandung.pk).name == "DINAS KESEHATAN"
 
@@ -137,8 +157,9 @@ def test_api_refuses_writes_into_another_pemda(client_for, tim_kalbar, bandung, 
 def test_api_viewer_may_read_but_not_write(client_for, viewer_bandung, bandung, dinkes_bandung):
     client = client_for(viewer_bandung)
     assert client.get(f"/api/v1/units/{dinkes_bandung.pk}").status_code == 200
-    response = client.patch(f"/api/v1/units/{dinkes_bandung.pk}", {"name": "X"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/units/{dinkes_bandung.pk}", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json() == {"error": "forbidden"}
 
@@ -146,3 +167,12 @@ def test_api_viewer_may_read_but_not_write(client_for, viewer_bandung, bandung, 
 def test_api_needs_authentication(api_client, dinkes_bandung):
     assert api_client.get("/api/v1/units").status_code == 401
     assert api_client.get("/api/v1/pemda").status_code == 401
+
+
+def test_htmx_search_returns_only_the_rows(client_for, viewer_nasional, kalbar):
+    client = client_for(viewer_nasional)
+    response = client.get(reverse("accounts:pemda-list") + "?q=Kalimantan Barat",
+                          HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "Prov. Kalimantan Barat" in html
+    assert "Kab. Bandung" not in html

@@ -15,7 +15,8 @@ SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "api" / "openapi.json"
 
 def test_committed_openapi_schema_is_current():
     assert json.loads(SCHEMA.read_text(encoding="utf-8")) == json.loads(
-        json.dumps(api.get_openapi_schema())), "run `make openapi`"
+        json.dumps(api.get_openapi_schema())
+    ), "run `make openapi`"
 
 
 @pytest.mark.django_db
@@ -37,8 +38,11 @@ def test_a_token_authenticates_and_a_revoked_one_does_not(client, tim_bandung, d
 
 def test_api_validation_errors_have_one_shape(client_for, tim_bandung, bandung, dinkes_bandung):
     client = client_for(tim_bandung)
-    response = client.post(f"/api/v1/pemda/{bandung.pk}/units",
-                           {"name": "DUPLIKAT", "kd_satker": "60414"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/pemda/{bandung.pk}/units",
+        {"name": "DUPLIKAT", "kd_satker": "60414"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "invalid input" and "60414" in " ".join(body["fields"]["kd_satker"])

@@ -13,11 +13,13 @@ from p3dn.audit.models import LogEntry
 
 
 def test_unit_changes_are_logged_with_before_and_after(tim_bandung, bandung):
-    unit = services.create_unit(actor=tim_bandung, pemda=bandung, name="DINAS SOSIAL",
-                                kd_satker="60499")
+    unit = services.create_unit(
+        actor=tim_bandung, pemda=bandung, name="DINAS SOSIAL", kd_satker="60499"
+    )
     services.update_unit(actor=tim_bandung, unit=unit, name="DINAS SOSIAL P3A")
-    entries = list(LogEntry.objects.filter(object_type="accounts.unit", object_id=str(unit.pk))
-                   .order_by("id"))
+    entries = list(
+        LogEntry.objects.filter(object_type="accounts.unit", object_id=str(unit.pk)).order_by("id")
+    )
     assert [e.action for e in entries] == ["accounts.unit.created", "accounts.unit.updated"]
     created, updated = entries
     assert created.changes["name"] == [None, "DINAS SOSIAL"]
@@ -36,8 +38,10 @@ def test_deleting_a_unit_keeps_its_last_values_in_the_log(tim_bandung, bandung):
 
 def test_a_failed_change_leaves_neither_the_change_nor_its_log(tim_bandung, dinkes_bandung):
     before = LogEntry.objects.count()
-    with mock.patch("p3dn.accounts.services.log", side_effect=RuntimeError("disk full")), \
-            pytest.raises(RuntimeError):
+    with (
+        mock.patch("p3dn.accounts.services.log", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
         services.update_unit(actor=tim_bandung, unit=dinkes_bandung, name="TIDAK TERSIMPAN")
     assert Unit.objects.get(pk=dinkes_bandung.pk).name == "DINAS KESEHATAN"
     assert LogEntry.objects.count() == before
@@ -46,9 +50,13 @@ def test_a_failed_change_leaves_neither_the_change_nor_its_log(tim_bandung, dink
 def test_role_changes_and_password_changes_are_logged_without_the_password(
     admin_pusat, viewer_bandung, dinkes_bandung
 ):
-    services.update_user(actor=admin_pusat, user=viewer_bandung, role="operator", unit=dinkes_bandung)
+    services.update_user(
+        actor=admin_pusat, user=viewer_bandung, role="operator", unit=dinkes_bandung
+    )
     services.set_password(actor=admin_pusat, user=viewer_bandung, password="another-Good-pass-42")
-    role_entry = LogEntry.objects.get(action="accounts.user.updated", object_id=str(viewer_bandung.pk))
+    role_entry = LogEntry.objects.get(
+        action="accounts.user.updated", object_id=str(viewer_bandung.pk)
+    )
     assert role_entry.changes["role"] == ["viewer", "operator"]
     assert role_entry.changes["unit"] == [None, dinkes_bandung.pk]
     pw_entry = LogEntry.objects.get(action="accounts.user.password_changed")

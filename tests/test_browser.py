@@ -13,8 +13,16 @@ from conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -34,8 +42,9 @@ def page(monkeypatch):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_sign_in_switch_language_and_open_the_home_page(page, live_server, tim_bandung,
-                                                         dinkes_bandung):
+def test_sign_in_switch_language_and_open_the_home_page(
+    page, live_server, tim_bandung, dinkes_bandung
+):
     page.goto(f"{live_server.url}/akun/masuk/")
     assert page.locator("h1").inner_text() == "Masuk"
     page.fill("input[name=username]", "tim.bandung")

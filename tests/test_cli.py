@@ -19,11 +19,19 @@ from p3dn.audit.models import LogEntry
 from p3dn.cli import COMMANDS
 
 
-def run_p3dn(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-             timeout: int = 120) -> subprocess.CompletedProcess[str]:
+def run_p3dn(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "p3dn", *args], capture_output=True, text=True,
-                          env=full_env, input=stdin, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "p3dn", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_help_lists_every_subcommand_on_one_line():
@@ -45,7 +53,9 @@ def test_an_unreachable_database_gives_one_clear_line(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("p3dn: cannot connect to the database postgresql://p3dn:***@127.0.0.1:1/nodb")
+    assert lines[0].startswith(
+        "p3dn: cannot connect to the database postgresql://p3dn:***@127.0.0.1:1/nodb"
+    )
     assert "rahasia" not in result.stderr and "Traceback" not in result.stderr
 
 
@@ -59,8 +69,14 @@ def test_a_malformed_database_url_is_a_configuration_error():
 def test_production_mode_requires_a_secret_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith("P3DN_SECRET_KEY")}
     env["P3DN_DEBUG"] = "False"
-    result = subprocess.run([sys.executable, "-m", "p3dn", "check"], capture_output=True,
-                            text=True, env=env, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "p3dn", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "P3DN_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
 
@@ -75,9 +91,12 @@ def test_migrate_then_serve_binds_where_it_is_told(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3", "P3DN_DATA_DIR": str(tmp_path)}
     assert run_p3dn("migrate", env=env).returncode == 0
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "p3dn", "serve", "--host", "127.0.0.1",
-                               "--port", str(port)], env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "p3dn", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         body = b""
         for _ in range(100):
@@ -122,8 +141,13 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     assert units == 165  # the active satker of RUP-MasterSatker, Kab. Bandung 2025
     assert Unit.objects.filter(pemda__kd_klpd="D197").count() == 86  # RUP-StrukturAnggaranPD 2023
     text = out.getvalue()
-    for username in ("admin", "tim.bandung", "operator.dinkes.bandung", "tim.kalbar",
-                     "pemantau.nasional"):
+    for username in (
+        "admin",
+        "tim.bandung",
+        "operator.dinkes.bandung",
+        "tim.kalbar",
+        "pemantau.nasional",
+    ):
         assert username in text
     call_command("demo", stdout=StringIO())
     assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units

@@ -26,8 +26,11 @@ def test_the_compiled_catalogue_matches_the_po_file(tmp_path):
     source = polib.pofile(str(PO))
 
     def pairs(entries):
-        return {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
-                for e in entries if e.msgid and not e.obsolete}
+        return {
+            (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
+            for e in entries
+            if e.msgid and not e.obsolete
+        }
 
     assert pairs(compiled) == pairs(source), "run scripts/compile_messages.py"
 
@@ -39,11 +42,25 @@ def test_makemessages_finds_no_new_strings(tmp_path):
     work = tmp_path / "p3dn"
     shutil.copytree(LOCALE.parent, work, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "id", "--no-obsolete",
-         "--no-location", "--settings=p3dn.settings"],
-        cwd=work, check=True, capture_output=True, env={**__import__("os").environ, "P3DN_DEBUG": "True"},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "id",
+            "--no-obsolete",
+            "--no-location",
+            "--settings=p3dn.settings",
+        ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "P3DN_DEBUG": "True"},
     )
-    fresh = {e.msgid for e in polib.pofile(str(work / "locale" / "id" / "LC_MESSAGES" / "django.po"))}
+    fresh = {
+        e.msgid for e in polib.pofile(str(work / "locale" / "id" / "LC_MESSAGES" / "django.po"))
+    }
     committed = {e.msgid for e in polib.pofile(str(PO))}
     assert fresh - committed == set(), "run `make messages` and translate the new strings"
 

@@ -34,11 +34,23 @@ def test_migrations_apply_to_a_fresh_database(tmp_path):
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path}/fresh.sqlite3"
     try:
-        result = subprocess.run([sys.executable, "-m", "p3dn", "migrate"], env=env,
-                                capture_output=True, text=True, timeout=300, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "p3dn", "migrate"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
-        check = subprocess.run([sys.executable, "-m", "p3dn", "migrate", "--check"], env=env,
-                               capture_output=True, text=True, timeout=120, check=False)
+        check = subprocess.run(
+            [sys.executable, "-m", "p3dn", "migrate", "--check"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
     finally:
         if name:
@@ -47,5 +59,7 @@ def test_migrations_apply_to_a_fresh_database(tmp_path):
 
 
 def test_the_suite_runs_on_the_configured_engine():
-    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
     assert connection.vendor == expected

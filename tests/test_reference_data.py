@@ -57,8 +57,13 @@ def test_syncing_twice_changes_nothing():
 
 
 def test_admin_adds_a_mapping_and_a_bad_region_code_is_named(admin_pusat):
-    mapping = services.add_external_code(actor=admin_pusat, system="lpse", code="1",
-                                         region_code="32.73", name_in_source="LPSE Kota Bandung")
+    mapping = services.add_external_code(
+        actor=admin_pusat,
+        system="lpse",
+        code="1",
+        region_code="32.73",
+        name_in_source="LPSE Kota Bandung",
+    )
     assert mapping.region.name == "Kota Bandung"
     with pytest.raises(ValidationError) as exc:
         services.add_external_code(actor=admin_pusat, system="lpse", code="2", region_code="32.4")
@@ -79,12 +84,15 @@ def test_only_the_admin_edits_mappings(client_for, tim_bandung, admin_pusat):
 
 def test_admin_mapping_page_shows_errors_in_the_form(client_for, admin_pusat):
     client = client_for(admin_pusat)
-    response = client.post(reverse("regions:code-list"),
-                           {"system": "sirup_kabkota", "code": "777", "region_code": "3204"})
+    response = client.post(
+        reverse("regions:code-list"),
+        {"system": "sirup_kabkota", "code": "777", "region_code": "3204"},
+    )
     assert response.status_code == 200
     assert "3204" in response.content.decode()
-    response = client.post(reverse("regions:code-list"),
-                           {"system": "lpse", "code": "777", "region_code": "32.77"})
+    response = client.post(
+        reverse("regions:code-list"), {"system": "lpse", "code": "777", "region_code": "32.77"}
+    )
     assert response.status_code == 302
     assert ExternalCode.objects.get(system="lpse", code="777").region_id == "32.77"
 

@@ -11,8 +11,9 @@ from conftest import PASSWORD
 
 
 def test_signing_in_with_the_right_password_opens_the_home_page(client, tim_bandung):
-    response = client.post(reverse("accounts:login"),
-                           {"username": "tim.bandung", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "tim.bandung", "password": PASSWORD}, follow=True
+    )
     assert response.status_code == 200
     assert response.context["user"] == tim_bandung
 
@@ -20,8 +21,9 @@ def test_signing_in_with_the_right_password_opens_the_home_page(client, tim_band
 def test_repeated_failures_lock_the_account(client, tim_bandung):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "tim.bandung", "password": "salah"})
-    response = client.post(reverse("accounts:login"),
-                           {"username": "tim.bandung", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "tim.bandung", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert not response.wsgi_request.user.is_authenticated
 
@@ -50,7 +52,9 @@ def test_healthz_answers_with_the_database_state(client):
 
 def test_password_validators_refuse_weak_passwords(client_for, admin_pusat):
     client = client_for(admin_pusat)
-    response = client.post(reverse("accounts:user-create"), {
-        "username": "lemah", "role": "viewer", "password": "12345678"})
+    response = client.post(
+        reverse("accounts:user-create"),
+        {"username": "lemah", "role": "viewer", "password": "12345678"},
+    )
     assert response.status_code == 200
     assert "password" in response.context["form"].errors

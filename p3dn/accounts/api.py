@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from p3dn.accounts import access, queries, services
+from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit
 
 router = Router(tags=["government units"])
@@ -69,44 +70,51 @@ class UnitPatch(Schema):
 
 @router.get("/pemda", response=list[PemdaOut])
 @paginate(LimitOffsetPagination)
-def list_pemda(request: HttpRequest, level: str | None = None, q: str | None = None) -> QuerySet[Pemda]:
+def list_pemda(
+    request: HttpRequest, level: str | None = None, q: str | None = None
+) -> QuerySet[Pemda]:
     """The Pemda the caller may see (all for national users, its own otherwise)."""
-    return queries.list_pemda(user=request.user, filters={"level": level, "q": q})  # type: ignore[arg-type]
+    return queries.list_pemda(user=user_of(request), filters={"level": level, "q": q})
 
 
 @router.get("/pemda/{pemda_id}", response=PemdaOut)
 def get_pemda(request: HttpRequest, pemda_id: int) -> Pemda:
-    return access.get_pemda_for(request.user, pemda_id)  # type: ignore[arg-type]
+    return access.get_pemda_for(user_of(request), pemda_id)
 
 
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
 def list_units(request: HttpRequest, pemda: int | None = None, q: str = "") -> QuerySet[Unit]:
     """Perangkat daerah the caller may see."""
-    user = request.user
-    scope = access.get_pemda_for(user, pemda) if pemda is not None else None  # type: ignore[arg-type]
-    return queries.list_units(user=user, pemda=scope, q=q)  # type: ignore[arg-type]
+    user = user_of(request)
+    scope = access.get_pemda_for(user, pemda) if pemda is not None else None
+    return queries.list_units(user=user, pemda=scope, q=q)
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
 def get_unit(request: HttpRequest, unit_id: int) -> Unit:
-    return access.get_unit_for(request.user, unit_id)  # type: ignore[arg-type]
+    return access.get_unit_for(user_of(request), unit_id)
 
 
 @router.post("/pemda/{pemda_id}/units", response={201: UnitOut})
 def create_unit(request: HttpRequest, pemda_id: int, payload: UnitIn) -> tuple[int, Unit]:
-    user = request.user
-    pemda = access.get_pemda_for(user, pemda_id, write=True)  # type: ignore[arg-type]
-    parent = access.get_unit_for(user, payload.parent) if payload.parent else None  # type: ignore[arg-type]
-    unit = services.create_unit(actor=user, pemda=pemda, name=payload.name,  # type: ignore[arg-type]
-                                kd_satker=payload.kd_satker, kd_satker_str=payload.kd_satker_str,
-                                parent=parent)
+    user = user_of(request)
+    pemda = access.get_pemda_for(user, pemda_id, write=True)
+    parent = access.get_unit_for(user, payload.parent) if payload.parent else None
+    unit = services.create_unit(
+        actor=user,
+        pemda=pemda,
+        name=payload.name,
+        kd_satker=payload.kd_satker,
+        kd_satker_str=payload.kd_satker_str,
+        parent=parent,
+    )
     return 201, unit
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)
 def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
-    user = request.user
-    unit = access.get_unit_for(user, unit_id, write=True)  # type: ignore[arg-type]
+    user = user_of(request)
+    unit = access.get_unit_for(user, unit_id, write=True)
     changes = payload.dict(exclude_unset=True)
-    return services.update_unit(actor=user, unit=unit, **changes)  # type: ignore[arg-type]
+    return services.update_unit(actor=user, unit=unit, **changes)

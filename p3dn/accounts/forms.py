@@ -12,11 +12,16 @@ from p3dn.regions.models import Region
 class PemdaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     level = forms.ChoiceField(
-        label=_("Level"), required=False,
-        choices=[("", _("All levels")), *[(c, lbl) for c, lbl in Region.Level.choices if c != "kecamatan"]],
+        label=_("Level"),
+        required=False,
+        choices=[
+            ("", _("All levels")),
+            *[(c, lbl) for c, lbl in Region.Level.choices if c != "kecamatan"],
+        ],
     )
     klpd = forms.ChoiceField(
-        label=_("LKPP code"), required=False,
+        label=_("LKPP code"),
+        required=False,
         choices=[("", _("All")), ("yes", _("With KLPD code")), ("no", _("Without KLPD code"))],
     )
 
@@ -58,14 +63,17 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
     pemda = forms.ModelChoiceField(label=_("Pemda"), queryset=Pemda.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit (operators only)"), queryset=Unit.objects.none(),
-                                  required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False,
-                               strip=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (operators only)"), queryset=Unit.objects.none(), required=False
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, required=False, strip=False
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: Any, pemda_choices: Any, unit_choices: Any, creating: bool,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pemda_choices: Any, unit_choices: Any, creating: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pemda"].queryset = pemda_choices  # type: ignore[attr-defined]
         self.fields["unit"].queryset = unit_choices  # type: ignore[attr-defined]

@@ -18,12 +18,18 @@ class Pemda(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     kd_klpd = models.CharField(
-        _("LKPP KLPD code"), max_length=10, unique=True, null=True, blank=True,
+        _("LKPP KLPD code"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("The code LKPP uses for this government, e.g. D107 for Kab. Bandung."),
     )
     has_tim_p3dn = models.BooleanField(_("has a Tim P3DN"), default=False)
     tim_p3dn_decree = models.CharField(
-        _("Tim P3DN decree"), max_length=200, blank=True,
+        _("Tim P3DN decree"),
+        max_length=200,
+        blank=True,
         help_text=_("Number and date of the decision that formed the Tim P3DN."),
     )
 
@@ -46,14 +52,22 @@ class Unit(models.Model):
     pemda = models.ForeignKey(
         Pemda, on_delete=models.PROTECT, related_name="units", verbose_name=_("Pemda")
     )
-    kd_satker = models.CharField(
-        _("satker code (kd_satker)"), max_length=30, null=True, blank=True,
+    # NULL, not "", marks a unit with no LKPP code yet, so the unique constraint ignores it.
+    kd_satker = models.CharField(  # noqa: DJ001
+        _("satker code (kd_satker)"),
+        max_length=30,
+        null=True,
+        blank=True,
         help_text=_("LKPP's satker code; empty for a unit entered by hand before any import."),
     )
     kd_satker_str = models.CharField(_("budget code (kd_satker_str)"), max_length=60, blank=True)
     name = models.CharField(_("name"), max_length=255)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -62,7 +76,8 @@ class Unit(models.Model):
         ordering = ["pemda_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["pemda", "kd_satker"], name="unit_kd_satker_unique_per_pemda",
+                fields=["pemda", "kd_satker"],
+                name="unit_kd_satker_unique_per_pemda",
                 condition=Q(kd_satker__isnull=False),
             ),
         ]
@@ -84,11 +99,19 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     pemda = models.ForeignKey(
-        Pemda, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Pemda,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("Pemda"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("unit"),
     )
 

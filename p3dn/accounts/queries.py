@@ -12,7 +12,8 @@ from p3dn.accounts.models import Pemda, Unit, User
 
 def list_pemda(*, user: User, filters: dict[str, Any]) -> QuerySet[Pemda]:
     qs = access.visible_pemda(user).annotate(
-        unit_count=Count("units", filter=Q(units__is_active=True)))
+        unit_count=Count("units", filter=Q(units__is_active=True))
+    )
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(kd_klpd__iexact=q) | Q(region__code__startswith=q))
     if level := filters.get("level"):
@@ -29,8 +30,11 @@ def list_units(*, user: User, pemda: Pemda | None = None, q: str = "") -> QueryS
     if pemda is not None:
         qs = qs.filter(pemda=pemda)
     if q.strip():
-        qs = qs.filter(Q(name__icontains=q.strip()) | Q(kd_satker=q.strip())
-                       | Q(kd_satker_str__startswith=q.strip()))
+        qs = qs.filter(
+            Q(name__icontains=q.strip())
+            | Q(kd_satker=q.strip())
+            | Q(kd_satker_str__startswith=q.strip())
+        )
     return qs.annotate(user_count=Count("users")).order_by("pemda_id", "kd_satker_str", "name")
 
 

@@ -21,7 +21,9 @@ UNIT_FIELDS = ["pemda", "kd_satker", "kd_satker_str", "name", "parent", "is_acti
 PEMDA_FIELDS = ["name", "kd_klpd", "has_tim_p3dn", "tim_p3dn_decree"]
 
 
-def _check_role_scope(*, actor: User | None, role: str, pemda: Pemda | None, unit: Unit | None) -> None:
+def _check_role_scope(
+    *, actor: User | None, role: str, pemda: Pemda | None, unit: Unit | None
+) -> None:
     errors: dict[str, str] = {}
     if role not in User.Role.values:
         errors["role"] = _("Unknown role “%(role)s”.") % {"role": role}
@@ -33,21 +35,34 @@ def _check_role_scope(*, actor: User | None, role: str, pemda: Pemda | None, uni
         errors["unit"] = _("An operator account needs its unit.")
     elif role == User.Role.OPERATOR and unit and pemda and unit.pemda_id != pemda.pk:
         errors["unit"] = _("The unit “%(unit)s” does not belong to %(pemda)s.") % {
-            "unit": unit, "pemda": pemda}
+            "unit": unit,
+            "pemda": pemda,
+        }
     elif role == User.Role.VIEWER and unit:
         errors["unit"] = _("A viewer belongs to a Pemda or is national, not to a unit.")
     if errors:
         raise ValidationError(errors)
-    if actor is not None and actor.role != User.Role.ADMIN:
-        # A Tim P3DN manages the accounts of its own Pemda only, and cannot create admins.
-        if role == User.Role.ADMIN or (pemda is None) or pemda.pk != actor.pemda_id:
-            raise PermissionDenied
+    # A Tim P3DN manages the accounts of its own Pemda only, and cannot create admins.
+    if (
+        actor is not None
+        and actor.role != User.Role.ADMIN
+        and (role == User.Role.ADMIN or pemda is None or pemda.pk != actor.pemda_id)
+    ):
+        raise PermissionDenied
 
 
 @transaction.atomic
 def create_user(
-    *, actor: User | None, username: str, password: str, role: str, pemda: Pemda | None = None,
-    unit: Unit | None = None, first_name: str = "", last_name: str = "", email: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    pemda: Pemda | None = None,
+    unit: Unit | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
 ) -> User:
     """Create an account; ``actor`` None means the command line (``p3dn createadmin``, demo)."""
     if actor is not None and not access.can_manage_users(actor):
@@ -56,9 +71,18 @@ def create_user(
         pemda = unit.pemda
     _check_role_scope(actor=actor, role=role, pemda=pemda, unit=unit)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("The username “%(name)s” is taken.") % {"name": username}})
-    user = User(username=username, role=role, pemda=pemda, unit=unit, first_name=first_name,
-                last_name=last_name, email=email)
+        raise ValidationError(
+            {"username": _("The username “%(name)s” is taken.") % {"name": username}}
+        )
+    user = User(
+        username=username,
+        role=role,
+        pemda=pemda,
+        unit=unit,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
     user.full_clean(exclude=["password"])
     try:
         password_validation.validate_password(password, user)
@@ -66,8 +90,13 @@ def create_user(
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     user.save()
-    log(actor=actor, action="accounts.user.created", obj=user, pemda=pemda,
-        changes=diff({}, snapshot(user, USER_FIELDS)))
+    log(
+        actor=actor,
+        action="accounts.user.created",
+        obj=user,
+        pemda=pemda,
+        changes=diff({}, snapshot(user, USER_FIELDS)),
+    )
     return user
 
 
@@ -85,12 +114,16 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
         user.pemda = user.unit.pemda
     _check_role_scope(actor=actor, role=user.role, pemda=user.pemda, unit=user.unit)
     if user.pk == actor.pk and (not user.is_active or user.role != before["role"]):
-        raise ValidationError({"role": _("You cannot change your own role or deactivate yourself.")})
+        raise ValidationError(
+            {"role": _("You cannot change your own role or deactivate yourself.")}
+        )
     user.full_clean(exclude=["password"])
     user.save()
     changes = diff(before, snapshot(user, USER_FIELDS))
     if changes:
-        log(actor=actor, action="accounts.user.updated", obj=user, pemda=user.pemda, changes=changes)
+        log(
+            actor=actor, action="accounts.user.updated", obj=user, pemda=user.pemda, changes=changes
+        )
     return user
 
 
@@ -138,23 +171,44 @@ def _validate_unit(unit: Unit) -> None:
         raise ValidationError({"parent": _("A unit cannot be its own parent.")})
     clash = Unit.objects.filter(pemda_id=unit.pemda_id, kd_satker=unit.kd_satker)
     if unit.kd_satker is not None and clash.exclude(pk=unit.pk).exists():
-        raise ValidationError({"kd_satker": _("Another unit of this Pemda has satker code %(code)s.")
-                               % {"code": unit.kd_satker}})
+        raise ValidationError(
+            {
+                "kd_satker": _("Another unit of this Pemda has satker code %(code)s.")
+                % {"code": unit.kd_satker}
+            }
+        )
     unit.full_clean(validate_unique=False)
 
 
 @transaction.atomic
-def create_unit(*, actor: User | None, pemda: Pemda, name: str, kd_satker: str | None = None,
-                kd_satker_str: str = "", parent: Unit | None = None) -> Unit:
+def create_unit(
+    *,
+    actor: User | None,
+    pemda: Pemda,
+    name: str,
+    kd_satker: str | None = None,
+    kd_satker_str: str = "",
+    parent: Unit | None = None,
+) -> Unit:
     """Add a perangkat daerah by hand (imports use the same function through their engine)."""
     if actor is not None and not access.can_edit_pemda(actor, pemda):
         raise PermissionDenied
-    unit = Unit(pemda=pemda, name=name.strip(), kd_satker=kd_satker, kd_satker_str=kd_satker_str,
-                parent=parent)
+    unit = Unit(
+        pemda=pemda,
+        name=name.strip(),
+        kd_satker=kd_satker,
+        kd_satker_str=kd_satker_str,
+        parent=parent,
+    )
     _validate_unit(unit)
     unit.save()
-    log(actor=actor, action="accounts.unit.created", obj=unit, pemda=pemda,
-        changes=diff({}, snapshot(unit, UNIT_FIELDS)))
+    log(
+        actor=actor,
+        action="accounts.unit.created",
+        obj=unit,
+        pemda=pemda,
+        changes=diff({}, snapshot(unit, UNIT_FIELDS)),
+    )
     return unit
 
 
@@ -172,7 +226,9 @@ def update_unit(*, actor: User, unit: Unit, **fields: Any) -> Unit:
     unit.save()
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        log(actor=actor, action="accounts.unit.updated", obj=unit, pemda=unit.pemda, changes=changes)
+        log(
+            actor=actor, action="accounts.unit.updated", obj=unit, pemda=unit.pemda, changes=changes
+        )
     return unit
 
 
@@ -182,10 +238,16 @@ def delete_unit(*, actor: User, unit: Unit) -> None:
     if not access.can_edit_pemda(actor, unit.pemda):
         raise PermissionDenied
     if unit.users.exists() or unit.children.exists():
-        raise ValidationError(_("“%(unit)s” still has accounts or sub-units; deactivate it instead.")
-                              % {"unit": unit})
-    log(actor=actor, action="accounts.unit.deleted", obj=unit, pemda=unit.pemda,
-        changes=diff(snapshot(unit, UNIT_FIELDS), {}))
+        raise ValidationError(
+            _("“%(unit)s” still has accounts or sub-units; deactivate it instead.") % {"unit": unit}
+        )
+    log(
+        actor=actor,
+        action="accounts.unit.deleted",
+        obj=unit,
+        pemda=unit.pemda,
+        changes=diff(snapshot(unit, UNIT_FIELDS), {}),
+    )
     unit.delete()
 
 
@@ -197,8 +259,9 @@ def _hash_key(key: str) -> str:
 def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``actor``; returns it with the key, which is shown this once only."""
     key = "p3dn_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name.strip() or "API", prefix=key[5:13],
-                                    key_hash=_hash_key(key))
+    token = ApiToken.objects.create(
+        user=actor, name=name.strip() or "API", prefix=key[5:13], key_hash=_hash_key(key)
+    )
     log(actor=actor, action="accounts.api_token.created", obj=token, pemda=actor.pemda)
     return token, key
 
@@ -215,8 +278,11 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
 
 def user_for_api_key(key: str) -> User | None:
     """The active user owning an unrevoked token with this key, marking it used."""
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=_hash_key(key), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts import access, queries, services
+from p3dn.accounts.access import user_of
 from p3dn.accounts.forms import PemdaFilterForm, PemdaForm, TokenForm, UnitForm, UserForm
 from p3dn.accounts.models import Pemda, User
 from p3dn.core.forms import apply_errors
+from p3dn.core.partials import template_for
 
 
 class LoginView(auth_views.LoginView):
@@ -25,34 +27,42 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def pemda_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if not user.is_national and user.pemda_id:
         return redirect("accounts:pemda-detail", pk=user.pemda_id)
     filters = PemdaFilterForm(request.GET)
     page = Paginator(queries.list_pemda(user=user, filters=filters.cleaned_or_empty()), 50)
     context = {"filters": filters, "page": page.get_page(request.GET.get("page"))}
-    template = "accounts/pemda_list.html" + ("#rows" if request.htmx else "")  # type: ignore[attr-defined]
+    template = template_for(request, "accounts/pemda_list.html", "rows")
     return render(request, template, context)
 
 
 @login_required
 def pemda_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     pemda = access.get_pemda_for(user, pk)
     q = request.GET.get("q", "")
     units = queries.list_units(user=user, pemda=pemda, q=q)
-    context = {"pemda": pemda, "units": units, "q": q, "can_edit": access.can_edit_pemda(user, pemda)}
-    template = "accounts/pemda_detail.html" + ("#units" if request.htmx else "")  # type: ignore[attr-defined]
+    context = {
+        "pemda": pemda,
+        "units": units,
+        "q": q,
+        "can_edit": access.can_edit_pemda(user, pemda),
+    }
+    template = template_for(request, "accounts/pemda_detail.html", "units")
     return render(request, template, context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_pemda(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     pemda = access.get_pemda_for(user, pk, write=True)
-    form = PemdaForm(request.POST or None, instance=Pemda.objects.get(pk=pemda.pk),
-                     can_edit_klpd=user.role == User.Role.ADMIN)
+    form = PemdaForm(
+        request.POST or None,
+        instance=Pemda.objects.get(pk=pemda.pk),
+        can_edit_klpd=user.role == User.Role.ADMIN,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_pemda(actor=user, pemda=pemda, **form.cleaned_data)
@@ -67,15 +77,20 @@ def update_pemda(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create_unit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     pemda = access.get_pemda_for(user, pk, write=True)
     form = UnitForm(request.POST or None, pemda=pemda)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            unit = services.create_unit(actor=user, pemda=pemda, name=data["name"],
-                                        kd_satker=data["kd_satker"] or None,
-                                        kd_satker_str=data["kd_satker_str"], parent=data["parent"])
+            unit = services.create_unit(
+                actor=user,
+                pemda=pemda,
+                name=data["name"],
+                kd_satker=data["kd_satker"] or None,
+                kd_satker_str=data["kd_satker_str"],
+                parent=data["parent"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -86,38 +101,46 @@ def create_unit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     unit = access.get_unit_for(user, pk)
-    context = {"unit": unit, "can_edit": access.can_edit_unit(user, unit),
-               "can_delete": access.can_edit_pemda(user, unit.pemda),
-               "children": unit.children.all(), "users": unit.users.all() if
-               access.can_manage_users(user) else []}
+    context = {
+        "unit": unit,
+        "can_edit": access.can_edit_unit(user, unit),
+        "can_delete": access.can_edit_pemda(user, unit.pemda),
+        "children": unit.children.all(),
+        "users": unit.users.all() if access.can_manage_users(user) else [],
+    }
     return render(request, "accounts/unit_detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_unit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     unit = access.get_unit_for(user, pk, write=True)
     form = UnitForm(request.POST or None, instance=unit, pemda=unit.pemda)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_unit(actor=user, unit=access.get_unit_for(user, pk, write=True),
-                                 **{**data, "kd_satker": data["kd_satker"] or None})
+            services.update_unit(
+                actor=user,
+                unit=access.get_unit_for(user, pk, write=True),
+                **{**data, "kd_satker": data["kd_satker"] or None},
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:unit-detail", pk=unit.pk)
-    return render(request, "accounts/unit_form.html", {"pemda": unit.pemda, "form": form, "unit": unit})
+    return render(
+        request, "accounts/unit_form.html", {"pemda": unit.pemda, "form": form, "unit": unit}
+    )
 
 
 @login_required
 @require_POST
 def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     unit = access.get_unit_for(user, pk, write=True)
     try:
         services.delete_unit(actor=user, unit=unit)
@@ -128,15 +151,21 @@ def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:pemda-detail", pk=unit.pemda_id)
 
 
-def _user_form(request: HttpRequest, user: User, *, creating: bool, initial: dict | None = None) -> UserForm:
-    return UserForm(request.POST or None, initial=initial, creating=creating,
-                    pemda_choices=access.visible_pemda(user),
-                    unit_choices=access.visible_units(user).filter(is_active=True))
+def _user_form(
+    request: HttpRequest, user: User, *, creating: bool, initial: dict | None = None
+) -> UserForm:
+    return UserForm(
+        request.POST or None,
+        initial=initial,
+        creating=creating,
+        pemda_choices=access.visible_pemda(user),
+        unit_choices=access.visible_units(user).filter(is_active=True),
+    )
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if not access.can_manage_users(user):
         raise PermissionDenied
     page = Paginator(queries.list_users(user=user), 50).get_page(request.GET.get("page"))
@@ -146,11 +175,12 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create_user(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if not access.can_manage_users(user):
         raise PermissionDenied
-    form = _user_form(request, user, creating=True,
-                      initial={"pemda": user.pemda_id, "role": User.Role.OPERATOR})
+    form = _user_form(
+        request, user, creating=True, initial={"pemda": user.pemda_id, "role": User.Role.OPERATOR}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_user(actor=user, **form.cleaned_data)
@@ -165,12 +195,23 @@ def create_user(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_user(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if not access.can_manage_users(user):
         raise PermissionDenied
     other = access.get_user_for(user, pk, write=True)
-    initial = {f: getattr(other, f) for f in ["username", "first_name", "last_name", "email",
-                                               "role", "pemda", "unit", "is_active"]}
+    initial = {
+        f: getattr(other, f)
+        for f in [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "pemda",
+            "unit",
+            "is_active",
+        ]
+    }
     form = _user_form(request, user, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
@@ -188,27 +229,37 @@ def update_user(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own page: password and API tokens."""
-    user: User = request.user  # type: ignore[assignment]
-    password_form = PasswordChangeForm(user, request.POST if "change_password" in request.POST else None)
+    user = user_of(request)
+    password_form = PasswordChangeForm(
+        user, request.POST if "change_password" in request.POST else None
+    )
     token_form = TokenForm(request.POST if "create_token" in request.POST else None)
     new_key = None
     if request.method == "POST" and "change_password" in request.POST and password_form.is_valid():
-        services.set_password(actor=user, user=user, password=password_form.cleaned_data["new_password1"])
+        services.set_password(
+            actor=user, user=user, password=password_form.cleaned_data["new_password1"]
+        )
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:profile")
     if request.method == "POST" and "create_token" in request.POST and token_form.is_valid():
-        _token, new_key = services.create_api_token(actor=user, name=token_form.cleaned_data["name"])
+        _token, new_key = services.create_api_token(
+            actor=user, name=token_form.cleaned_data["name"]
+        )
         token_form = TokenForm()
-    context = {"password_form": password_form, "token_form": token_form, "new_key": new_key,
-               "tokens": user.api_tokens.all()}
+    context = {
+        "password_form": password_form,
+        "token_form": token_form,
+        "new_key": new_key,
+        "tokens": user.api_tokens.all(),
+    }
     return render(request, "accounts/profile.html", context)
 
 
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     token = get_object_or_404(user.api_tokens, pk=pk, revoked_at__isnull=True)
     services.revoke_api_token(actor=user, token=token)
     messages.success(request, _("Token revoked."))

@@ -15,6 +15,6 @@ def visible_log_entries(user: User) -> QuerySet[LogEntry]:
     qs = LogEntry.objects.select_related("pemda")
     if user.role == User.Role.ADMIN:
         return qs
-    if user.role == User.Role.TIM_P3DN:
+    if user.role == User.Role.TIM_P3DN and user.pemda_id is not None:
         return qs.filter(pemda_id=user.pemda_id)
     raise PermissionDenied

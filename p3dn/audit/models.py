@@ -12,8 +12,12 @@ class LogEntry(models.Model):
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
@@ -21,11 +25,17 @@ class LogEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=255)
     pemda = models.ForeignKey(
-        "accounts.Pemda", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.Pemda",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Pemda"),
     )
     changes = models.JSONField(
-        _("changes"), default=dict, blank=True,
+        _("changes"),
+        default=dict,
+        blank=True,
         help_text=_("Field name → [value before, value after]."),
     )
 
@@ -36,4 +46,6 @@ class LogEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        )

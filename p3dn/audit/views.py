@@ -5,15 +5,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from p3dn.accounts.access import user_of
 from p3dn.audit.forms import LogFilterForm
 from p3dn.audit.queries import list_log_entries
+from p3dn.core.partials import template_for
 
 
 @login_required
 def log_list(request: HttpRequest) -> HttpResponse:
     filters = LogFilterForm(request.GET)
-    entries = list_log_entries(user=request.user,  # type: ignore[arg-type]
-                               filters=filters.cleaned_data if filters.is_valid() else {})
+    entries = list_log_entries(
+        user=user_of(request),
+        filters=filters.cleaned_data if filters.is_valid() else {},
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    template = "audit/log_list.html" + ("#rows" if request.htmx else "")  # type: ignore[attr-defined]
+    template = template_for(request, "audit/log_list.html", "rows")
     return render(request, template, {"filters": filters, "page": page})

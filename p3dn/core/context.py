@@ -15,14 +15,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     if user.is_authenticated:
-        items.append({"label": _("Government units"), "url": reverse("accounts:pemda-list"),
-                      "key": "pemda"})
+        items.append(
+            {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
+        )
         admin_items = []
-        if access.can_manage_users(user):  # type: ignore[arg-type]
+        if access.can_manage_users(user):
             admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
-        if user.role == "admin":  # type: ignore[union-attr]
+        if user.role == "admin":
             admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
-        if user.role in ("admin", "tim_p3dn"):  # type: ignore[union-attr]
+        if user.role in ("admin", "tim_p3dn"):
             admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})

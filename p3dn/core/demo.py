@@ -40,8 +40,13 @@ def load_demo() -> list[DemoLogin]:
         existing = set(pemda.units.values_list("kd_satker", flat=True))
         for unit in entry["units"]:
             if unit["kd_satker"] not in existing:
-                services.create_unit(actor=None, pemda=pemda, name=unit["name"],
-                                     kd_satker=unit["kd_satker"], kd_satker_str=unit["kd_satker_str"])
+                services.create_unit(
+                    actor=None,
+                    pemda=pemda,
+                    name=unit["name"],
+                    kd_satker=unit["kd_satker"],
+                    kd_satker_str=unit["kd_satker_str"],
+                )
 
     bandung, kalbar = pemda_by_klpd["D107"], pemda_by_klpd["D197"]
     dinkes = Unit.objects.get(pemda=bandung, kd_satker="60414")  # DINAS KESEHATAN
@@ -53,11 +58,18 @@ def load_demo() -> list[DemoLogin]:
         ("tim.kalbar", User.Role.TIM_P3DN, kalbar, None, "Tim P3DN", "Kalimantan Barat"),
     ]
     logins = []
-    for username, role, pemda, unit, first, last in accounts:
+    for username, role, scope, unit, first, last in accounts:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = services.create_user(actor=None, username=username, role=role, pemda=pemda,
-                                        unit=unit, password=settings.P3DN_DEMO_PASSWORD,
-                                        first_name=first, last_name=last)
+            user = services.create_user(
+                actor=None,
+                username=username,
+                role=role,
+                pemda=scope,
+                unit=unit,
+                password=settings.P3DN_DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+            )
         logins.append(DemoLogin(username, user.get_role_display(), user.scope_label))
     return logins

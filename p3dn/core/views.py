@@ -6,12 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from p3dn.accounts.access import user_of
 from p3dn.core import queries
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = queries.summarise_home(user=request.user)  # type: ignore[arg-type]
+    context = queries.summarise_home(user=user_of(request))
     return render(request, "core/home.html", context)
 
 

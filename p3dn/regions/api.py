@@ -34,8 +34,12 @@ class ExternalCodeOut(Schema):
 
 
 @router.get("", response=list[RegionOut], auth=None)
-def list_regions(request: HttpRequest, level: Region.Level | None = None,
-                 parent: str | None = None, q: str | None = None) -> QuerySet[Region]:
+def list_regions(
+    request: HttpRequest,
+    level: Region.Level | None = None,
+    parent: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Region]:
     """Kemendagri regions; filter by level, parent code or a name fragment."""
     qs = Region.objects.all()
     if level:
@@ -48,7 +52,9 @@ def list_regions(request: HttpRequest, level: Region.Level | None = None,
 
 
 @router.get("/codes", response=list[ExternalCodeOut], auth=None)
-def list_codes(request: HttpRequest, system: ExternalCode.System | None = None) -> QuerySet[ExternalCode]:
+def list_codes(
+    request: HttpRequest, system: ExternalCode.System | None = None
+) -> QuerySet[ExternalCode]:
     """How SiRUP, e-Katalog and LPSE codes map to Kemendagri codes."""
     qs = ExternalCode.objects.all()
     return qs.filter(system=system) if system else qs

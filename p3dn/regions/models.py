@@ -55,7 +55,8 @@ class ExternalCode(models.Model):
     )
     name_in_source = models.CharField(_("name in source"), max_length=150, blank=True)
     shipped = models.BooleanField(
-        _("shipped with p3dn"), default=False,
+        _("shipped with p3dn"),
+        default=False,
         help_text=_("Loaded from the reference data shipped with p3dn, not entered by hand."),
     )
 
@@ -63,7 +64,9 @@ class ExternalCode(models.Model):
         ordering = ["system", "code"]
         constraints = [
             models.UniqueConstraint(fields=["system", "code"], name="external_code_unique"),
-            models.UniqueConstraint(fields=["system", "region"], name="external_code_one_per_region"),
+            models.UniqueConstraint(
+                fields=["system", "region"], name="external_code_one_per_region"
+            ),
         ]
         verbose_name = _("external code")
         verbose_name_plural = _("external codes")

@@ -14,7 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from p3dn.audit.services import diff, log, snapshot
+from p3dn.core.rule_errors import message_for
 from p3dn.regions.models import ExternalCode, Region
+from p3dn.rules.errors import RuleInputError
+from p3dn.rules.regions import parse_region_code
 
 DATA = resources.files("p3dn.regions") / "data"
 
@@ -39,7 +42,7 @@ def pemda_name(region: Region) -> str:
     name = region.name.strip()
     for prefix in ("KABUPATEN ", "Kabupaten ", "KAB. ", "Kab. ", "KOTA ", "Kota "):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     if name.isupper():
         name = name.title()
@@ -62,8 +65,12 @@ def sync_reference_data() -> dict[str, int]:
     missing = [r for r in rows if r["code"] not in existing]
     # Parents come first in code order, so one bulk insert keeps foreign keys valid.
     Region.objects.bulk_create(
-        [Region(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent"] or None)
-         for r in missing], batch_size=2000)
+        [
+            Region(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent"] or None)
+            for r in missing
+        ],
+        batch_size=2000,
+    )
     counts["regions"] = len(missing)
 
     with_pemda = set(Pemda.objects.values_list("region_id", flat=True))
@@ -82,13 +89,20 @@ def sync_reference_data() -> dict[str, int]:
         if row["system"] == "klpd":
             if not Pemda.objects.filter(kd_klpd=row["code"]).exists():
                 counts["klpd"] += Pemda.objects.filter(
-                    region_id=row["region_code"], kd_klpd__isnull=True).update(kd_klpd=row["code"])
+                    region_id=row["region_code"], kd_klpd__isnull=True
+                ).update(kd_klpd=row["code"])
             continue
         if (row["system"], row["code"]) in have or (row["system"], row["region_code"]) in taken:
             continue
-        new_codes.append(ExternalCode(system=row["system"], code=row["code"],
-                                      region_id=row["region_code"],
-                                      name_in_source=row["name_in_source"], shipped=True))
+        new_codes.append(
+            ExternalCode(
+                system=row["system"],
+                code=row["code"],
+                region_id=row["region_code"],
+                name_in_source=row["name_in_source"],
+                shipped=True,
+            )
+        )
     ExternalCode.objects.bulk_create(new_codes)
     counts["codes"] = len(new_codes)
     return counts
@@ -104,23 +118,26 @@ CODE_FIELDS = ["system", "code", "region", "name_in_source"]
 
 
 @transaction.atomic
-def add_external_code(*, actor: Any, system: str, code: str, region_code: str,
-                      name_in_source: str = "") -> ExternalCode:
+def add_external_code(
+    *, actor: Any, system: str, code: str, region_code: str, name_in_source: str = ""
+) -> ExternalCode:
     """Map one more external code to a Kemendagri region (admin only)."""
     if getattr(actor, "role", None) != "admin":
         raise PermissionDenied
     errors: dict[str, str] = {}
     if system not in ExternalCode.System.values:
         errors["system"] = _("Unknown code system “%(system)s”.") % {"system": system}
-    from p3dn.rules.regions import parse_region_code
-
-    parsed = parse_region_code(region_code)
-    if not parsed.valid:
-        errors["region_code"] = parsed.message
-    region = Region.objects.filter(code=region_code.strip()).first() if parsed.valid else None
-    if parsed.valid and region is None:
-        errors["region_code"] = _("Region code %(code)s is not in the Kemendagri list.") % {
-            "code": region_code}
+    region = None
+    try:
+        parsed = parse_region_code(region_code, field="region_code")
+    except RuleInputError as exc:
+        errors["region_code"] = message_for(exc.errors[0])
+    else:
+        region = Region.objects.filter(code=parsed.kode).first()
+        if region is None:
+            errors["region_code"] = _("Region code %(code)s is not in the Kemendagri list.") % {
+                "code": region_code
+            }
     code = code.strip()
     if not code:
         errors["code"] = _("The code is empty.")
@@ -128,14 +145,20 @@ def add_external_code(*, actor: Any, system: str, code: str, region_code: str,
         errors["code"] = _("Code %(code)s is already mapped in this system.") % {"code": code}
     if region and ExternalCode.objects.filter(system=system, region=region).exists():
         errors["region_code"] = _("%(region)s already has a code in this system.") % {
-            "region": region}
+            "region": region
+        }
     if errors:
         raise ValidationError(errors)
     assert region is not None
-    mapping = ExternalCode.objects.create(system=system, code=code, region=region,
-                                          name_in_source=name_in_source.strip())
-    log(actor=actor, action="regions.external_code.created", obj=mapping,
-        changes=diff({}, snapshot(mapping, CODE_FIELDS)))
+    mapping = ExternalCode.objects.create(
+        system=system, code=code, region=region, name_in_source=name_in_source.strip()
+    )
+    log(
+        actor=actor,
+        action="regions.external_code.created",
+        obj=mapping,
+        changes=diff({}, snapshot(mapping, CODE_FIELDS)),
+    )
     return mapping
 
 
@@ -143,6 +166,10 @@ def add_external_code(*, actor: Any, system: str, code: str, region_code: str,
 def delete_external_code(*, actor: Any, mapping: ExternalCode) -> None:
     if getattr(actor, "role", None) != "admin":
         raise PermissionDenied
-    log(actor=actor, action="regions.external_code.deleted", obj=mapping,
-        changes=diff(snapshot(mapping, CODE_FIELDS), {}))
+    log(
+        actor=actor,
+        action="regions.external_code.deleted",
+        obj=mapping,
+        changes=diff(snapshot(mapping, CODE_FIELDS), {}),
+    )
     mapping.delete()

@@ -9,109 +9,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('regions', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('admin', 'National administrator'), ('tim_p3dn', 'Tim P3DN'), ('operator', 'Unit operator'), ('viewer', 'Viewer')], default='viewer', max_length=10, verbose_name='role')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "National administrator"),
+                            ("tim_p3dn", "Tim P3DN"),
+                            ("operator", "Unit operator"),
+                            ("viewer", "Viewer"),
+                        ],
+                        default="viewer",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(db_index=True, max_length=8)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("prefix", models.CharField(db_index=True, max_length=8)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Pemda',
+            name="Pemda",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kd_klpd', models.CharField(blank=True, help_text='The code LKPP uses for this government, e.g. D107 for Kab. Bandung.', max_length=10, null=True, unique=True, verbose_name='LKPP KLPD code')),
-                ('has_tim_p3dn', models.BooleanField(default=False, verbose_name='has a Tim P3DN')),
-                ('tim_p3dn_decree', models.CharField(blank=True, help_text='Number and date of the decision that formed the Tim P3DN.', max_length=200, verbose_name='Tim P3DN decree')),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pemda', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kd_klpd",
+                    models.CharField(
+                        blank=True,
+                        help_text="The code LKPP uses for this government, e.g. D107 for Kab. Bandung.",
+                        max_length=10,
+                        null=True,
+                        unique=True,
+                        verbose_name="LKPP KLPD code",
+                    ),
+                ),
+                ("has_tim_p3dn", models.BooleanField(default=False, verbose_name="has a Tim P3DN")),
+                (
+                    "tim_p3dn_decree",
+                    models.CharField(
+                        blank=True,
+                        help_text="Number and date of the decision that formed the Tim P3DN.",
+                        max_length=200,
+                        verbose_name="Tim P3DN decree",
+                    ),
+                ),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pemda",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Pemda',
-                'verbose_name_plural': 'Pemda',
-                'ordering': ['region_id'],
+                "verbose_name": "Pemda",
+                "verbose_name_plural": "Pemda",
+                "ordering": ["region_id"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='pemda',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.pemda', verbose_name='Pemda'),
+            model_name="user",
+            name="pemda",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.pemda",
+                verbose_name="Pemda",
+            ),
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kd_satker', models.CharField(blank=True, help_text="LKPP's satker code; empty for a unit entered by hand before any import.", max_length=30, null=True, verbose_name='satker code (kd_satker)')),
-                ('kd_satker_str', models.CharField(blank=True, max_length=60, verbose_name='budget code (kd_satker_str)')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='accounts.unit', verbose_name='parent unit')),
-                ('pemda', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='accounts.pemda', verbose_name='Pemda')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kd_satker",
+                    models.CharField(
+                        blank=True,
+                        help_text="LKPP's satker code; empty for a unit entered by hand before any import.",
+                        max_length=30,
+                        null=True,
+                        verbose_name="satker code (kd_satker)",
+                    ),
+                ),
+                (
+                    "kd_satker_str",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="budget code (kd_satker_str)"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="accounts.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
+                (
+                    "pemda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="accounts.pemda",
+                        verbose_name="Pemda",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'government unit',
-                'verbose_name_plural': 'government units',
-                'ordering': ['pemda_id', 'name'],
+                "verbose_name": "government unit",
+                "verbose_name_plural": "government units",
+                "ordering": ["pemda_id", "name"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.unit', verbose_name='unit'),
+            model_name="user",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('kd_satker__isnull', False)), fields=('pemda', 'kd_satker'), name='unit_kd_satker_unique_per_pemda'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kd_satker__isnull", False)),
+                fields=("pemda", "kd_satker"),
+                name="unit_kd_satker_unique_per_pemda",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pemda__isnull', True), ('role', 'admin'), ('unit__isnull', True)), models.Q(('pemda__isnull', False), ('role', 'tim_p3dn'), ('unit__isnull', True)), models.Q(('pemda__isnull', False), ('role', 'operator'), ('unit__isnull', False)), models.Q(('role', 'viewer'), ('unit__isnull', True)), _connector='OR'), name='user_role_scope'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pemda__isnull", True), ("role", "admin"), ("unit__isnull", True)),
+                    models.Q(
+                        ("pemda__isnull", False), ("role", "tim_p3dn"), ("unit__isnull", True)
+                    ),
+                    models.Q(
+                        ("pemda__isnull", False), ("role", "operator"), ("unit__isnull", False)
+                    ),
+                    models.Q(("role", "viewer"), ("unit__isnull", True)),
+                    _connector="OR",
+                ),
+                name="user_role_scope",
+            ),
         ),
     ]

@@ -5,42 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='Kemendagri code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('level', models.CharField(choices=[('provinsi', 'Province'), ('kabupaten', 'Regency'), ('kota', 'City'), ('kecamatan', 'District')], db_index=True, max_length=10, verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=13,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="Kemendagri code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "Province"),
+                            ("kabupaten", "Regency"),
+                            ("kota", "City"),
+                            ("kecamatan", "District"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalCode',
+            name="ExternalCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(choices=[('sirup_provinsi', 'SiRUP province code'), ('sirup_kabkota', 'SiRUP regency/city code'), ('ecat_provinsi', 'e-Katalog province code'), ('ecat_kabupaten', 'e-Katalog regency/city code'), ('lpse', 'LPSE code')], max_length=20, verbose_name='system')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name_in_source', models.CharField(blank=True, max_length=150, verbose_name='name in source')),
-                ('shipped', models.BooleanField(default=False, help_text='Loaded from the reference data shipped with p3dn, not entered by hand.', verbose_name='shipped with p3dn')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='external_codes', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[
+                            ("sirup_provinsi", "SiRUP province code"),
+                            ("sirup_kabkota", "SiRUP regency/city code"),
+                            ("ecat_provinsi", "e-Katalog province code"),
+                            ("ecat_kabupaten", "e-Katalog regency/city code"),
+                            ("lpse", "LPSE code"),
+                        ],
+                        max_length=20,
+                        verbose_name="system",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                (
+                    "name_in_source",
+                    models.CharField(blank=True, max_length=150, verbose_name="name in source"),
+                ),
+                (
+                    "shipped",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Loaded from the reference data shipped with p3dn, not entered by hand.",
+                        verbose_name="shipped with p3dn",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="external_codes",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external code',
-                'verbose_name_plural': 'external codes',
-                'ordering': ['system', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('system', 'code'), name='external_code_unique'), models.UniqueConstraint(fields=('system', 'region'), name='external_code_one_per_region')],
+                "verbose_name": "external code",
+                "verbose_name_plural": "external codes",
+                "ordering": ["system", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("system", "code"), name="external_code_unique"),
+                    models.UniqueConstraint(
+                        fields=("system", "region"), name="external_code_one_per_region"
+                    ),
+                ],
             },
         ),
     ]

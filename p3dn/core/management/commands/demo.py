@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo()
-        self.stdout.write("Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197).")
+        self.stdout.write(
+            "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."
+        )
         self.stdout.write(f"Demo logins (password for all: {settings.P3DN_DEMO_PASSWORD}):")
         width = max(len(login.username) for login in logins)
         for login in logins:

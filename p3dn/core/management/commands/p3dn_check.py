@@ -19,6 +19,7 @@ class Command(BaseCommand):
         if pending:
             raise CommandError(f"{len(pending)} migration(s) not applied: run `p3dn migrate`")
         self.stdout.write("migrations: up to date")
-        call_command("check", deploy=True, fail_level="WARNING", stdout=self.stdout,
-                     stderr=self.stderr)
+        call_command(
+            "check", deploy=True, fail_level="WARNING", stdout=self.stdout, stderr=self.stderr
+        )
         self.stdout.write("deployment checks: passed")

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Serve p3dn with the waitress WSGI server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)"
+        )
         parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not up to date: run `p3dn migrate` first")
-        from waitress import serve
+        from waitress import serve  # type: ignore[import-untyped]
 
         from p3dn.wsgi import application
 
