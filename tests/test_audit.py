@@ -58,7 +58,7 @@ def test_role_changes_and_password_changes_are_logged_without_the_password(
         action="accounts.user.updated", object_id=str(viewer_bandung.pk)
     )
     assert role_entry.changes["role"] == ["viewer", "operator"]
-    assert role_entry.changes["unit"] == [None, dinkes_bandung.pk]
+    assert role_entry.changes["unit"] == [None, f"DINAS KESEHATAN (#{dinkes_bandung.pk})"]
     pw_entry = LogEntry.objects.get(action="accounts.user.password_changed")
     assert "another-Good-pass-42" not in str(pw_entry.changes)
 

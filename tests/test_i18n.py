@@ -72,3 +72,9 @@ def test_pages_speak_indonesian_by_default_and_english_on_request(client_for, ti
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("core:home")).content.decode()
     assert "Government units" in html and 'lang="en"' in html
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_user_chooses(client_for, tim_bandung):
+    client = client_for(tim_bandung)
+    html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html and "Beranda" in html

@@ -21,19 +21,27 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The JSON-ready values of ``fields`` of ``obj`` (foreign keys as their id)."""
+    """The JSON-ready values of ``fields`` of ``obj``; a foreign key as "name (#id)"."""
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        attname = getattr(field, "attname", name)
-        values[name] = _plain(getattr(obj, attname))
+        if field.is_relation and field.many_to_one:
+            related = getattr(obj, name)
+            values[name] = None if related is None else f"{related} (#{related.pk})"
+        else:
+            values[name] = _plain(getattr(obj, name))
     return values
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field → [before, after] for the fields whose value changed."""
     keys = list(dict.fromkeys([*before, *after]))
-    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return {
+        k: [before.get(k), after.get(k)]
+        for k in keys
+        if before.get(k) != after.get(k)
+        and not (before.get(k) in (None, "") and after.get(k) in (None, ""))
+    }
 
 
 def log(

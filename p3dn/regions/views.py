@@ -36,7 +36,7 @@ def code_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("regions:code-list")
     filters = CodeFilterForm(request.GET)
-    codes = ExternalCode.objects.select_related("region")
+    codes = ExternalCode.objects.select_related("region").order_by("system", "region_id")
     if filters.is_valid():
         if system := filters.cleaned_data["system"]:
             codes = codes.filter(system=system)
