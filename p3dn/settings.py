@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "p3dn.regions",
     "p3dn.accounts",
     "p3dn.audit",
+    "p3dn.calculators",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("p3dn.accounts.urls")),
     path("wilayah/", include("p3dn.regions.urls")),
     path("audit/", include("p3dn.audit.urls")),
+    path("kalkulator/", include("p3dn.calculators.urls")),
     path("api/v1/", api.urls),
 ]

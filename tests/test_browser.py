@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from conftest import PASSWORD
@@ -38,6 +39,8 @@ def page(monkeypatch):
         yield context.new_page()
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop ran used their own connections: close them.
+        connections.close_all()
 
 
 @pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from p3dn.accounts import access, queries, services
@@ -97,7 +97,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.post("/pemda/{pemda_id}/units", response={201: UnitOut})
-def create_unit(request: HttpRequest, pemda_id: int, payload: UnitIn) -> tuple[int, Unit]:
+def create_unit(request: HttpRequest, pemda_id: int, payload: UnitIn) -> Status:
     user = user_of(request)
     pemda = access.get_pemda_for(user, pemda_id, write=True)
     parent = access.get_unit_for(user, payload.parent) if payload.parent else None
@@ -109,7 +109,7 @@ def create_unit(request: HttpRequest, pemda_id: int, payload: UnitIn) -> tuple[i
         kd_satker_str=payload.kd_satker_str,
         parent=parent,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)

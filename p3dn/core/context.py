@@ -14,6 +14,7 @@ from p3dn.accounts import access
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
+    calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
     if user.is_authenticated:
         items.append(
             {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
@@ -25,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
         if user.role in ("admin", "tim_p3dn"):
             admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
+        items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
+    else:
+        items.append(calculators)
     return {"nav_items": items}

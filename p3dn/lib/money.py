@@ -82,3 +82,28 @@ def format_percent(fraction: object, places: int = 2) -> str:
     if value is None:
         return "—"
     return format_number(value * 100, places) + "%"
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as an Indonesian user types it: '1.050.000.000', '1.050.000,50', '60,5',
+    'Rp 1.200.000' or plain '1050000000' / '0.60'. Raises ValueError naming the text.
+
+    A comma is the decimal separator and dots then group thousands; without a comma, dots
+    group thousands only when every group after the first has three digits ('1.050.000').
+    """
+    raw = text
+    text = text.strip().replace("Rp", "").replace("rp", "").replace(" ", "").replace("\u00a0", "")
+    negative = text.startswith("-")
+    text = text.lstrip("-+")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".", 1)
+    elif (
+        text.count(".") >= 1
+        and all(len(group) == 3 and group.isdigit() for group in text.split(".")[1:])
+        and (text.count(".") > 1 or (len(text.split(".")[0]) <= 3 and text.split(".")[0] != "0"))
+    ):
+        text = text.replace(".", "")
+    if not text or not all(c.isdigit() or c == "." for c in text) or text.count(".") > 1:
+        raise ValueError(f"not a number: {raw!r}")
+    value = Decimal(text)
+    return -value if negative else value

@@ -35,8 +35,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(e.g. 1050000000 or 0.60).",
     ),
     "negative": ("Tidak boleh negatif ({value}).", "Must not be negative ({value})."),
-    "below_min": ("Tidak boleh kurang dari {limit} ({value}).", "Must not be less than {limit} ({value})."),
-    "above_max": ("Tidak boleh lebih dari {limit} ({value}).", "Must not be more than {limit} ({value})."),
+    "below_min": (
+        "Tidak boleh kurang dari {limit} ({value}).",
+        "Must not be less than {limit} ({value}).",
+    ),
+    "above_max": (
+        "Tidak boleh lebih dari {limit} ({value}).",
+        "Must not be more than {limit} ({value}).",
+    ),
     "fraction_above_one": (
         "Nilai {value} di atas 100%; isi sebagai pecahan (0.60 = 60%).",
         "Value {value} is above 100%; give it as a fraction (0.60 = 60%).",
@@ -51,7 +57,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_field": ("Kolom tidak dikenal.", "Unknown field."),
     "empty_list": ("Daftar tidak boleh kosong.", "The list must not be empty."),
-    "duplicate": ("Nama '{value}' dipakai lebih dari sekali.", "Name '{value}' is used more than once."),
+    "duplicate": (
+        "Nama '{value}' dipakai lebih dari sekali.",
+        "Name '{value}' is used more than once.",
+    ),
 }
 
 _TYPE_NAMES = {
@@ -76,7 +85,9 @@ class Checker:
 
     def add(self, field: str, code: str, **values: object) -> None:
         message_id, message_en = MESSAGES[code]
-        self.errors.append(field_error(field, code, message_id.format(**values), message_en.format(**values)))
+        self.errors.append(
+            field_error(field, code, message_id.format(**values), message_en.format(**values))
+        )
 
     def add_custom(self, field: str, code: str, message: str, message_en: str) -> None:
         self.errors.append(field_error(field, code, message, message_en))
@@ -185,7 +196,7 @@ class Obj:
         return value
 
     def decimal(self, key: str, *, default: Decimal | None = None, **limits: Any) -> Decimal:
-        """A required non-negative decimal (or ``default`` when absent); 0 stands in after an error."""
+        """A required decimal (``default`` when absent); 0 stands in after an error."""
         value = self.opt_decimal(key, required=default is None, **limits)
         if value is None:
             return default if default is not None and not self.has_error(key) else ZERO
@@ -194,7 +205,9 @@ class Obj:
     def money(self, key: str, *, default: Decimal | None = None) -> Decimal:
         return self.decimal(key, default=default)
 
-    def fraction(self, key: str, *, default: Decimal | None = None, maximum: Decimal | None = None) -> Decimal:
+    def fraction(
+        self, key: str, *, default: Decimal | None = None, maximum: Decimal | None = None
+    ) -> Decimal:
         return self.decimal(key, default=default, fraction=True, maximum=maximum)
 
     def opt_fraction(self, key: str, *, maximum: Decimal | None = None) -> Decimal | None:
@@ -204,7 +217,9 @@ class Obj:
         field = self.at(key)
         return any(e["field"] == field for e in self.checker.errors)
 
-    def opt_integer(self, key: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:
+    def opt_integer(
+        self, key: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
         raw = self._raw(key, False)
         if raw is _MISSING:
             return None
@@ -244,12 +259,16 @@ class Obj:
     def text(self, key: str) -> str:
         return self.opt_text(key, required=True) or ""
 
-    def opt_choice(self, key: str, choices: tuple[str, ...], *, required: bool = False) -> str | None:
+    def opt_choice(
+        self, key: str, choices: tuple[str, ...], *, required: bool = False
+    ) -> str | None:
         value = self.opt_text(key, required=required)
         if value is None:
             return None
         if value not in choices:
-            self.checker.add(self.at(key), "invalid_choice", value=value, choices=", ".join(choices))
+            self.checker.add(
+                self.at(key), "invalid_choice", value=value, choices=", ".join(choices)
+            )
             return None
         return value
 
@@ -322,11 +341,8 @@ class Obj:
                 continue  # reported as unknown by finish()
             info = param_info(name)
             value: object
-            if info.kind == "decimal":
+            if info.kind == "decimal" or info.kind == "decimal_or_none":
                 value = sub.opt_decimal(name)
-            elif info.kind == "decimal_or_none":
-                value = sub.opt_decimal(name) if raw[name] != "" else None
-                sub._read.add(name)
             elif info.kind == "int":
                 value = sub.opt_integer(name, minimum=0)
             elif info.kind == "choice":
@@ -336,12 +352,3 @@ class Obj:
             if value is not None or info.kind == "decimal_or_none":
                 overrides[name] = value
         return dataclasses.replace(DEFAULT_PARAMS, **overrides)
-
-
-def unique_names(checker: Checker, items: list[Obj], names: list[str], key: str = "name") -> None:
-    """Report names used more than once (at each repeat)."""
-    seen: set[str] = set()
-    for item, name in zip(items, names, strict=True):
-        if name and name in seen:
-            checker.add(item.at(key), "duplicate", value=name)
-        seen.add(name)

@@ -51,3 +51,9 @@ def waktu(value: dt.datetime | None) -> str:
     if value is not None and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dates.format_datetime(value, translation.get_language() or "id")
+
+
+@register.filter
+def get(mapping: dict, key: str) -> object:
+    """{{ mapping|get:key }}: a dictionary lookup with a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,48 @@
+"""The calculators over JSON: the same rules, the same payloads as `p3dn calc`. No login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router, Schema, Status
+
+from p3dn.rules.errors import RuleInputError
+from p3dn.rules.registry import RULES
+
+router = Router(tags=["calculators"])
+
+
+class RuleOut(Schema):
+    name: str
+    computation: str
+    title_id: str
+    title_en: str
+    legal_basis: str
+    example_input: dict[str, Any]
+
+
+class CalcError(Schema):
+    error: str
+    errors: list[dict[str, str]]
+
+
+@router.get("", response=list[RuleOut], auth=None)
+def list_rules(request: HttpRequest) -> list[Any]:
+    """Every rule the calculators know, with a worked example input."""
+    return list(RULES.values())
+
+
+@router.post("/{rule}", response={200: dict[str, Any], 404: CalcError, 422: CalcError}, auth=None)
+def calculate(request: HttpRequest, rule: str, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+    """Run one rule on a JSON payload (money and fractions as decimal strings).
+
+    The output carries the result, ``legal_basis``, ``explanation`` (Indonesian steps) and
+    ``unconfirmed`` (defaults the result rests on that are not confirmed).
+    """
+    if rule not in RULES:
+        return Status(404, {"error": f"unknown rule {rule!r}", "errors": []})
+    try:
+        return RULES[rule].run(payload)
+    except RuleInputError as exc:
+        return Status(422, {"error": "invalid input", "errors": [dict(e) for e in exc.errors]})

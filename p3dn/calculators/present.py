@@ -1,0 +1,94 @@
+"""A rule's result as labelled, Indonesian-formatted text: one presentation for the page, the
+PDF and the Excel file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from p3dn.calculators.pages import Out, Page
+from p3dn.lib.money import format_number, format_percent, format_rupiah
+from p3dn.rules.params import param_info
+
+
+@dataclass
+class Presented:
+    scalars: list[tuple[str, str]]
+    tables: list[tuple[str, list[str], list[list[str]]]]
+    explanation: list[str]
+    legal_basis: str
+    unconfirmed: list[str]
+
+
+def text(value: Any, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind == "percent":
+        return format_percent(Decimal(str(value)))
+    if kind == "fraction_percent":
+        return format_percent(Decimal(str(value)), 0)
+    if kind == "money":
+        return format_rupiah(Decimal(str(value)))
+    if kind == "money2":
+        return "Rp " + format_number(Decimal(str(value)), 2)
+    if kind == "list":
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _cells(item: dict[str, Any], columns: tuple[Out, ...]) -> list[str]:
+    return [text(item.get(c.key), c.kind) for c in columns]
+
+
+def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with a rank are shown best first."""
+    if items and all(isinstance(i.get("rank"), int) for i in items):
+        return sorted(items, key=lambda i: i["rank"])
+    return items
+
+
+def present(page: Page, result: dict[str, Any]) -> Presented:
+    labels = {f.key: dict(f.choices) for f in page.fields if f.choices}
+    scalars = [
+        (
+            str(o.label),
+            str(labels[o.key].get(result[o.key], result[o.key]))
+            if o.key in labels
+            else text(result.get(o.key), o.kind),
+        )
+        for o in page.results
+        if o.key in result
+    ]
+    tables = [
+        (
+            str(t.label),
+            [str(c.label) for c in t.columns],
+            [_cells(item, t.columns) for item in _ranked(result.get(t.key) or [])],
+        )
+        for t in page.result_tables
+        if result.get(t.key)
+    ]
+    return Presented(
+        scalars=scalars,
+        tables=tables,
+        explanation=list(result.get("explanation") or []),
+        legal_basis=str(result.get("legal_basis", "")),
+        unconfirmed=[_unconfirmed(n) for n in result.get("unconfirmed") or []],
+    )
+
+
+def _unconfirmed(name: str) -> str:
+    """What an unconfirmed parameter or assumption is, in the active language, and its source."""
+    try:
+        info = param_info(name)
+    except (KeyError, ValueError):
+        return name
+    english = (translation.get_language() or "id").startswith("en")
+    label = info.label_en if english else info.label_id
+    return f"{label} ({info.source})" if info.source else label
