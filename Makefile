@@ -22,6 +22,7 @@ $(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 demo: $(VENV)/.runtime
+	@bash scripts/install-system-deps.sh --runtime
 	P3DN_DEBUG=True $(BIN)/p3dn demo
 	P3DN_DEBUG=True $(BIN)/p3dn serve --host $(HOST) --port $(PORT)
 
