@@ -231,3 +231,29 @@ def test_cli_calc_exits_2_with_a_clear_message_on_invalid_input():
     assert not_json.returncode == 2 and "not JSON" in not_json.stderr
     unknown = _calc("nope")
     assert unknown.returncode == 2 and "unknown rule" in unknown.stderr
+
+
+def test_a_country_of_origin_sets_the_origin_or_must_agree_with_it(client):
+    form = {"f-regulation": "permenperin16_2011", "rows-lines": "2", "action": "calculate",
+            "t-lines-0-uraian": "Tinta", "t-lines-0-kategori": "material",
+            "t-lines-0-biaya": "30", "t-lines-0-negara": "Tiongkok",
+            "t-lines-1-uraian": "Plastik", "t-lines-1-kategori": "material",
+            "t-lines-1-biaya": "70", "t-lines-1-negara": "Indonesia"}
+    result = client.post("/kalkulator/tkdn-barang/", form).context["result"]
+    assert ("TKDN", "70,00%") in result.scalars
+    clash = {**form, "t-lines-0-asal": "dalam_negeri"}
+    state = client.post("/kalkulator/tkdn-barang/", clash).context["state"]
+    assert [c.errors for c in state.all_cells() if c.errors] == [
+        ["Tiongkok tidak sesuai dengan asal yang dipilih."]]
+
+
+def test_combined_tkdn_under_35_2025_weighs_each_component(client):
+    html = client.get("/kalkulator/tkdn-gabungan-2025/").content.decode()
+    assert "Panel surya" in html
+    form = {"rows-komponen": "2", "action": "calculate",
+            "t-komponen-0-uraian": "Panel", "t-komponen-0-jenis": "barang",
+            "t-komponen-0-tkdn": "50", "t-komponen-0-nilai": "300",
+            "t-komponen-1-uraian": "Pasang", "t-komponen-1-jenis": "jasa",
+            "t-komponen-1-tkdn": "90", "t-komponen-1-nilai": "100"}
+    result = client.post("/kalkulator/tkdn-gabungan-2025/", form).context["result"]
+    assert ("TKDN gabungan", "60,00%") in result.scalars

@@ -185,13 +185,31 @@ def read_form(page: Page, data: QueryDict, *, add_row: str | None = None) -> For
             item: dict[str, Any] = {}
             for cell in row:
                 present, value = _parse(cell)
-                if present:
+                if present and cell.field.kind != "country":
                     item[cell.field.key] = value
+            _apply_country(row, item)
             state.row_of[f"{table.key}[{len(items)}]"] = row
             items.append(item)
         state.payload[table.key] = items
         state.tables.append((table, rows))
     return state
+
+
+DOMESTIC_NAMES = {"indonesia", "ri", "id", "idn", "dalam negeri"}
+
+
+def _apply_country(row: list[Cell], item: dict[str, Any]) -> None:
+    """A country of origin sets the line's origin, or must agree with the one chosen."""
+    country = next((c for c in row if c.field.kind == "country" and c.value.strip()), None)
+    if country is None:
+        return
+    origin = "dalam_negeri" if country.value.strip().lower() in DOMESTIC_NAMES else "luar_negeri"
+    if "asal" not in item and "kdn" not in item and "tkdn" not in item:
+        item["asal"] = origin
+    elif item.get("asal") not in (None, origin):
+        country.errors.append(
+            _("%(country)s does not match the origin chosen.") % {"country": country.value.strip()}
+        )
 
 
 def attach_rule_errors(state: FormState, errors: list[FieldError]) -> None:

@@ -59,6 +59,10 @@ class Page:
     tables: tuple[Table, ...] = ()
     results: tuple[Out, ...] = ()
     result_tables: tuple[OutTable, ...] = field(default_factory=tuple)
+    # Payload entries the page always sends (e.g. the regulation of a form that has only one).
+    fixed: dict[str, object] = field(default_factory=dict)
+    # The worked example shown first, when the rule's own example is of another form.
+    example: dict[str, object] | None = None
 
 
 ORIGIN = (("dalam_negeri", _("Domestic")), ("luar_negeri", _("Foreign")))
@@ -130,6 +134,13 @@ PAGES: tuple[Page, ...] = (
                         ),
                     ),
                     Field("biaya", _("Cost (Rp)"), "money"),
+                    Field(
+                        "negara",
+                        _("Country of origin"),
+                        "country",
+                        required=False,
+                        help=_("Indonesia means domestic; any other country foreign."),
+                    ),
                     Field(
                         "asal",
                         _("Origin"),
@@ -218,6 +229,65 @@ PAGES: tuple[Page, ...] = (
                 ),
             ),
         ),
+        fixed={"regulation": "permenperin16_2011"},
+    ),
+    Page(
+        "tkdn_gabungan",
+        "tkdn-gabungan-2025",
+        _("Combined TKDN under Permenperin 35/2025"),
+        _(
+            "Each component of the package with its own TKDN and its value (or its share): the "
+            "combined TKDN is the sum of TKDN × share."
+        ),
+        tables=(
+            Table(
+                "komponen",
+                _("Components"),
+                (
+                    Field("uraian", _("Description")),
+                    Field(
+                        "jenis",
+                        _("Kind"),
+                        "choice",
+                        choices=(("barang", _("Goods")), ("jasa", _("Services"))),
+                    ),
+                    Field("tkdn", _("TKDN (%)"), "percent"),
+                    Field("nilai", _("Value (Rp)"), "money"),
+                ),
+            ),
+        ),
+        results=(
+            Out("tkdn", _("Combined TKDN"), "percent"),
+            Out("nilai_gabungan", _("Combined value"), "money"),
+        ),
+        result_tables=(
+            OutTable(
+                "komponen",
+                _("Components"),
+                (
+                    Out("uraian", _("Description")),
+                    Out("jenis", _("Kind")),
+                    Out("nilai", _("Value"), "money"),
+                    Out("tkdn", _("TKDN"), "percent"),
+                    Out("proporsi", _("Share"), "percent"),
+                    Out("kontribusi", _("Contribution"), "percent"),
+                ),
+            ),
+        ),
+        fixed={"regulation": "permenperin35_2025"},
+        example={
+            "regulation": "permenperin35_2025",
+            "komponen": [
+                {"uraian": "Panel surya", "jenis": "barang", "tkdn": "0.45", "nilai": "750000000"},
+                {"uraian": "Inverter", "jenis": "barang", "tkdn": "0.25", "nilai": "150000000"},
+                {
+                    "uraian": "Pemasangan dan uji",
+                    "jenis": "jasa",
+                    "tkdn": "0.90",
+                    "nilai": "100000000",
+                },
+            ],
+        },
     ),
     Page(
         "tkdn_ik",

@@ -22,8 +22,9 @@ class Outcome:
 def open_page(page: Page) -> Outcome:
     """The page with the rule's worked example filled in and computed."""
     rule = RULES[page.rule]
-    state = initial_state(page, rule.example_input)
-    return Outcome(state=state, result=present(page, rule.run(rule.example_input)))
+    example = page.example or rule.example_input
+    state = initial_state(page, example)
+    return Outcome(state=state, result=present(page, rule.run(example)))
 
 
 def calculate(page: Page, data: QueryDict, *, add_row: str | None = None) -> Outcome:
@@ -32,7 +33,7 @@ def calculate(page: Page, data: QueryDict, *, add_row: str | None = None) -> Out
     if add_row or state.has_errors:
         return Outcome(state=state)
     try:
-        result = RULES[page.rule].run(state.payload)
+        result = RULES[page.rule].run({**page.fixed, **state.payload})
     except RuleInputError as exc:
         attach_rule_errors(state, exc.errors)
         return Outcome(state=state)
