@@ -180,7 +180,7 @@ def read_form(page: Page, data: QueryDict, *, add_row: str | None = None) -> For
                 for c in table.columns
             ]
             rows.append(row)
-            if not any(c.value.strip() for c in row if c.field.kind != "bool"):
+            if not any(c.value.strip() for c in row if c.field.kind not in ("bool", "choice")):
                 continue  # an empty row is no input
             item: dict[str, Any] = {}
             for cell in row:

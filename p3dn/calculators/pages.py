@@ -525,3 +525,14 @@ PAGES: tuple[Page, ...] = (
 )
 
 PAGES_BY_SLUG = {page.slug: page for page in PAGES}
+
+# How the rules' codes read in a result table (beside the choices of the input columns).
+CODE_LABELS: dict[str, str | Promise] = {
+    "asal_dalam_negeri": _("domestic origin: 100%"),
+    "asal_luar_negeri": _("foreign origin: 0"),
+    "kdn": _("traced domestic part"),
+    "tkdn_komponen": _("the component's own TKDN"),
+    "lapis2_100": _("tier-2 item counted 100%"),
+    "lapis2_tidak_memenuhi": _("tier-2 item over the 3%/10% limits: 0"),
+    "tidak_terverifikasi": _("not verifiable: 0"),
+}

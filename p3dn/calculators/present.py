@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from p3dn.calculators.pages import Out, Page
+from p3dn.calculators.pages import CODE_LABELS, Out, Page
 from p3dn.lib.money import format_number, format_percent, format_rupiah
 from p3dn.rules.params import param_info
 
@@ -42,8 +42,22 @@ def text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _cells(item: dict[str, Any], columns: tuple[Out, ...]) -> list[str]:
-    return [text(item.get(c.key), c.kind) for c in columns]
+def _cells(item: dict[str, Any], columns: tuple[Out, ...], labels: dict[Any, Any]) -> list[str]:
+    return [
+        str(labels[item[c.key]])
+        if c.kind == "text" and isinstance(item.get(c.key), str) and item[c.key] in labels
+        else text(item.get(c.key), c.kind)
+        for c in columns
+    ]
+
+
+def _code_labels(page: Page) -> dict[Any, Any]:
+    """Every code the page's choices name, with its label, plus the rules' own codes."""
+    labels: dict[Any, Any] = dict(CODE_LABELS)
+    for table in page.tables:
+        for column in table.columns:
+            labels.update(dict(column.choices))
+    return labels
 
 
 def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -55,6 +69,7 @@ def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def present(page: Page, result: dict[str, Any]) -> Presented:
     labels = {f.key: dict(f.choices) for f in page.fields if f.choices}
+    codes = _code_labels(page)
     scalars = [
         (
             str(o.label),
@@ -69,7 +84,7 @@ def present(page: Page, result: dict[str, Any]) -> Presented:
         (
             str(t.label),
             [str(c.label) for c in t.columns],
-            [_cells(item, t.columns) for item in _ranked(result.get(t.key) or [])],
+            [_cells(item, t.columns, codes) for item in _ranked(result.get(t.key) or [])],
         )
         for t in page.result_tables
         if result.get(t.key)
