@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from p3dn.lib.dates import format_date
+from p3dn.lib.money import format_number, group_thousands
+
 MINUS = "\u2212"
 TIMES = "\u00d7"
 LE = "\u2264"
@@ -18,20 +21,6 @@ ARROW = "\u2192"
 HUNDRED = Decimal(100)
 _Q4 = Decimal("0.0001")
 
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def round_fraction(value: Decimal) -> Decimal:
@@ -59,22 +48,9 @@ def plain_out(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _group(integer_digits: str) -> str:
-    groups: list[str] = []
-    while len(integer_digits) > 3:
-        groups.insert(0, integer_digits[-3:])
-        integer_digits = integer_digits[:-3]
-    groups.insert(0, integer_digits)
-    return ".".join(groups)
-
-
 def number(value: Decimal, places: int = 0) -> str:
     """Indonesian number text: thousands dot, decimal comma (1234567.5 → "1.234.567,50")."""
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    text = format(abs(rounded), "f")
-    integer, _, decimals = text.partition(".")
-    return sign + _group(integer) + ("," + decimals if decimals else "")
+    return format_number(value, places)
 
 
 def qty(value: Decimal) -> str:
@@ -82,7 +58,7 @@ def qty(value: Decimal) -> str:
     text = format(value.normalize() if value == value.to_integral_value() else value, "f")
     integer, _, decimals = text.partition(".")
     sign = "-" if integer.startswith("-") else ""
-    return sign + _group(integer.lstrip("-")) + ("," + decimals if decimals else "")
+    return sign + group_thousands(integer.lstrip("-")) + ("," + decimals if decimals else "")
 
 
 def pct(fraction: Decimal) -> str:
@@ -97,4 +73,4 @@ def rp(value: Decimal, places: int = 0) -> str:
 
 def tanggal(value: date) -> str:
     """An Indonesian date ("30 April 2025")."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return format_date(value)

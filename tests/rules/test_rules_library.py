@@ -71,10 +71,21 @@ def test_no_module_imports_django_or_anything_outside_the_stdlib(path):
     for module in imported_modules(path):
         assert not module.startswith("django"), f"{path.name} imports {module}"
         top = module.split(".")[0]
-        assert top in STDLIB or module.startswith("p3dn.rules") or module == "p3dn.rules", (
+        # p3dn.lib is domain-free and stdlib-only too (checked below): formatting lives there once.
+        assert top in STDLIB or module.startswith(("p3dn.rules", "p3dn.lib")), (
             f"{path.name} imports {module}"
         )
     assert "django" not in path.read_text(encoding="utf-8").lower().replace("no django", "")
+
+
+LIB_SOURCES = sorted((Path(__file__).resolve().parents[2] / "p3dn" / "lib").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", LIB_SOURCES, ids=lambda p: p.name)
+def test_lib_imports_no_django_and_no_app(path):
+    for module in imported_modules(path):
+        assert not module.startswith("django"), f"{path.name} imports {module}"
+        assert not module.startswith("p3dn.") or module.startswith("p3dn.lib"), module
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
