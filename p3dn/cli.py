@@ -19,6 +19,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "p3dn_check",
         "check the configuration, the database and production security settings",
     ),
+    "import": (
+        "import_file",
+        "import LKPP/Kemenperin files: p3dn import FILE... [--dataset N] [--klpd D107] [--json]",
+    ),
+    "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
 }
 

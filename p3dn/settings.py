@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "p3dn.accounts",
     "p3dn.audit",
     "p3dn.calculators",
+    "p3dn.procurement",
+    "p3dn.imports",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,9 @@ LOGGING = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # The p3dn settings proper.
+# Run uploaded imports inside the web request instead of leaving them to the worker.
+P3DN_IMPORTS_INLINE = env_bool("P3DN_IMPORTS_INLINE", False)
 P3DN_DEMO_PASSWORD = "p3dn-demo-2025"

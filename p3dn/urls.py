@@ -12,5 +12,6 @@ urlpatterns = [
     path("wilayah/", include("p3dn.regions.urls")),
     path("audit/", include("p3dn.audit.urls")),
     path("kalkulator/", include("p3dn.calculators.urls")),
+    path("impor/", include("p3dn.imports.urls")),
     path("api/v1/", api.urls),
 ]

@@ -26,6 +26,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
         if user.role in ("admin", "tim_p3dn"):
             admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
+        if user.role in ("admin", "tim_p3dn"):
+            items.append(
+                {"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"}
+            )
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})

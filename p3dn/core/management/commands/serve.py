@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,8 +18,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not process queued imports in this process (run "
+                                 "`p3dn worker --loop` separately instead)")
 
-    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, threads: int, no_worker: bool,
+               **options: Any) -> None:
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not up to date: run `p3dn migrate` first")
@@ -25,6 +31,23 @@ class Command(BaseCommand):
 
         from p3dn.wsgi import application
 
+        if not no_worker:
+            threading.Thread(target=_work_forever, name="p3dn-import-worker", daemon=True).start()
         self.stdout.write(f"p3dn serving on http://{host}:{port}/  (Ctrl+C stops)")
         self.stdout.flush()
         serve(application, host=host, port=port, threads=threads, ident="p3dn")
+
+
+def _work_forever() -> None:
+    """Process queued imports beside the web server (small installs need one process only)."""
+    from django.db import close_old_connections
+
+    from p3dn.imports import services
+
+    while True:
+        close_old_connections()
+        run = services.next_pending()
+        if run is None:
+            time.sleep(2)
+            continue
+        services.run_import(run, progress=services.progress_writer(run))

@@ -1,0 +1,104 @@
+"""Imports over the API: upload a file, read a run with its counts and errors."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from p3dn.accounts.access import user_of
+from p3dn.imports import access, services
+from p3dn.imports.models import ImportRun
+
+router = Router(tags=["imports"])
+
+
+class RowErrorOut(Schema):
+    row: int
+    field: str
+    value: str
+    reason: str
+
+
+class RunOut(Schema):
+    id: int
+    file: str
+    dataset: str
+    status: str
+    message: str
+    pemda: str | None
+    tahun: int | None
+    data_as_of: str | None
+    read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: list[RowErrorOut]
+
+
+def run_out(run: ImportRun) -> dict[str, object]:
+    return {
+        "id": run.pk,
+        "file": run.file_name,
+        "dataset": run.dataset,
+        "status": run.status,
+        "message": run.message,
+        "pemda": run.pemda.kd_klpd if run.pemda else None,
+        "tahun": run.tahun,
+        "data_as_of": run.data_as_of.isoformat() if run.data_as_of else None,
+        "read": run.rows_read,
+        "inserted": run.rows_inserted,
+        "updated": run.rows_updated,
+        "unchanged": run.rows_unchanged,
+        "rejected": run.rows_rejected,
+        "errors": [
+            {"row": e.row_number, "field": e.field, "value": e.value, "reason": e.reason}
+            for e in run.row_errors.all()[:1000]
+        ],
+    }
+
+
+@router.post("", response={201: RunOut, 202: RunOut})
+def create_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dataset: Form[str] = "",
+    klpd: Form[str] = "",
+    year: Form[int | None] = None,
+    apply_valid_rows: Form[bool] = False,
+    dry_run: Form[bool] = False,
+) -> Status:
+    """Upload one file. 201 with the outcome when processed at once, 202 when queued."""
+    user = user_of(request)
+    if not access.can_import(user):
+        raise access.PermissionDenied
+    if user.role != "admin":
+        klpd = user.pemda.kd_klpd or "" if user.pemda else ""
+    with tempfile.NamedTemporaryFile(suffix=Path(file.name or "").suffix) as tmp:
+        for chunk in file.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        run = services.queue_import(
+            actor=user,
+            path=Path(tmp.name),
+            file_name=file.name,
+            dataset=dataset,
+            klpd=klpd,
+            year=year,
+            apply_valid_rows=apply_valid_rows,
+            dry_run=dry_run,
+        )
+    if settings.P3DN_IMPORTS_INLINE and services.claim(run):
+        run = services.run_import(run)
+        return Status(201, run_out(run))
+    return Status(202, run_out(run))
+
+
+@router.get("/{run_id}", response=RunOut)
+def get_import(request: HttpRequest, run_id: int) -> dict[str, object]:
+    return run_out(access.get_run_for(user_of(request), run_id))

@@ -1,0 +1,506 @@
+"""The import engine: one file → one dataset's facts, all or nothing.
+
+``process_file`` reads the file as a stream, cleans every row, compares it with what the
+database holds and writes inserts and new versions in batches, all inside one transaction. Any
+rejected row (unless the user chose to apply the valid rows), a dry run, a refusal or a crash
+rolls the whole file back: the database is exactly as before. A row is identified by its
+natural key; its content by a hash, so an unchanged row costs one dictionary lookup.
+
+Each file is a snapshot of the Pemda and year it covers: a current fact of that Pemda, year
+and dataset that the file no longer lists is closed (it was removed at the source).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from p3dn.accounts.models import Pemda, Unit
+from p3dn.audit.services import log as log_change
+from p3dn.imports import datasets
+from p3dn.imports.datasets.base import CleanError, Dataset, is_personal, text
+from p3dn.imports.models import ImportRowError, ImportRun
+from p3dn.lib.readers import UnreadableFile, open_rows
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+MAX_STORED_ERRORS = 10000
+
+
+class Refused(ValueError):
+    """The file is not what it claims (not data, another dataset, nothing in it)."""
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo everything the file wrote."""
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class _Seen:
+    digest: str
+    row: int
+    obj: Any  # the instance written for this key, or None when the database already had it
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    duplicate: int = 0
+    removed: int = 0
+    empty: int = 0
+
+
+@dataclass
+class Progress:
+    rows: int
+    seconds: float
+    fraction: float | None
+
+
+def _plain(value: Any) -> Any:
+    """A file value as JSON can hold it."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _first(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
+    for name in names:
+        if name in raw:
+            return name, raw[name]
+    return names[0] if names else "", None
+
+
+@dataclass
+class Writer:
+    """Turns cleaned rows into inserts and version changes for one run."""
+
+    run: ImportRun
+    dataset: Dataset
+    allowed_pemda: set[int] | None = None
+    counts: Counts = field(default_factory=Counts)
+    errors: list[RowError] = field(default_factory=list)
+    pemda_ids: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    latest_event: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        self.model = self.dataset.model
+        self.key_fields = self.model.natural_key if self.model else ()
+        self.skip = (
+            self.dataset.used_sources
+            | self.dataset.drop
+            | set(self.dataset.klpd_sources)
+            | set(self.dataset.year_sources)
+        )
+        self._pemda_by_klpd: dict[str, int | None] = {}
+        self._units: dict[tuple[int, str], int] = {}
+        self._seen: dict[tuple[Any, ...], _Seen] = {}
+        self._existing: dict[tuple[int, int] | None, dict[tuple[Any, ...], tuple[int, str]]] = {}
+        self._new: list[Any] = []
+        self._close: list[int] = []
+        self._delete: list[int] = []
+
+    # -------------------------------------------------------------- scope
+
+    def _pemda_id(self, klpd: str) -> int | None:
+        if klpd not in self._pemda_by_klpd:
+            found = Pemda.objects.filter(kd_klpd=klpd).values_list("pk", flat=True).first()
+            self._pemda_by_klpd[klpd] = found
+        return self._pemda_by_klpd[klpd]
+
+    def _unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
+        key = (pemda_id, kd_satker)
+        if key not in self._units:
+            unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=kd_satker).first()
+            if unit is None:
+                unit = Unit.objects.create(
+                    pemda_id=pemda_id,
+                    kd_satker=kd_satker,
+                    kd_satker_str=text(raw.get("kd_satker_str"))[:60],
+                    name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
+                )
+            self._units[key] = unit.pk
+        return self._units[key]
+
+    def _scope(
+        self, raw: Mapping[str, Any], problems: list[RowError], row: int
+    ) -> tuple[int | None, int | None]:
+        if self.dataset.scope != "pemda":
+            return None, None
+        source, klpd_value = _first(raw, self.dataset.klpd_sources)
+        klpd = text(klpd_value) or self.run.requested_klpd
+        pemda_id = self._pemda_id(klpd) if klpd else None
+        if not klpd:
+            problems.append(RowError(row, source, "", _("no KLPD code: give the Pemda's code")))
+        elif pemda_id is None:
+            problems.append(
+                RowError(
+                    row,
+                    source,
+                    klpd,
+                    _(
+                        "no Pemda has the LKPP code %(code)s: an administrator adds it on the "
+                        "Pemda's profile"
+                    )
+                    % {"code": klpd},
+                )
+            )
+        elif self.run.requested_klpd and klpd != self.run.requested_klpd:
+            problems.append(
+                RowError(
+                    row,
+                    source,
+                    klpd,
+                    _("the row belongs to %(code)s, not to %(asked)s")
+                    % {"code": klpd, "asked": self.run.requested_klpd},
+                )
+            )
+        elif self.allowed_pemda is not None and pemda_id not in self.allowed_pemda:
+            problems.append(
+                RowError(
+                    row,
+                    source,
+                    klpd,
+                    _("the row belongs to %(code)s, a Pemda you do not manage") % {"code": klpd},
+                )
+            )
+        year: int | None = None
+        if self.dataset.year_sources:
+            source, year_value = _first(raw, self.dataset.year_sources)
+            if year_value in (None, "") and self.run.requested_year:
+                year = self.run.requested_year
+            elif year_value in (None, "") and isinstance(
+                raw.get("tanggal_transaksi"), str | dt.datetime
+            ):
+                moment = str(raw["tanggal_transaksi"])[:4]
+                year = int(moment) if moment.isdigit() else None
+            else:
+                try:
+                    year = int(str(year_value).strip())
+                except ValueError:
+                    year = None
+            if year is None or not 2000 <= year <= 2100:
+                problems.append(
+                    RowError(row, source, text(year_value), _("not a fiscal year: give the year"))
+                )
+                year = None
+            elif self.run.requested_year and year != self.run.requested_year:
+                problems.append(
+                    RowError(
+                        row,
+                        source,
+                        str(year),
+                        _("the row is for %(year)s, not %(asked)s")
+                        % {"year": year, "asked": self.run.requested_year},
+                    )
+                )
+        return pemda_id, year
+
+    def _existing_for(
+        self, scope: tuple[int, int] | None
+    ) -> dict[tuple[Any, ...], tuple[int, str]]:
+        if scope not in self._existing:
+            assert self.model is not None
+            rows = self.model.objects.filter(valid_to__isnull=True, **self.dataset.fixed)
+            if scope is not None:
+                rows = rows.filter(**{"pemda_id": scope[0], "tahun_anggaran": scope[1]})
+            self._existing[scope] = {
+                tuple(values[:-2]): (values[-2], values[-1])
+                for values in rows.values_list(*self._key_columns(), "id", "row_hash").iterator()
+            }
+        return self._existing[scope]
+
+    def _key_columns(self) -> list[str]:
+        return [f"{name}_id" if name == "pemda" else name for name in self.key_fields]
+
+    # -------------------------------------------------------------- rows
+
+    def add(self, row: int, raw: Mapping[str, Any]) -> None:
+        self.counts.read += 1
+        if self.dataset.empty_unless and all(
+            raw.get(name) in (None, "") for name in self.dataset.empty_unless
+        ):
+            self.counts.empty += 1
+            self.counts.unchanged += 1
+            return
+        problems: list[RowError] = []
+        values: dict[str, Any] = {}
+        for column in self.dataset.columns:
+            source, value = _first(raw, column.sources)
+            try:
+                cleaned = column.clean(value)
+            except CleanError as exc:
+                problems.append(RowError(row, source, text(value)[:200], str(exc)))
+                continue
+            if column.required and cleaned in (None, ""):
+                problems.append(RowError(row, source, "", _("missing")))
+            values[column.target] = cleaned
+        pemda_id, year = self._scope(raw, problems, row)
+        if problems:
+            self.counts.rejected += 1
+            if len(self.errors) < MAX_STORED_ERRORS:
+                self.errors.extend(problems)
+            return
+        event = raw.get("_event_date")
+        if event:
+            try:
+                day = dt.date.fromisoformat(str(event)[:10])
+            except ValueError:
+                day = None
+            if day and (self.latest_event is None or day > self.latest_event):
+                self.latest_event = day
+        if self.model is None:
+            self._add_unit(row, values, pemda_id)
+            return
+        if self.dataset.derive:
+            self.dataset.derive(values, raw)
+        values.update(self.dataset.fixed)
+        extra = {
+            k: _plain(v)
+            for k, v in raw.items()
+            if k not in self.skip
+            and not k.startswith("_")
+            and not is_personal(k)
+            and v not in (None, "")
+        }
+        scope = (pemda_id, year) if pemda_id is not None and year is not None else None
+        if scope:
+            self.pemda_ids.add(scope[0])
+            self.years.add(scope[1])
+            values["pemda_id"], values["tahun_anggaran"] = scope
+            if values.get("kd_satker"):
+                values["unit_id"] = self._unit_id(scope[0], values["kd_satker"], raw)
+        key = tuple(
+            values["pemda_id"] if name == "pemda" else values[name] for name in self.key_fields
+        )
+        digest = hashlib.blake2b(
+            repr((sorted(values.items()), sorted(extra.items()))).encode(), digest_size=16
+        ).hexdigest()
+        current = self._existing_for(scope).get(key)
+        earlier = self._seen.get(key)
+        if earlier is not None:
+            # The same fact twice in one file: identical copies collapse; a differing copy is
+            # a later state of it (a re-pull, a verified order) and replaces the earlier row.
+            self.counts.duplicate += 1
+            self.counts.unchanged += 1
+            if earlier.digest == digest:
+                return
+            if earlier.obj is None:  # the earlier copy matched the database: now it changes
+                self.counts.unchanged -= 1
+                self.counts.updated += 1
+                assert current is not None
+                self._close.append(current[0])
+            elif earlier.obj.pk is None:
+                self._new.remove(earlier.obj)
+            else:
+                self._delete.append(earlier.obj.pk)
+        elif current is not None and current[1] == digest:
+            self._seen[key] = _Seen(digest, row, None)
+            self.counts.unchanged += 1
+            return
+        elif current is not None:
+            self._close.append(current[0])
+            self.counts.updated += 1
+        else:
+            self.counts.inserted += 1
+        obj = self.model(**values, extra=extra, row_hash=digest, valid_from=self.run)
+        self._seen[key] = _Seen(digest, row, obj)
+        self._new.append(obj)
+        if len(self._new) >= BATCH:
+            self.flush()
+
+    def _add_unit(self, row: int, values: dict[str, Any], pemda_id: int | None) -> None:
+        """RUP-MasterSatker: create or update the perangkat daerah itself."""
+        if pemda_id is None:
+            return
+        key = (pemda_id, values["kd_satker"])
+        if key in self._seen:
+            self.counts.duplicate += 1
+            self.counts.unchanged += 1
+            return
+        self._seen[key] = _Seen("", row, None)
+        unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=values["kd_satker"]).first()
+        wanted = {
+            "name": values["nama_satker"][:255],
+            "kd_satker_str": values["kd_satker_str"][:60],
+            "is_active": values["aktif"],
+        }
+        if unit is None:
+            Unit.objects.create(pemda_id=pemda_id, kd_satker=values["kd_satker"], **wanted)
+            self.counts.inserted += 1
+        elif any(getattr(unit, k) != v for k, v in wanted.items()):
+            Unit.objects.filter(pk=unit.pk).update(**wanted)
+            self.counts.updated += 1
+        else:
+            self.counts.unchanged += 1
+        self.pemda_ids.add(pemda_id)
+
+    def flush(self) -> None:
+        if self.model is None:
+            return
+        if self._delete:  # rows this run wrote and a later copy in the file replaced
+            self.model.objects.filter(pk__in=self._delete).delete()
+            self._delete.clear()
+        if self._close:
+            for start in range(0, len(self._close), 500):
+                self.model.objects.filter(pk__in=self._close[start : start + 500]).update(
+                    valid_to=self.run
+                )
+            self._close.clear()
+        if self._new:
+            self.model.objects.bulk_create(self._new, batch_size=500)
+            self._new.clear()
+
+    def finish(self) -> None:
+        """Write what is left and close the facts the file no longer lists."""
+        if self.model is not None and self.dataset.scope == "pemda":
+            for scope, existing in self._existing.items():
+                if scope is None:
+                    continue
+                for key, (pk, _digest) in existing.items():
+                    if key not in self._seen:
+                        self._close.append(pk)
+                        self.counts.removed += 1
+        self.flush()
+
+
+def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
+    try:
+        if run.requested_dataset:
+            dataset = datasets.by_name(run.requested_dataset)
+            missing = dataset.signature - set(columns)
+            if missing:
+                raise Refused(
+                    _("this file is not %(name)s: it lacks %(fields)s")
+                    % {"name": dataset.name, "fields": ", ".join(sorted(missing))}
+                )
+            return dataset
+        return datasets.recognise(columns, run.file_name)
+    except datasets.UnknownDataset as exc:
+        raise Refused(str(exc)) from None
+
+
+def _rows(source: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    try:
+        yield from source
+    except UnreadableFile as exc:
+        raise Refused(str(exc)) from None
+
+
+def process_file(
+    run: ImportRun,
+    path: Path,
+    *,
+    allowed_pemda: set[int] | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportRun:
+    """Import ``path`` under ``run`` (already RUNNING); returns the run with its outcome saved."""
+    started = time.monotonic()
+    writer: Writer | None = None
+    try:
+        with open_rows(path) as source:
+            run.file_format = source.format
+            dataset = _resolve(run, list(source.columns))
+            run.dataset = dataset.name
+            writer = Writer(run=run, dataset=dataset, allowed_pemda=allowed_pemda)
+            with transaction.atomic():
+                for number, raw in _rows(source):
+                    writer.add(number, raw)
+                    if progress and writer.counts.read % 5000 == 0:
+                        progress(
+                            Progress(
+                                writer.counts.read,
+                                time.monotonic() - started,
+                                getattr(source, "fraction_done", lambda: None)(),
+                            )
+                        )
+                writer.finish()
+                if run.dry_run or (writer.counts.rejected and not run.apply_valid_rows):
+                    raise _Rollback
+                c = writer.counts
+                log_change(
+                    actor=run.user or run.actor_name or "system",
+                    action="imports.run.applied",
+                    obj=run,
+                    changes={
+                        "dataset": [None, dataset.name],
+                        "inserted": [None, c.inserted],
+                        "updated": [None, c.updated + c.removed],
+                        "rejected": [None, c.rejected],
+                    },
+                    pemda=Pemda.objects.filter(pk__in=writer.pemda_ids).first()
+                    if len(writer.pemda_ids) == 1
+                    else None,
+                )
+        status = ImportRun.Status.APPLIED
+    except _Rollback:
+        status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.REJECTED
+    except (Refused, UnreadableFile) as exc:
+        status = ImportRun.Status.REFUSED
+        run.message = str(exc)
+    except Exception as exc:  # a crash must leave a trace on the run, never a half import
+        log.exception("import run %s failed", run.pk)
+        status = ImportRun.Status.FAILED
+        run.message = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+    return _finish(run, status, writer)
+
+
+def _finish(run: ImportRun, status: str, writer: Writer | None) -> ImportRun:
+    run.status = status
+    run.finished_at = timezone.now()
+    if writer is not None:
+        c = writer.counts
+        applied = status == ImportRun.Status.APPLIED
+        run.rows_read, run.rows_rejected, run.rows_duplicate = c.read, c.rejected, c.duplicate
+        run.rows_inserted = c.inserted if applied or run.dry_run else 0
+        run.rows_updated = c.updated + c.removed if applied or run.dry_run else 0
+        run.rows_unchanged = c.unchanged
+        if len(writer.pemda_ids) == 1:
+            run.pemda_id = next(iter(writer.pemda_ids))
+        if len(writer.years) == 1:
+            run.tahun = next(iter(writer.years))
+        run.data_as_of = writer.latest_event or timezone.localdate()
+        if status == ImportRun.Status.REJECTED and not run.message:
+            run.message = _("%(n)s rows rejected; nothing was applied.") % {"n": c.rejected}
+        ImportRowError.objects.bulk_create(
+            [
+                ImportRowError(
+                    run=run, row_number=e.row, field=e.field[:120], value=e.value, reason=e.reason
+                )
+                for e in writer.errors
+            ],
+            batch_size=1000,
+        )
+    run.save()
+    return run

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from p3dn.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("<int:pk>/", views.import_detail, name="detail"),
+    path("<int:pk>/terapkan/", views.apply_valid_rows, name="apply-valid"),
+    path("<int:pk>/galat.<str:fmt>", views.error_download, name="errors"),
+]

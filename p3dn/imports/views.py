@@ -1,0 +1,106 @@
+"""The Impor Data pages: upload, the list of runs, one run with its progress and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from p3dn.accounts.access import user_of
+from p3dn.core.partials import template_for
+from p3dn.imports import access, services
+from p3dn.imports.forms import UploadForm
+from p3dn.lib.xlsx import Block, workbook_bytes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    runs = access.visible_runs(user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        klpd = data["klpd"] if user.role == "admin" else (user.pemda.kd_klpd if user.pemda else "")
+        queued = []
+        for upload in data["uploads"]:
+            with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                run = services.queue_import(
+                    actor=user,
+                    path=Path(tmp.name),
+                    file_name=upload.name,
+                    dataset=data["dataset"],
+                    klpd=klpd or "",
+                    year=data["year"],
+                    apply_valid_rows=data["apply_valid_rows"],
+                    dry_run=data["dry_run"],
+                )
+            queued.append(run)
+            if settings.P3DN_IMPORTS_INLINE and services.claim(run):
+                services.run_import(run)
+        messages.success(request, _("%(n)s file(s) received.") % {"n": len(queued)})
+        if len(queued) == 1:
+            return redirect("imports:detail", pk=queued[0].pk)
+        return redirect("imports:list")
+    page = Paginator(runs, 30).get_page(request.GET.get("page"))
+    return render(request, "imports/import_list.html", {"form": form, "page": page})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = access.get_run_for(user_of(request), pk)
+    errors = Paginator(run.row_errors.all(), 100).get_page(request.GET.get("page"))
+    context = {"run": run, "errors": errors, "progress": services.read_progress(run)}
+    return render(request, template_for(request, "imports/import_detail.html", "status"), context)
+
+
+@login_required
+@require_POST
+def apply_valid_rows(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a rejected file again, this time applying its valid rows."""
+    user = user_of(request)
+    run = access.get_run_for(user, pk)
+    again = services.requeue(actor=user, run=run, apply_valid_rows=True)
+    if settings.P3DN_IMPORTS_INLINE and services.claim(again):
+        services.run_import(again)
+    return redirect("imports:detail", pk=again.pk)
+
+
+@login_required
+def error_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = access.get_run_for(user_of(request), pk)
+    header = [_("Row"), _("Field"), _("Value"), _("Reason")]
+    rows = [[e.row_number, e.field, e.value, e.reason] for e in run.row_errors.all()]
+    name = f"galat-impor-{run.pk}"
+    if fmt == "xlsx":
+        content = workbook_bytes(
+            _("Errors"),
+            f"{run.file_name} ({run.dataset})",
+            [Block(_("Rejected rows"), rows, header)],
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -1,0 +1,176 @@
+"""What every reader shares: the refusal, the row source and the clean-up of header rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+Row = tuple[int, dict[str, Any]]
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"[+-]?(\d[\d.,]*|[.,]\d+)%?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?")
+
+
+class UnreadableFile(ValueError):
+    """The file is not a table of rows; `reason` says in one English line what it is instead."""
+
+    def __init__(self, reason: str) -> None:
+        reason = " ".join(reason.split())
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RowSource:
+    """Rows of one file, read once, front to back.
+
+    `format` is "json", "jsonl", "csv", "parquet", "xlsx" or "html"; `columns` the field names
+    of the header (for JSON: the keys of the first object); `encoding` the text encoding used
+    for CSV and HTML (None for the other formats). Iterating yields (row_number, dict).
+    """
+
+    def __init__(
+        self,
+        fmt: str,
+        columns: list[str],
+        rows: Iterator[Row],
+        closers: list[Callable[[], object]],
+        encoding: str | None = None,
+    ) -> None:
+        self.format = fmt
+        self.columns = columns
+        self.encoding = encoding
+        self._rows = rows
+        self._closers = closers
+        self._started = False
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._started:
+            raise RuntimeError("a RowSource can be iterated only once")
+        self._started = True
+        return self._rows
+
+    def close(self) -> None:
+        closers, self._closers = self._closers, []
+        for close in reversed(closers):
+            close()
+
+    def __enter__(self) -> RowSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<RowSource {self.format} {len(self.columns)} columns>"
+
+
+def squash(text: str) -> str:
+    """Runs of whitespace (line breaks, tabs, no-break spaces) become one space; ends stripped."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def looks_like_value(text: str) -> bool:
+    """A header cell that reads as a number or a date means the first row is data."""
+    return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text))
+
+
+def make_header(cells: list[Any], *, what: str | None = None) -> list[str]:
+    """Field names from a header row: whitespace squashed, trailing empty cells dropped, other
+    empty ones named column_N (N counted from 1), repeated names suffixed _2, _3, …
+
+    With `what` (e.g. "a CSV file"), a row whose cells read as numbers or dates is refused as
+    having no header.
+    """
+    names = ["" if cell is None else squash(str(cell)) for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    if what is not None:
+        if not names:
+            raise UnreadableFile(f"{what} without a header row: its first row is empty")
+        for name in names:
+            if looks_like_value(name):
+                raise UnreadableFile(
+                    f"{what} without a header row: its first row holds values such as "
+                    f"{shorten(name)!r}"
+                )
+    header: list[str] = []
+    seen: set[str] = set()
+    for index, name in enumerate(names, 1):
+        name = name or f"column_{index}"
+        unique, suffix = name, 1
+        while unique in seen:
+            suffix += 1
+            unique = f"{name}_{suffix}"
+        seen.add(unique)
+        header.append(unique)
+    return header
+
+
+def row_dict(columns: list[str], values: list[Any], number: int, what: str) -> dict[str, Any]:
+    """Pair a row's values with the header. Missing trailing values are None; surplus values
+    must be empty, since a filled one means the row is out of line with the header."""
+    width = len(columns)
+    if len(values) == width:
+        return dict(zip(columns, values, strict=True))
+    if len(values) > width:
+        if not all(is_blank(v) for v in values[width:]):
+            raise UnreadableFile(
+                f"{what} whose row {number} has {len(values)} values for {width} header "
+                f"column{'' if width == 1 else 's'}"
+            )
+        return dict(zip(columns, values[:width], strict=True))
+    row = dict(zip(columns, values, strict=False))
+    for name in columns[len(values) :]:
+        row[name] = None
+    return row
+
+
+def float_to_decimal(value: float) -> Decimal | None:
+    """A float as the Decimal of its shortest repr; NaN (a missing value) becomes None."""
+    if value != value:
+        return None
+    return Decimal(str(value))
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    text = squash(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def kind_of(value: object) -> str:
+    """'a string', 'a number', … for messages about JSON values."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
+
+
+def kinds_of(value: object) -> str:
+    """Plural of kind_of: 'strings', 'numbers', …"""
+    return {
+        "an object": "objects",
+        "an array": "arrays",
+        "a string": "strings",
+        "a boolean": "booleans",
+        "null": "nulls",
+    }.get(kind_of(value), "numbers")
