@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,6 +117,9 @@ class Writer:
     def __post_init__(self) -> None:
         self.model = self.dataset.model
         self.key_fields = self.model.natural_key if self.model else ()
+        self.max_lengths = {
+            f.name: f.max_length for f in (self.model._meta.concrete_fields if self.model else ())
+            if isinstance(f, models.CharField) and f.max_length}
         self.skip = (
             self.dataset.used_sources
             | self.dataset.drop
@@ -265,6 +268,11 @@ class Writer:
                 continue
             if column.required and cleaned in (None, ""):
                 problems.append(RowError(row, source, "", _("missing")))
+            limit = self.max_lengths.get(column.target)
+            if limit and isinstance(cleaned, str) and len(cleaned) > limit:
+                problems.append(RowError(row, source, cleaned[:200], _(
+                    "too long: %(n)s characters, at most %(limit)s")
+                    % {"n": len(cleaned), "limit": limit}))
             values[column.target] = cleaned
         pemda_id, year = self._scope(raw, problems, row)
         if problems:

@@ -15,6 +15,9 @@ Values: JSON keeps its types with every non-integer number a Decimal; CSV and HT
 empty cells; Parquet gives pyarrow's Python values with floats as Decimal (NaN as None). No
 float ever comes out.
 
+A RowSource also has `encoding` (the codec used for CSV and HTML, else None) and
+`fraction_done()` (share of the file read, for progress reports; None when unknown or closed).
+
 This package is domain-free: no Django, nothing else from p3dn.
 """
 

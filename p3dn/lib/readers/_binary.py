@@ -9,7 +9,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ._core import Row, RowSource, UnreadableFile, float_to_decimal, is_blank, make_header, row_dict
+from ._core import (
+    Row,
+    RowSource,
+    UnreadableFile,
+    file_progress,
+    float_to_decimal,
+    is_blank,
+    make_header,
+    row_dict,
+)
 
 _BATCH = 8192
 
@@ -31,18 +40,25 @@ def open_parquet(path: Path) -> RowSource:
     except BaseException:
         parquet.close()
         raise
-    rows = _parquet_rows(parquet.iter_batches(batch_size=_BATCH), columns, converters)
-    return RowSource("parquet", columns, rows, [parquet.close])
+    total = parquet.metadata.num_rows
+    done = [0]
+    rows = _parquet_rows(parquet.iter_batches(batch_size=_BATCH), columns, converters, done)
+    return RowSource("parquet", columns, rows, [parquet.close], progress=lambda: done[0] / total)
 
 
 def _parquet_rows(
-    batches: Iterator[Any], columns: list[str], converters: list[Callable[[Any], Any] | None]
+    batches: Iterator[Any],
+    columns: list[str],
+    converters: list[Callable[[Any], Any] | None],
+    done: list[int],
 ) -> Iterator[Row]:
+    """Rows batch by batch; done[0] counts the rows decoded so far."""
     import pyarrow as pa
 
     number = 0
     try:
         for batch in batches:
+            done[0] += batch.num_rows
             values = []
             for column, convert in zip(batch.columns, converters, strict=True):
                 items = column.to_pylist()
@@ -95,6 +111,7 @@ def open_xlsx(path: Path) -> RowSource:
     from openpyxl import load_workbook
 
     file = path.open("rb")  # a file, not the path: openpyxl would refuse a name not .xlsx
+    progress = file_progress(file)  # the sheet is most of the archive: a fair estimate
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -115,7 +132,9 @@ def open_xlsx(path: Path) -> RowSource:
             first = next(rows, None)
             if first is None:
                 raise UnreadableFile("an Excel sheet with a header but no rows")
-            return RowSource("xlsx", columns, _chain(first, rows), [file.close, book.close])
+            return RowSource(
+                "xlsx", columns, _chain(first, rows), [file.close, book.close], None, progress
+            )
         raise UnreadableFile("an Excel workbook whose sheets are all empty")
     except BaseException:
         book.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -29,7 +30,8 @@ class RowSource:
 
     `format` is "json", "jsonl", "csv", "parquet", "xlsx" or "html"; `columns` the field names
     of the header (for JSON: the keys of the first object); `encoding` the text encoding used
-    for CSV and HTML (None for the other formats). Iterating yields (row_number, dict).
+    for CSV and HTML (None for the other formats). Iterating yields (row_number, dict);
+    `fraction_done()` tells roughly how much of the file has been read (None if unknown).
     """
 
     def __init__(
@@ -39,13 +41,24 @@ class RowSource:
         rows: Iterator[Row],
         closers: list[Callable[[], object]],
         encoding: str | None = None,
+        progress: Callable[[], float] | None = None,
     ) -> None:
         self.format = fmt
         self.columns = columns
         self.encoding = encoding
         self._rows = rows
         self._closers = closers
+        self._progress = progress
         self._started = False
+
+    def fraction_done(self) -> float | None:
+        """Between 0 and 1: the share of the file read so far (read-ahead included)."""
+        if self._progress is None:
+            return None
+        try:
+            return max(0.0, min(1.0, self._progress()))
+        except (OSError, ValueError):  # closed file
+            return None
 
     def __iter__(self) -> Iterator[Row]:
         if self._started:
@@ -54,6 +67,7 @@ class RowSource:
         return self._rows
 
     def close(self) -> None:
+        self._progress = None
         closers, self._closers = self._closers, []
         for close in reversed(closers):
             close()
@@ -71,6 +85,12 @@ class RowSource:
 
     def __repr__(self) -> str:
         return f"<RowSource {self.format} {len(self.columns)} columns>"
+
+
+def file_progress(file: Any) -> Callable[[], float]:
+    """The share of a binary file's bytes read so far (its position over its size)."""
+    size = max(1, os.fstat(file.fileno()).st_size)
+    return lambda: file.tell() / size
 
 
 def squash(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import IO, Any
 import ijson
 import orjson
 
-from ._core import Row, RowSource, UnreadableFile, kind_of, kinds_of, shorten
+from ._core import Row, RowSource, UnreadableFile, file_progress, kind_of, kinds_of, shorten
 
 _LINE_LIMIT = 16 * 1024 * 1024  # a first line longer than this is not taken for JSON lines
 
@@ -32,6 +32,7 @@ BACKEND = _load_backend()
 def open_json(path: Path, bom: int, *, array: bool) -> RowSource:
     """A JSON array, or a JSON document starting with '{': JSON lines or a wrapper object."""
     file = path.open("rb")
+    progress = file_progress(file)
     try:
         file.seek(bom)
         if array:
@@ -48,7 +49,7 @@ def open_json(path: Path, bom: int, *, array: bool) -> RowSource:
         file.close()
         raise
     columns = list(first[1])
-    return RowSource(fmt, columns, _chain(first, rows), [file.close])
+    return RowSource(fmt, columns, _chain(first, rows), [file.close], progress=progress)
 
 
 def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:

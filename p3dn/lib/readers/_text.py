@@ -16,6 +16,7 @@ from ._core import (
     Row,
     RowSource,
     UnreadableFile,
+    file_progress,
     is_blank,
     looks_like_value,
     make_header,
@@ -83,9 +84,14 @@ def open_csv(path: Path, head: bytes, encoding: str | None) -> RowSource:
     sample = head.decode(codec, errors="replace")
     if len(head) == HEAD_SIZE:
         sample = sample[: sample.rfind("\n") + 1] or sample
-    delimiter = sniff_delimiter(sample)
+    hint = sample.lstrip("\ufeff")[:6].rstrip("\r\n")
+    delimiter = hint[4:] if hint.startswith("sep=") and len(hint) == 5 else None
     file = path.open(encoding=codec, newline="")
     try:
+        if delimiter:
+            file.readline()  # Excel's "sep=;" line, which Excel itself does not show as a row
+        else:
+            delimiter = sniff_delimiter(sample)
         records = _csv_records(csv.reader(file, delimiter=delimiter), codec, not encoding)
         header = next((record for _, record in records if any(record)), None)
         if header is None:
@@ -98,7 +104,9 @@ def open_csv(path: Path, head: bytes, encoding: str | None) -> RowSource:
     except BaseException:
         file.close()
         raise
-    return RowSource("csv", columns, _chain(first, rows), [file.close], encoding=codec)
+    return RowSource(
+        "csv", columns, _chain(first, rows), [file.close], codec, file_progress(file.buffer)
+    )
 
 
 def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
@@ -251,7 +259,9 @@ def open_html(path: Path, head: bytes, encoding: str | None) -> RowSource:
     except BaseException:
         file.close()
         raise
-    return RowSource("html", columns, _chain(first, rows), [file.close], encoding=codec)
+    return RowSource(
+        "html", columns, _chain(first, rows), [file.close], codec, file_progress(file.buffer)
+    )
 
 
 def _html_rows(

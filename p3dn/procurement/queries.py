@@ -1,0 +1,28 @@
+"""Reads over the procurement facts, current or as they stood at a recorded date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypeVar
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from p3dn.procurement.models import Contract, Fact
+
+F = TypeVar("F", bound=Fact)
+
+
+def as_of(facts: QuerySet[F], day: dt.date | None = None) -> QuerySet[F]:
+    """The versions that were current on ``day`` (today's when None): brought by an import of
+    data as of that day or earlier and not yet replaced by such an import."""
+    if day is None:
+        return facts.filter(valid_to__isnull=True)
+    return facts.filter(valid_from__data_as_of__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__data_as_of__gt=day))
+
+
+def latest_contract_versions(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """One row per tender / non-tender: the highest versi_addendum among ``contracts``."""
+    top = (contracts.filter(channel=OuterRef("channel"), kd_paket=OuterRef("kd_paket"))
+           .order_by("-versi_addendum").values("versi_addendum")[:1])
+    return contracts.filter(versi_addendum=Subquery(top))

@@ -1,0 +1,332 @@
+"""Importing the real public files: counts checked against sums the test takes from the raw
+files itself; idempotence, history, duplicates, addenda, failed orders, every bad input."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from p3dn.accounts.models import Unit
+from p3dn.imports import services
+from p3dn.imports.models import ImportRun
+from p3dn.procurement import queries
+from p3dn.procurement.models import (
+    BudgetStructure,
+    Contract,
+    EPurchase,
+    Pencatatan,
+    RupBudgetLine,
+    RupPackage,
+    TenderResult,
+    TkdnCertificate,
+    TokoDaringOrder,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+BANDUNG = SHARED / "isb" / "kab-bandung-2025"
+KALBAR = SHARED / "isb" / "prov-kalbar-2023"
+EKATALOG = SHARED / "ekatalog" / "kalbar-kabupaten-2022"
+
+pytestmark = pytest.mark.django_db
+
+
+def raw_json(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def raw_parquet(path: Path) -> list[dict]:
+    return pq.read_table(path).to_pylist()
+
+
+def run_file(path: Path, **options) -> ImportRun:
+    return services.import_now(actor=None, path=path, **options)
+
+
+def test_rup_packages_of_kalbar_2023_match_the_raw_file():
+    raw = raw_parquet(KALBAR / "RUP-PaketPenyedia-Terumumkan.parquet")
+    run = run_file(KALBAR / "RUP-PaketPenyedia-Terumumkan.parquet")
+    assert (run.status, run.dataset, run.file_format) == (
+        "applied",
+        "RUP-PaketPenyedia-Terumumkan",
+        "parquet",
+    )
+    assert run.pemda.kd_klpd == "D197" and run.tahun == 2023
+    assert run.rows_read == len(raw) == 4396
+    assert run.rows_inserted == len({r["kd_rup"] for r in raw})
+    packages = RupPackage.objects.filter(valid_to__isnull=True)
+    assert sum(p.pagu for p in packages) == sum(Decimal(str(r["pagu"])) for r in raw)
+    assert packages.filter(status_pdn="PDN").count() == sum(r["status_pdn"] == "PDN" for r in raw)
+    assert packages.exclude(unit=None).count() == len(raw)  # every row is tied to its unit
+    assert Unit.objects.filter(pemda__kd_klpd="D197").count() == len({r["kd_satker"] for r in raw})
+
+
+def test_the_same_file_twice_changes_nothing():
+    first = run_file(KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    count = Contract.objects.count()
+    again = run_file(KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    assert (again.status, again.rows_inserted, again.rows_updated) == ("applied", 0, 0)
+    assert again.rows_unchanged == again.rows_read == first.rows_read
+    assert Contract.objects.count() == count
+    assert again.file_sha256 == first.file_sha256
+
+
+def test_a_newer_file_updates_what_changed_and_keeps_history(tmp_path):
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    run_file(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    changed, removed = rows[0]["kd_rup"], rows[1]["kd_rup"]
+    rows[0] = {**rows[0], "pagu": rows[0]["pagu"] + 1000, "_event_date": "2025-11-01"}
+    del rows[1]
+    newer = tmp_path / "RUP-PaketPenyedia-Terumumkan.json"
+    newer.write_text(json.dumps(rows), encoding="utf-8")
+    run = run_file(newer)
+    assert (run.rows_inserted, run.rows_updated, run.rows_unchanged) == (0, 2, len(rows) - 1)
+    versions = RupPackage.objects.filter(kd_rup=changed).order_by("id")
+    assert [v.valid_to_id for v in versions] == [run.pk, None]
+    assert versions[1].pagu - versions[0].pagu == 1000
+    assert RupPackage.objects.get(kd_rup=removed).valid_to_id == run.pk
+    assert run.data_as_of.isoformat() == "2025-11-01"
+    before = versions[0].valid_from.data_as_of
+    past = queries.as_of(RupPackage.objects.all(), before)
+    assert past.get(kd_rup=changed).pagu == versions[0].pagu
+    assert past.filter(kd_rup=removed).exists()
+
+
+def test_duplicates_collapse_and_addenda_keep_every_version():
+    raw = raw_json(BANDUNG / "SPSE-NonTenderEkontrak-2Kontrak.json")
+    run = run_file(BANDUNG / "SPSE-NonTenderEkontrak-2Kontrak.json")
+    unique = {json.dumps(r, sort_keys=True) for r in raw}
+    assert run.rows_duplicate == len(raw) - len(unique) == 8
+    assert Contract.objects.count() == len(unique)
+    addenda = {r["kd_nontender"] for r in raw if r["versi_addendum"] > 0}
+    latest = queries.latest_contract_versions(Contract.objects.filter(valid_to__isnull=True))
+    assert latest.count() == len({r["kd_nontender"] for r in raw})
+    assert addenda
+    for contract in latest.filter(kd_paket__in=addenda):
+        assert (
+            contract.versi_addendum
+            == max(r["versi_addendum"] for r in raw if r["kd_nontender"] == contract.kd_paket)
+            == 1
+        )
+
+
+def test_e_purchasing_is_summed_by_line_not_by_package():
+    raw = raw_parquet(EKATALOG / "BKY-trxkatalog2022.parquet")
+    run = run_file(EKATALOG / "BKY-trxkatalog2022.parquet")
+    assert (run.dataset, run.rows_duplicate) == ("trxkatalog", 2)
+    lines = {(r["kd_paket"], r["kd_produk"]): Decimal(str(r["total_harga"])) for r in raw}
+    assert sum(line.total_harga for line in EPurchase.objects.all()) == sum(lines.values())
+    done = {
+        k
+        for k, r in zip(((r["kd_paket"], r["kd_produk"]) for r in raw), raw, strict=True)
+        if r["paket_status_str"] == "Paket Selesai"
+    }
+    assert EPurchase.objects.filter(completed=True).count() == len(done)
+
+
+def test_failed_toko_daring_orders_are_kept_but_flagged():
+    raw = raw_parquet(EKATALOG / "KKR-daring2022.parquet")
+    run = run_file(EKATALOG / "KKR-daring2022.parquet")
+    assert run.status == "applied" and run.tahun == 2022  # year from the order date
+    failed_raw = {r["order_id"] for r in raw if r["status_konfirmasi_ppmse"] == "gagal"}
+    failed = set(TokoDaringOrder.objects.filter(failed=True).values_list("order_id", flat=True))
+    assert failed == failed_raw
+    assert TokoDaringOrder.objects.filter(order_id__in=failed_raw, failed=False).count() == 0
+    # a re-pulled order (unverified, then verified) collapses into its latest state
+    assert TokoDaringOrder.objects.filter(order_id="1261461").get().verified is True
+    both = run_file(BANDUNG / "Bela-TokoDaringRealisasi.json")
+    assert both.rows_inserted == 2
+    assert TokoDaringOrder.objects.filter(pemda__kd_klpd="D107", failed=True).count() == 2
+
+
+def test_budget_structure_skips_units_without_a_budget():
+    raw = raw_json(BANDUNG / "RUP-StrukturAnggaranPD.json")
+    run = run_file(BANDUNG / "RUP-StrukturAnggaranPD.json")
+    with_budget = [r for r in raw if r["tahun_anggaran"] is not None]
+    assert (run.status, run.rows_inserted) == ("applied", len(with_budget))
+    total = sum(b.belanja_pengadaan for b in BudgetStructure.objects.all())
+    assert total == sum(Decimal(r["belanja_pengadaan"]) for r in with_budget)
+
+
+def test_budget_lines_with_negative_corrections_and_exact_duplicates():
+    raw = raw_parquet(KALBAR / "RUP-PaketAnggaranPenyedia.parquet")
+    run = run_file(KALBAR / "RUP-PaketAnggaranPenyedia.parquet")
+    unique = {json.dumps(r, sort_keys=True, default=str) for r in raw}
+    assert run.rows_duplicate == len(raw) - len(unique) == 4634
+    assert RupBudgetLine.objects.count() == len(unique)
+    assert sum(line.pagu for line in RupBudgetLine.objects.all()) == sum(
+        Decimal(json.loads(u)["pagu"]) for u in unique
+    )
+
+
+def test_master_satker_creates_the_units():
+    raw = raw_json(BANDUNG / "RUP-MasterSatker.json")
+    run = run_file(BANDUNG / "RUP-MasterSatker.json")
+    assert run.rows_inserted == len({r["kd_satker"] for r in raw})
+    unit = Unit.objects.get(pemda__kd_klpd="D107", kd_satker="60414")
+    assert unit.name == "DINAS KESEHATAN"
+    again = run_file(BANDUNG / "RUP-MasterSatker.json")
+    assert again.rows_unchanged == len(raw)
+
+
+def test_tkdn_export_handles_the_sentinel_and_duplicates():
+    run = run_file(SHARED / "tkdn" / "kemenperin-export-sample.xls")
+    assert (run.status, run.dataset, run.file_format) == (
+        "applied",
+        "Kemenperin-TKDN-Export",
+        "html",
+    )
+    assert run.rows_duplicate == 5
+    not_applicable = TkdnCertificate.objects.filter(tkdn_not_applicable=True)
+    assert not_applicable.count() == 2 and all(c.nilai_tkdn is None for c in not_applicable)
+    bumi = TkdnCertificate.objects.get(
+        produk="Mortuary Refrigerator / Freezer",
+        perusahaan="PT Bumi Indah Putra",
+        kode_hs="84185091",
+        nilai_tkdn=Decimal("0.3701"),
+    )
+    assert bumi.tanggal_berlaku.isoformat() == "2031-01-08" and bumi.kbli == "28193"
+    assert "Alamat" not in bumi.extra
+
+
+def test_partial_scrape_records_are_listed_and_the_rest_applied_on_request():
+    raw = raw_json(SHARED / "tkdn" / "scrape-kelompok-8.json")
+    partial_rows = [i + 1 for i, r in enumerate(raw) if "perusahaan" not in r]
+    run = run_file(SHARED / "tkdn" / "scrape-kelompok-8.json")
+    assert run.status == "rejected" and TkdnCertificate.objects.count() == 0
+    assert sorted({e.row_number for e in run.row_errors.all()}) == partial_rows
+    applied = run_file(SHARED / "tkdn" / "scrape-kelompok-8.json", apply_valid_rows=True)
+    assert applied.status == "applied" and applied.rows_rejected == len(partial_rows)
+    assert TkdnCertificate.objects.count() == applied.rows_inserted == len(raw) - len(partial_rows)
+
+
+def test_a_row_of_an_unknown_pemda_rejects_the_file_and_names_row_field_value():
+    raw = raw_json(BANDUNG / "SPSE-TenderSelesaiNilai.json")
+    bad = [i + 1 for i, r in enumerate(raw) if r["kd_klpd"] != "D107"]
+    run = run_file(BANDUNG / "SPSE-TenderSelesaiNilai.json")
+    assert run.status == "rejected" and TenderResult.objects.count() == 0
+    errors = list(run.row_errors.all())
+    assert [(e.row_number, e.field, e.value) for e in errors] == [
+        (r, "kd_klpd", "B154") for r in bad
+    ]
+    assert "B154" in errors[0].reason
+
+
+PLAIN_FILES = [
+    (BANDUNG / "SPSE-TenderEkontrak-2Kontrak.json", "SPSE-TenderEkontrak-Kontrak", Contract),
+    (KALBAR / "SPSE-NonTenderEkontrak-Kontrak.json", "SPSE-NonTenderEkontrak-Kontrak", Contract),
+    (BANDUNG / "SPSE-NonTenderEkontrak-1SPPBJ.json", "SPSE-NonTenderEkontrak-SPPBJ", None),
+    (BANDUNG / "SPSE-NonTenderEkontrak-3SPMKSPP.json", "SPSE-NonTenderEkontrak-SPMKSPP", None),
+    (BANDUNG / "SPSE-NonTenderEkontrak-4BAPBAST.json", "SPSE-NonTenderEkontrak-BAPBAST", None),
+    (BANDUNG / "SPSE-TenderEkontrak-1SPPBJ.json", "SPSE-TenderEkontrak-SPPBJ", None),
+    (BANDUNG / "SPSE-TenderEkontrak-3SPMKSPP.json", "SPSE-TenderEkontrak-SPMKSPP", None),
+    (KALBAR / "SPSE-TenderSelesaiNilai.json", "SPSE-TenderSelesaiNilai", TenderResult),
+    (BANDUNG / "SPSE-PencatatanNonTender.json", "SPSE-PencatatanNonTender", Pencatatan),
+    (KALBAR / "SPSE-PencatatanSwakelola.json", "SPSE-PencatatanSwakelola", Pencatatan),
+    (BANDUNG / "SPSE-PencatatanNonTenderRealisasi.json", "SPSE-PencatatanNonTenderRealisasi", None),
+    (BANDUNG / "SPSE-PencatatanSwakelolaRealisasi.json", "SPSE-PencatatanSwakelolaRealisasi", None),
+    (KALBAR / "RUP-PaketSwakelola-Terumumkan.parquet", "RUP-PaketSwakelola-Terumumkan", None),
+    (BANDUNG / "rup-paket-anggaran-swakelola.sample.json", "RUP-PaketAnggaranSwakelola", None),
+    (BANDUNG / "Ecat-PaketEPurchasingV6.json", "Ecat-PaketEPurchasingV6", EPurchase),
+    (BANDUNG / "Ecat-ProdukDetail.json", "Ecat-ProdukDetail", None),
+    (BANDUNG / "Ecat-PenyediaDetail.json", "Ecat-PenyediaDetail", None),
+    (EKATALOG / "KKU-prodkatalog2022.parquet", "Ecat-ProdukDetail", None),
+    (EKATALOG / "BKY-daring2022.parquet", "Bela-TokoDaringRealisasi", TokoDaringOrder),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "dataset", "model"), PLAIN_FILES, ids=lambda v: getattr(v, "name", None)
+)
+def test_every_dataset_is_recognised_and_applied(path, dataset, model):
+    rows = raw_parquet(path) if path.suffix == ".parquet" else raw_json(path)
+    unique = {json.dumps(r, sort_keys=True, default=str) for r in rows}
+    run = run_file(path)
+    assert (run.status, run.dataset, run.rows_rejected) == ("applied", dataset, 0), run.message
+    assert run.rows_read == len(rows)
+    assert run.rows_inserted + run.rows_unchanged == len(rows)
+    assert run.rows_duplicate >= len(rows) - len(unique)
+    if model is not None:
+        assert model.objects.filter(valid_to__isnull=True).count() == run.rows_inserted
+
+
+def test_pencatatan_keeps_cancelled_packages_with_their_status():
+    raw = raw_json(BANDUNG / "SPSE-PencatatanNonTender.json")
+    run_file(BANDUNG / "SPSE-PencatatanNonTender.json")
+    cancelled = Counter(r["status_nontender_pct_ket"] for r in raw)["Paket Dibatalkan"]
+    assert Pencatatan.objects.filter(status_ket="Paket Dibatalkan").count() == cancelled
+    several = next(r for r in raw if ";" in str(r["kd_rup"]))
+    assert Pencatatan.objects.get(kd_pct=several["kd_nontender_pct"]).kd_rup == several["kd_rup"]
+
+
+def test_personal_fields_are_not_stored():
+    run_file(BANDUNG / "SPSE-TenderEkontrak-2Kontrak.json")
+    run_file(BANDUNG / "SPSE-PencatatanSwakelolaRealisasi.json")
+    for contract in Contract.objects.all():
+        assert not {"jabatan_ppk"} & set(contract.extra)
+        assert not any("nip" in key.split("_") for key in contract.extra)
+    from p3dn.procurement.models import PencatatanRealisasi
+
+    assert all("nama_pelaksana" not in r.extra for r in PencatatanRealisasi.objects.all())
+
+
+# ---------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "Cloudflare"),
+        (b"[]", "no rows"),
+        (b'{"kd_rup": 1, "pagu": 5}', "not an array"),
+        (b"", "empty"),
+    ],
+)
+def test_files_that_are_not_data_are_refused_in_one_line(tmp_path, content, reason):
+    if content is None:
+        path = SHARED / "negative" / "cloudflare-challenge.json"
+    else:
+        path = tmp_path / "data.json"
+        path.write_bytes(content)
+    run = run_file(path)
+    assert run.status == "refused"
+    assert reason.lower() in run.message.lower() and "\n" not in run.message
+    assert RupPackage.objects.count() == 0
+
+
+def test_a_file_forced_as_another_dataset_is_refused():
+    run = run_file(BANDUNG / "RUP-MasterSatker.json", dataset="SPSE-TenderEkontrak-Kontrak")
+    assert run.status == "refused" and "kd_tender" in run.message
+
+
+def test_a_file_of_another_kind_is_refused_naming_its_fields():
+    run = run_file(BANDUNG / "SPSE-JadwalTahapanTender.json")
+    assert run.status == "refused" and "kd_tahapan" in run.message
+
+
+def test_dry_run_checks_everything_and_writes_nothing():
+    run = run_file(KALBAR / "SPSE-TenderEkontrak-Kontrak.json", dry_run=True)
+    assert (run.status, run.rows_inserted) == ("checked", 84)
+    assert Contract.objects.count() == 0
+
+
+def test_a_tim_p3dn_cannot_import_another_pemdas_rows(tim_kalbar):
+    run = services.import_now(actor=tim_kalbar, path=BANDUNG / "SPSE-TenderEkontrak-2Kontrak.json")
+    assert run.status == "rejected" and run.rows_rejected == run.rows_read
+    assert "tidak Anda kelola" in run.row_errors.first().reason
+    assert Contract.objects.count() == 0
+
+
+def test_a_value_longer_than_its_field_is_rejected_on_every_database(tmp_path):
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")[:2]
+    rows[1] = {**rows[1], "status_pdn": "PDN" * 20}
+    path = tmp_path / "rup.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    run = run_file(path)
+    error = run.row_errors.get()
+    assert (run.status, error.row_number, error.field) == ("rejected", 2, "status_pdn")
+    assert "60" in error.reason and "20" in error.reason
