@@ -27,7 +27,7 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not up to date: run `p3dn migrate` first")
-        from waitress import serve  # type: ignore[import-untyped]
+        from waitress import serve
 
         from p3dn.wsgi import application
 
