@@ -330,3 +330,41 @@ def test_a_value_longer_than_its_field_is_rejected_on_every_database(tmp_path):
     error = run.row_errors.get()
     assert (run.status, error.row_number, error.field) == ("rejected", 2, "status_pdn")
     assert "60" in error.reason and "20" in error.reason
+
+
+def _write_format(rows: list[dict], path: Path, fmt: str) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    columns = list(rows[0])
+    if fmt == "jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    elif fmt == "csv":
+        with path.open("w", encoding="cp1252", errors="replace", newline="") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(columns)
+            writer.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.append(columns)
+        for r in rows:
+            sheet.append(["" if r[c] is None else str(r[c]) if isinstance(r[c], bool) else r[c]
+                          for c in columns])
+        book.save(path)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "xlsx"])
+def test_the_same_data_in_other_formats_gives_the_same_facts(tmp_path, fmt):
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    path = tmp_path / f"RUP-PaketPenyedia-Terumumkan.{fmt}"
+    _write_format(rows, path, fmt)
+    run = run_file(path)
+    assert (run.status, run.file_format, run.rows_inserted) == ("applied", fmt, len(rows))
+    packages = RupPackage.objects.all()
+    assert sum(p.pagu for p in packages) == sum(Decimal(str(r["pagu"])) for r in rows)
+    assert sorted(p.kd_rup for p in packages) == sorted(r["kd_rup"] for r in rows)
+    assert packages.filter(status_pdn="PDN").count() == sum(r["status_pdn"] == "PDN" for r in rows)
+    assert packages.filter(status_aktif_rup=True).count() == sum(
+        r["status_aktif_rup"] is True for r in rows)

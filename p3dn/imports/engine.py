@@ -275,6 +275,9 @@ class Writer:
                     % {"n": len(cleaned), "limit": limit}))
             values[column.target] = cleaned
         pemda_id, year = self._scope(raw, problems, row)
+        if not problems and self.dataset.check:
+            problems.extend(RowError(row, name, text(values.get(name)), reason)
+                            for name, reason in self.dataset.check(values, pemda_id))
         if problems:
             self.counts.rejected += 1
             if len(self.errors) < MAX_STORED_ERRORS:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/terapkan/", views.apply_valid_rows, name="apply-valid"),
     path("<int:pk>/galat.<str:fmt>", views.error_download, name="errors"),
+    path("templat/<slug:kind>.xlsx", views.template_download, name="template"),
 ]

@@ -11,16 +11,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
 from p3dn.core.partials import template_for
 from p3dn.imports import access, services
+from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.imports.forms import UploadForm
+from p3dn.imports.templates import template_workbook
 from p3dn.lib.xlsx import Block, workbook_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -56,7 +61,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect("imports:detail", pk=queued[0].pk)
         return redirect("imports:list")
     page = Paginator(runs, 30).get_page(request.GET.get("page"))
-    return render(request, "imports/import_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "templates": TEMPLATES}
+    return render(request, "imports/import_list.html", context)
 
 
 @login_required
@@ -91,10 +97,7 @@ def error_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             f"{run.file_name} ({run.dataset})",
             [Block(_("Rejected rows"), rows, header)],
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     buffer = io.StringIO()
@@ -103,4 +106,17 @@ def error_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """An Excel template to fill: commitments, manual realization, TKDN-IK targets."""
+    user = user_of(request)
+    if not access.can_import(user) or kind not in TEMPLATES:
+        raise Http404
+    year = int(request.GET.get("tahun") or timezone.localdate().year)
+    content = template_workbook(kind, pemda=user.pemda, year=year)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}-{year}.xlsx"'
     return response

@@ -400,3 +400,61 @@ class TkdnCertificate(Fact):
 
     class Meta:
         constraints = _current_unique("tkdn_certificate", "cert_key")
+
+
+# ---------------------------------------------------------------- what LKPP does not publish
+
+
+class Commitment(PemdaFact):
+    """A perangkat daerah's PDN and UMK commitment for a year, from the Excel template."""
+
+    komitmen_pdn = money_field(_("PDN commitment"))
+    komitmen_umk = money_field(_("UMK commitment"))
+    keterangan = models.TextField(blank=True)
+
+    natural_key = ("pemda", "tahun_anggaran", "kd_satker")
+
+    class Meta:
+        constraints = _current_unique("commitment", "pemda", "tahun_anggaran", "kd_satker")
+        indexes = _scope_index("commitment")
+
+
+class ManualRealization(PemdaFact):
+    """A realization line LKPP's systems do not carry, with its evidence (contract, receipt)."""
+
+    class Evidence(models.TextChoices):
+        KONTRAK = "Kontrak", _("Contract")
+        KWITANSI = "Kwitansi", _("Receipt")
+        BUKTI_PEMBELIAN = "Bukti Pembelian", _("Proof of purchase")
+
+    jenis_bukti = models.CharField(max_length=20, choices=Evidence.choices)
+    nomor_bukti = models.CharField(max_length=200)
+    tanggal_bukti = models.DateField()
+    uraian = models.TextField(blank=True)
+    nilai = money_field(_("value"))
+    pdn = models.BooleanField(_("domestic product"), default=False)
+    tkdn = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    umk = models.BooleanField(_("from a micro or small enterprise"), default=False)
+
+    natural_key = ("pemda", "kd_satker", "jenis_bukti", "nomor_bukti")
+
+    class Meta:
+        constraints = _current_unique("manual_realization", "pemda", "kd_satker", "jenis_bukti",
+                                      "nomor_bukti")
+        indexes = _scope_index("manual_realization")
+
+
+class TkdnIkTarget(PemdaFact):
+    """How many small industries and products a kecamatan should certify (TKDN-IK) by quarter."""
+
+    kode_kecamatan = models.CharField(max_length=13)
+    triwulan = models.PositiveSmallIntegerField()
+    target_ikm = models.PositiveIntegerField(_("small industries to certify"), default=0)
+    target_produk = models.PositiveIntegerField(_("products to certify"), default=0)
+
+    natural_key = ("pemda", "tahun_anggaran", "kode_kecamatan", "triwulan")
+
+    class Meta:
+        constraints = _current_unique("tkdn_ik_target", "pemda", "tahun_anggaran",
+                                      "kode_kecamatan", "triwulan")
+        indexes = _scope_index("tkdn_ik_target")

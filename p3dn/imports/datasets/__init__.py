@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from p3dn.imports.datasets import ekatalog, sirup, spse, tkdn
+from p3dn.imports.datasets import ekatalog, manual, sirup, spse, tkdn
 from p3dn.imports.datasets.base import Dataset
 
 ALL: tuple[Dataset, ...] = (
@@ -32,6 +32,9 @@ ALL: tuple[Dataset, ...] = (
     ekatalog.TOKO_DARING,
     tkdn.TKDN_EXPORT,
     tkdn.TKDN_SCRAPE,
+    manual.COMMITMENT,
+    manual.REALIZATION,
+    manual.TKDN_IK_TARGET,
 )
 DATASETS: dict[str, Dataset] = {d.name: d for d in ALL}
 # Other names users know the same data by.

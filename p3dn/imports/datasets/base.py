@@ -259,6 +259,8 @@ class Dataset:
     year_sources: tuple[str, ...] = ("tahun_anggaran",)
     fixed: Mapping[str, Any] = field(default_factory=dict)
     derive: Callable[[dict[str, Any], Mapping[str, Any]], None] | None = None
+    # Checks across fields and the database: (field, reason) for each problem found.
+    check: Callable[[dict[str, Any], int | None], list[tuple[str, str]]] | None = None
     # Word in the file name that tells this dataset from another with the same fields.
     name_hint: str = ""
     # A row whose fields here are all empty carries no data (e.g. a unit without a budget).
