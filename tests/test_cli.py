@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +19,10 @@ from django.core.management.base import CommandError
 from p3dn.accounts.models import Unit, User
 from p3dn.audit.models import LogEntry
 from p3dn.cli import COMMANDS
+from p3dn.imports.models import ImportRun
+from p3dn.procurement.models import RupPackage
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def run_p3dn(
@@ -139,8 +145,10 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     out = StringIO()
     call_command("demo", stdout=out)
     units = Unit.objects.filter(pemda__kd_klpd="D107").count()
-    assert units == 165  # the active satker of RUP-MasterSatker, Kab. Bandung 2025
-    assert Unit.objects.filter(pemda__kd_klpd="D197").count() == 86  # RUP-StrukturAnggaranPD 2023
+    master = json.loads((SHARED / "isb/kab-bandung-2025/RUP-MasterSatker.json").read_text())
+    codes = set(Unit.objects.filter(pemda__kd_klpd="D107").values_list("kd_satker", flat=True))
+    assert {str(r["kd_satker"]) for r in master} <= codes  # plus units named only in facts
+    assert Unit.objects.filter(pemda__kd_klpd="D197").count() >= 86
     text = out.getvalue()
     for username in (
         "admin",
@@ -150,6 +158,11 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
         "pemantau.nasional",
     ):
         assert username in text
+    assert "SPSE-NonTenderEkontrak-Kontrak applied (1039 inserted)" in text
+    packages = RupPackage.objects.filter(pemda__kd_klpd="D197", valid_to__isnull=True).count()
+    assert packages == 4396  # every announced package of Kalbar 2023
+    runs = ImportRun.objects.count()
     call_command("demo", stdout=StringIO())
     assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units
     assert User.objects.count() == 5
+    assert ImportRun.objects.count() == runs  # applied files are not imported again

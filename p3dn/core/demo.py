@@ -1,18 +1,26 @@
-"""The demo dataset: real government units of Kab. Bandung (2025) and Prov. Kalimantan Barat
-(2023) from LKPP's public data, and one demo account per role. Loading it twice changes nothing.
+"""The demo dataset: real government units and procurement data of Kab. Bandung (2025) and
+Prov. Kalimantan Barat (2023) from LKPP's public data, and one demo account per role. Loading
+it twice changes nothing.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from p3dn.accounts import services
+from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.imports import services
+from p3dn.imports.models import ImportRun
+from p3dn.lib.readers import sha256_of
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,27 @@ class DemoLogin:
 def _demo_data() -> dict:
     text = (resources.files("p3dn.core") / "demo" / "units.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def import_demo_files(report: Callable[[str], None] = print) -> list[ImportRun]:
+    """Import the real LKPP files of the demo (each file once: an applied file is skipped)."""
+    runs = []
+    folder = resources.files("p3dn.core") / "demo" / "files"
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in _demo_data()["files"]:
+            source = folder / name
+            path = Path(tmp) / name.removesuffix(".gz")
+            content = source.read_bytes()
+            path.write_bytes(gzip.decompress(content) if name.endswith(".gz") else content)
+            if ImportRun.objects.filter(file_sha256=sha256_of(path),
+                                        status=ImportRun.Status.APPLIED).exists():
+                continue
+            run = services.import_now(actor=None, path=path, apply_valid_rows=True)
+            runs.append(run)
+            rejected = f", {run.rows_rejected} rejected" if run.rows_rejected else ""
+            report(f"  {name.removesuffix('.gz')}: {run.dataset} {run.status} "
+                   f"({run.rows_inserted} inserted{rejected})")
+    return runs
 
 
 @transaction.atomic
@@ -40,7 +69,7 @@ def load_demo() -> list[DemoLogin]:
         existing = set(pemda.units.values_list("kd_satker", flat=True))
         for unit in entry["units"]:
             if unit["kd_satker"] not in existing:
-                services.create_unit(
+                account_services.create_unit(
                     actor=None,
                     pemda=pemda,
                     name=unit["name"],
@@ -61,7 +90,7 @@ def load_demo() -> list[DemoLogin]:
     for username, role, scope, unit, first, last in accounts:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = services.create_user(
+            user = account_services.create_user(
                 actor=None,
                 username=username,
                 role=role,

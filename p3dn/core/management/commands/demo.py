@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from p3dn.core.demo import load_demo
+from p3dn.core.demo import import_demo_files, load_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo()
+        self.stdout.write("Importing the real LKPP data of Kab. Bandung 2025 and Prov. "
+                          "Kalimantan Barat 2023:")
+        import_demo_files(report=self.stdout.write)
         self.stdout.write(
             "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."
         )
