@@ -240,3 +240,22 @@ def test_api_upload_and_read_a_run(client_for, tim_bandung, tim_kalbar, settings
     assert client.get(f"/api/v1/imports/{body['id']}").json()["read"] == 25
     assert client_for(tim_kalbar).get(f"/api/v1/imports/{body['id']}").status_code == 404
     assert RupPackage.objects.count() == 25
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_failed(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from p3dn.imports import services
+
+    dead = ImportRun.objects.create(file_name="x.json", file_sha256="0" * 64,
+                                    status=ImportRun.Status.RUNNING,
+                                    started_at=timezone.now() - timedelta(hours=1))
+    alive = ImportRun.objects.create(file_name="y.json", file_sha256="1" * 64,
+                                     status=ImportRun.Status.RUNNING, started_at=timezone.now())
+    assert services.sweep_interrupted() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == "failed" and "tidak ada yang diterapkan" in dead.message
+    assert alive.status == "running"

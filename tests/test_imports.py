@@ -368,3 +368,28 @@ def test_the_same_data_in_other_formats_gives_the_same_facts(tmp_path, fmt):
     assert packages.filter(status_pdn="PDN").count() == sum(r["status_pdn"] == "PDN" for r in rows)
     assert packages.filter(status_aktif_rup=True).count() == sum(
         r["status_aktif_rup"] is True for r in rows)
+
+
+def test_e_katalog_v5_lines_in_the_isb_shape(tmp_path):
+    """No public v5 file is at hand: these rows follow the field list of DOMAIN.md 4.4."""
+    line = {"tahun_anggaran": 2025, "kd_klpd": "D107", "kd_satker": "60414", "no_paket": "EP-1",
+            "kd_rup": 53613689, "nama_paket": "Belanja Alat Kesehatan", "kd_komoditas": 71,
+            "kd_penyedia_distributor": None, "ongkos_kirim": 0, "nama_sumber_dana": "APBD",
+            "kode_anggaran": "1.02.02", "status_paket": "paket_selesai",
+            "paket_status_str": "Paket Selesai", "tanggal_buat_paket": "2025-04-02 10:00:00"}
+    rows = [
+        {**line, "kd_paket": 901, "kd_produk": 11, "kd_penyedia": 5, "kuantitas": 2,
+         "harga_satuan": 1500000, "total_harga": 3000000},
+        {**line, "kd_paket": 901, "kd_produk": 12, "kd_penyedia": 5, "kuantitas": 1,
+         "harga_satuan": 7250000.5, "total_harga": 7250000.5},
+        {**line, "kd_paket": 902, "kd_produk": 11, "kd_penyedia": 6, "kuantitas": 4,
+         "harga_satuan": 1500000, "total_harga": 6000000, "status_paket": "proses_kontrak_ppk",
+         "paket_status_str": "Paket Proses"},
+    ]
+    path = tmp_path / "Ecat-PaketEPurchasing.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    run = run_file(path)
+    assert (run.status, run.dataset, run.rows_inserted) == ("applied", "Ecat-PaketEPurchasing", 3)
+    assert sum(e.total_harga for e in EPurchase.objects.all()) == Decimal("16250000.50")
+    assert EPurchase.objects.filter(completed=True).count() == 2
+    assert EPurchase.objects.get(kd_paket="901", kd_produk="12").unit.kd_satker == "60414"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import timedelta
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from p3dn.accounts.models import User
 from p3dn.imports import access
@@ -91,11 +93,37 @@ def claim(run: ImportRun) -> bool:
 def run_import(
     run: ImportRun, *, path: Path | None = None, progress: Callable[[Progress], None] | None = None
 ) -> ImportRun:
-    """Process a claimed run now, in this process."""
+    """Process a claimed run now, in this process. Progress also goes to the run's progress
+    file, which doubles as its heartbeat (see ``sweep_interrupted``)."""
     allowed = access.allowed_pemda(run.user) if run.user else None
-    return process_file(
-        run, path or Path(run.stored_path), allowed_pemda=allowed, progress=progress
-    )
+    beat = progress_writer(run)
+
+    def report(p: Progress) -> None:
+        beat(p)
+        if progress is not None:
+            progress(p)
+
+    beat(Progress(0, 0.0, None))
+    try:
+        return process_file(run, path or Path(run.stored_path), allowed_pemda=allowed,
+                            progress=report)
+    finally:
+        _progress_path(run).unlink(missing_ok=True)
+
+
+def sweep_interrupted(*, quiet_minutes: int = 10) -> int:
+    """Mark as failed the runs left RUNNING by a process that died (killed, power cut): their
+    heartbeat has been silent for ``quiet_minutes``. The database holds nothing of them."""
+    limit = timezone.now() - timedelta(minutes=quiet_minutes)
+    swept = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=limit):
+        heartbeat = _progress_path(run)
+        if heartbeat.exists() and heartbeat.stat().st_mtime > limit.timestamp():
+            continue
+        swept += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(),
+            message=gettext("interrupted: the importing process stopped; nothing was applied"))
+    return swept
 
 
 def import_now(
@@ -136,6 +164,7 @@ def read_progress(run: ImportRun) -> dict[str, object] | None:
 
 def next_pending() -> ImportRun | None:
     """The oldest waiting run this worker could claim, claimed."""
+    sweep_interrupted()
     for run in ImportRun.objects.filter(status=ImportRun.Status.PENDING).order_by("created_at")[:5]:
         if claim(run):
             return run
