@@ -257,3 +257,16 @@ def test_combined_tkdn_under_35_2025_weighs_each_component(client):
             "t-komponen-1-tkdn": "90", "t-komponen-1-nilai": "100"}
     result = client.post("/kalkulator/tkdn-gabungan-2025/", form).context["result"]
     assert ("TKDN gabungan", "60,00%") in result.scalars
+
+
+def test_explanations_come_on_request(client):
+    payload = RULES["hea"].example_input
+    body = client.post("/api/v1/calc/hea?explain=true", payload,
+                       content_type="application/json").json()
+    assert body["explanation"] and "unconfirmed" in body
+    cli = _calc("hea", "-", "--explain", stdin=json.dumps(payload))
+    assert "explanation" in json.loads(cli.stdout)
+    assert "explanation" not in json.loads(_calc("hea", "-", stdin=json.dumps(payload)).stdout)
+    tkdn = client.post("/api/v1/calc/tkdn_jasa", RULES["tkdn_jasa"].example_input,
+                       content_type="application/json").json()
+    assert tkdn["explanation"]  # rules without a fixed contract explain themselves always

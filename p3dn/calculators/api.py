@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Schema, Status
 
+from p3dn.calculators.shapes import public_output
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.registry import RULES
 
@@ -34,15 +35,21 @@ def list_rules(request: HttpRequest) -> list[Any]:
 
 
 @router.post("/{rule}", response={200: dict[str, Any], 404: CalcError, 422: CalcError}, auth=None)
-def calculate(request: HttpRequest, rule: str, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+def calculate(
+    request: HttpRequest,
+    rule: str,
+    payload: dict[str, Any] = Body(...),  # noqa: B008
+    explain: bool = False,
+) -> Any:
     """Run one rule on a JSON payload (money and fractions as decimal strings).
 
-    The output carries the result, ``legal_basis``, ``explanation`` (Indonesian steps) and
-    ``unconfirmed`` (defaults the result rests on that are not confirmed).
+    The output carries the result and its ``legal_basis``; with ``explain=true`` also
+    ``explanation`` (Indonesian steps) and ``unconfirmed`` (defaults the result rests on that
+    are not confirmed). ``hea`` returns exactly formula, eligible, bids, winner, legal_basis.
     """
     if rule not in RULES:
         return Status(404, {"error": f"unknown rule {rule!r}", "errors": []})
     try:
-        return RULES[rule].run(payload)
+        return public_output(rule, RULES[rule].run(payload), explain=explain)
     except RuleInputError as exc:
         return Status(422, {"error": "invalid input", "errors": [dict(e) for e in exc.errors]})

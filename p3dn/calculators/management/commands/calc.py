@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from p3dn.calculators.shapes import public_output
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.registry import RULES
 
@@ -19,13 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", default="-", help="JSON input file, or - (stdin)")
         parser.add_argument("--list", action="store_true", help="list the rules and exit")
         parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="add the explanation steps and unconfirmed defaults",
+        )
+        parser.add_argument(
             "--example",
             action="store_true",
             help="print the rule's example input instead of computing",
         )
 
     def handle(
-        self, *args: Any, rule: str | None, file: str, list: bool, example: bool, **options: Any
+        self,
+        *args: Any,
+        rule: str | None,
+        file: str,
+        list: bool,
+        example: bool,
+        explain: bool,
+        **options: Any,
     ) -> None:
         if list or not rule:
             width = max(len(name) for name in RULES)
@@ -50,7 +63,7 @@ class Command(BaseCommand):
                 f"{file}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", returncode=2
             ) from None
         try:
-            result = RULES[rule].run(payload)
+            result = public_output(rule, RULES[rule].run(payload), explain=explain)
         except RuleInputError as exc:
             lines = "\n".join(f"  {e['field'] or '(input)'}: {e['message_en']}" for e in exc.errors)
             raise CommandError(f"invalid input for {rule}:\n{lines}", returncode=2) from None
