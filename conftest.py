@@ -4,6 +4,11 @@ plus the national administrator and a national viewer. Built with the project's 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import uuid
+
 import pytest
 
 from p3dn.accounts import services
@@ -128,3 +133,39 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """Environment for a subprocess with an empty database of its own, of the kind under test
+    (a new SQLite file, or a new database on the PostgreSQL server of DATABASE_URL)."""
+    url = os.environ.get("DATABASE_URL", "")
+    env = {**os.environ, "P3DN_DATA_DIR": str(tmp_path)}
+    name = None
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = f"p3dn_sub_{uuid.uuid4().hex[:8]}"
+        base = url.rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"{base}/{name}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path}/sub.sqlite3"
+    yield env
+    if name:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def migrated_db(fresh_db):
+    """``fresh_db`` after ``p3dn migrate``."""
+    subprocess.run(
+        [sys.executable, "-m", "p3dn", "migrate"],
+        env=fresh_db,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return fresh_db

@@ -4,16 +4,13 @@ and a process killed in the middle of a file leaves the database as it was."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -23,35 +20,6 @@ from p3dn.procurement.models import Contract, RupPackage
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 BANDUNG = SHARED / "isb" / "kab-bandung-2025"
 KALBAR = SHARED / "isb" / "prov-kalbar-2023"
-
-
-@pytest.fixture
-def fresh_db(tmp_path):
-    """Environment for a subprocess with a database of its own, of the kind under test."""
-    url = os.environ.get("DATABASE_URL", "")
-    env = {**os.environ, "P3DN_DATA_DIR": str(tmp_path)}
-    name = None
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"p3dn_sub_{uuid.uuid4().hex[:8]}"
-        base = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"{base}/{name}"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path}/sub.sqlite3"
-    subprocess.run(
-        [sys.executable, "-m", "p3dn", "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    yield env
-    if name:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def count(env: dict, table: str) -> int:
@@ -76,8 +44,8 @@ def p3dn(env: dict, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(fresh_db):
-    ok = p3dn(fresh_db, "import", str(KALBAR / "SPSE-TenderEkontrak-Kontrak.json"), "--json")
+def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(migrated_db):
+    ok = p3dn(migrated_db, "import", str(KALBAR / "SPSE-TenderEkontrak-Kontrak.json"), "--json")
     assert ok.returncode == 0, ok.stderr
     run = json.loads(ok.stdout)["runs"][0]
     assert list(run) == [
@@ -99,7 +67,7 @@ def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(fresh_db):
     )
 
     bad = p3dn(
-        fresh_db,
+        migrated_db,
         "import",
         str(SHARED / "tkdn" / "scrape-kelompok-8.json"),
         str(SHARED / "negative" / "cloudflare-challenge.json"),
@@ -111,10 +79,10 @@ def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(fresh_db):
     assert set(scrape["errors"][0]) == {"row", "field", "value", "reason"}
     assert cloudflare["status"] == "refused"
 
-    assert p3dn(fresh_db, "import", "/no/such/file.json").returncode == 2
+    assert p3dn(migrated_db, "import", "/no/such/file.json").returncode == 2
     assert (
         p3dn(
-            fresh_db,
+            migrated_db,
             "import",
             str(KALBAR / "SPSE-TenderEkontrak-Kontrak.json"),
             "--dataset",
@@ -122,11 +90,11 @@ def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(fresh_db):
         ).returncode
         == 2
     )
-    assert p3dn(fresh_db, "import", "--year", "x", "f.json").returncode == 2
+    assert p3dn(migrated_db, "import", "--year", "x", "f.json").returncode == 2
 
 
-def test_cli_prints_a_summary_table_and_the_reasons(fresh_db):
-    result = p3dn(fresh_db, "import", str(BANDUNG / "SPSE-TenderSelesaiNilai.json"))
+def test_cli_prints_a_summary_table_and_the_reasons(migrated_db):
+    result = p3dn(migrated_db, "import", str(BANDUNG / "SPSE-TenderSelesaiNilai.json"))
     assert result.returncode == 1
     assert "SPSE-TenderSelesaiNilai" in result.stdout and "rejected" in result.stdout
     assert "B154" in result.stdout
@@ -139,13 +107,13 @@ def _big_rup_file(path: Path, rows: int) -> None:
             out.write(json.dumps({**sample, "kd_rup": 90_000_000 + i}) + "\n")
 
 
-def test_killing_the_import_midway_leaves_the_database_as_it_was(fresh_db, tmp_path):
-    before = count(fresh_db, "procurement_ruppackage"), count(fresh_db, "accounts_unit")
+def test_killing_the_import_midway_leaves_the_database_as_it_was(migrated_db, tmp_path):
+    before = count(migrated_db, "procurement_ruppackage"), count(migrated_db, "accounts_unit")
     big = tmp_path / "rup.jsonl"
     _big_rup_file(big, 150_000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "p3dn", "import", str(big)],
-        env=fresh_db,
+        env=migrated_db,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -153,8 +121,11 @@ def test_killing_the_import_midway_leaves_the_database_as_it_was(fresh_db, tmp_p
     assert proc.poll() is None, "the import finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    assert (count(fresh_db, "procurement_ruppackage"), count(fresh_db, "accounts_unit")) == before
-    done = p3dn(fresh_db, "import", str(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json"))
+    assert (
+        count(migrated_db, "procurement_ruppackage"),
+        count(migrated_db, "accounts_unit"),
+    ) == before
+    done = p3dn(migrated_db, "import", str(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json"))
     assert done.returncode == 0  # the database is usable: no lock or half state was left
 
 
@@ -249,11 +220,18 @@ def test_a_run_left_running_by_a_dead_process_is_marked_failed(db):
 
     from p3dn.imports import services
 
-    dead = ImportRun.objects.create(file_name="x.json", file_sha256="0" * 64,
-                                    status=ImportRun.Status.RUNNING,
-                                    started_at=timezone.now() - timedelta(hours=1))
-    alive = ImportRun.objects.create(file_name="y.json", file_sha256="1" * 64,
-                                     status=ImportRun.Status.RUNNING, started_at=timezone.now())
+    dead = ImportRun.objects.create(
+        file_name="x.json",
+        file_sha256="0" * 64,
+        status=ImportRun.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=1),
+    )
+    alive = ImportRun.objects.create(
+        file_name="y.json",
+        file_sha256="1" * 64,
+        status=ImportRun.Status.RUNNING,
+        started_at=timezone.now(),
+    )
     assert services.sweep_interrupted() == 1
     dead.refresh_from_db()
     alive.refresh_from_db()

@@ -12,11 +12,15 @@ not change is forbidden (403).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from p3dn.accounts.models import Pemda, Unit, User
+
+M = TypeVar("M", bound=Model)
 
 
 def user_of(request: HttpRequest) -> User:
@@ -24,15 +28,20 @@ def user_of(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def visible_pemda(user: User) -> QuerySet[Pemda]:
-    qs = Pemda.objects.select_related("region")
+def in_pemda_scope(qs: QuerySet[M], user: User, pemda_field: str) -> QuerySet[M]:
+    """``qs`` narrowed to what ``user`` may read: everything for national users, the rows of
+    their own Pemda (``pemda_field`` names the Pemda's id) for the others, nothing otherwise."""
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.is_national:
         return qs
     if user.pemda_id is None:
         return qs.none()
-    return qs.filter(pk=user.pemda_id)
+    return qs.filter(**{pemda_field: user.pemda_id})
+
+
+def visible_pemda(user: User) -> QuerySet[Pemda]:
+    return in_pemda_scope(Pemda.objects.select_related("region"), user, "pk")
 
 
 def can_edit_pemda(user: User, pemda: Pemda) -> bool:
@@ -52,14 +61,7 @@ def get_pemda_for(user: User, pemda_id: int | str, *, write: bool = False) -> Pe
 
 
 def visible_units(user: User) -> QuerySet[Unit]:
-    qs = Unit.objects.select_related("pemda", "parent")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_national:
-        return qs
-    if user.pemda_id is None:
-        return qs.none()
-    return qs.filter(pemda_id=user.pemda_id)
+    return in_pemda_scope(Unit.objects.select_related("pemda", "parent"), user, "pemda_id")
 
 
 def can_edit_unit(user: User, unit: Unit) -> bool:
