@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_file",
         "import LKPP/Kemenperin files: p3dn import FILE... [--dataset N] [--klpd D107] [--json]",
     ),
+    "indicators": (
+        "indicators",
+        "P3DN indicators of a Pemda-year: p3dn indicators --klpd D197 --year 2023 [--by satker]",
+    ),
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
 }

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from p3dn.accounts.models import Pemda
+from p3dn.monitoring.indicators import CHANNELS, compute
+
+
+class Command(BaseCommand):
+    help = "Print the P3DN indicators of a Pemda and fiscal year."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--klpd", required=True, help="LKPP code of the Pemda, e.g. D197")
+        parser.add_argument("--year", type=int, required=True, help="fiscal year")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="compute on the data as it stood on YYYY-MM-DD",
+        )
+        parser.add_argument("--by", choices=["satker", "channel", "month"], default=None)
+        parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
+
+    def handle(
+        self,
+        *args: Any,
+        klpd: str,
+        year: int,
+        as_of: str | None,
+        by: str | None,
+        format: str,
+        **options: Any,
+    ) -> None:
+        pemda = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).first()
+        if pemda is None:
+            raise CommandError(f"no Pemda has the LKPP code {klpd!r}", returncode=2)
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise CommandError(f"--as-of must be YYYY-MM-DD, not {as_of!r}", returncode=2) from None
+        result = compute(pemda=pemda, tahun=year, as_of=day, by=by)
+        if format == "json":
+            self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
+        elif format == "csv":
+            self._csv(result)
+        else:
+            self._table(result)
+
+    def _flat_rows(self, result: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = result.get("rows") or [result]
+        flat = []
+        for row in rows:
+            item = {k: v for k, v in row.items() if k not in ("realisasi", "warnings", "rows")}
+            for channel in CHANNELS:
+                for part, value in (row.get("realisasi") or {}).get(channel, {}).items():
+                    item[f"{channel}_{part}"] = value
+            flat.append(item)
+        return flat
+
+    def _csv(self, result: dict[str, Any]) -> None:
+        rows = self._flat_rows(result)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    def _table(self, result: dict[str, Any]) -> None:
+        self.stdout.write(
+            f"{result['pemda']} ({result['klpd']}) {result['tahun']}"
+            + (f" as of {result['as_of']}" if result["as_of"] else "")
+        )
+        for row in self._flat_rows(result):
+            label = row.get("kd_satker") or row.get("bulan") or row.get("channel") or "total"
+            self.stdout.write(f"-- {label} {row.get('nama_satker', '')}".rstrip())
+            for key, value in row.items():
+                if key not in (
+                    "kd_satker",
+                    "bulan",
+                    "channel",
+                    "nama_satker",
+                    "klpd",
+                    "pemda",
+                    "tahun",
+                    "as_of",
+                ):
+                    self.stdout.write(f"   {key:38} {value}")
+        for warning in result["warnings"]:
+            self.stdout.write(f"warning: {warning}")
