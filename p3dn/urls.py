@@ -13,5 +13,6 @@ urlpatterns = [
     path("audit/", include("p3dn.audit.urls")),
     path("kalkulator/", include("p3dn.calculators.urls")),
     path("impor/", include("p3dn.imports.urls")),
+    path("dasbor/", include("p3dn.monitoring.urls")),
     path("api/v1/", api.urls),
 ]

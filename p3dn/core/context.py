@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
     if user.is_authenticated:
+        items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
         items.append(
             {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
         )

@@ -1,0 +1,58 @@
+"""What the Dasbor shows: the indicators of a Pemda-year with their traffic lights."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import IntegerField, Value
+
+from p3dn.accounts.models import Pemda
+from p3dn.monitoring.indicators import compute
+from p3dn.procurement.models import BudgetStructure, Contract, RupPackage
+
+# Until targets are set per Pemda: 80% capaian as in perangkat-daerah performance agreements
+# (DKI Jakarta's PK uses 80%), and the 40% UMK floor of Perpres 12/2021 Pasal 65 ayat (3).
+DEFAULT_CAPAIAN_TARGET = Decimal("0.80")
+UMK_FLOOR = Decimal("0.40")
+AMBER_BAND = Decimal("0.10")
+
+
+def years_with_data(pemda: Pemda) -> list[int]:
+    years: set[int] = set()
+    for model in (RupPackage, Contract, BudgetStructure):
+        years |= set(
+            model.objects.filter(pemda=pemda)
+            .values_list("tahun_anggaran", flat=True)
+            .annotate(x=Value(1, IntegerField()))
+            .distinct()
+        )
+    return sorted(years, reverse=True)
+
+
+def light(value: str | None, target: Decimal) -> str:
+    """green at or above the target, amber within 10 points below it, red below that."""
+    if value is None:
+        return "none"
+    number = Decimal(value)
+    if number >= target:
+        return "green"
+    return "amber" if number >= target - AMBER_BAND else "red"
+
+
+def summarise_dashboard(*, pemda: Pemda, tahun: int) -> dict[str, Any]:
+    whole = compute(pemda=pemda, tahun=tahun)
+    units = compute(pemda=pemda, tahun=tahun, by="satker")["rows"]
+    for row in units:
+        row["light"] = light(row["capaian_pdn"], DEFAULT_CAPAIAN_TARGET)
+        row["umk_light"] = light(row["porsi_umk_rencana"], UMK_FLOOR)
+    units.sort(key=lambda r: (r["capaian_pdn"] is None, Decimal(r["capaian_pdn"] or 0)))
+    return {
+        "indicators": whole,
+        "units": units,
+        "target": DEFAULT_CAPAIAN_TARGET,
+        "umk_floor": UMK_FLOOR,
+        "capaian_light": light(whole["capaian_pdn"], DEFAULT_CAPAIAN_TARGET),
+        "umk_light": light(whole["porsi_umk_rencana"], UMK_FLOOR),
+        "years": years_with_data(pemda),
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from p3dn.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.dashboard_home, name="home"),
+    path("pemda/<int:pk>/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from p3dn.accounts import access
+from p3dn.accounts.access import user_of
+from p3dn.monitoring import queries
+
+
+@login_required
+def dashboard_home(request: HttpRequest) -> HttpResponse:
+    """The Dasbor of the user's own Pemda; national users choose one from the Pemda list."""
+    user = user_of(request)
+    if user.pemda_id is None:
+        return redirect("accounts:pemda-list")
+    return redirect("monitoring:dashboard", pk=user.pemda_id)
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    pemda = access.get_pemda_for(user_of(request), pk)
+    years = queries.years_with_data(pemda)
+    if not years:
+        return render(request, "monitoring/no_data.html", {"pemda": pemda})
+    try:
+        tahun = int(request.GET.get("tahun") or years[0])
+    except ValueError:
+        raise Http404 from None
+    context = {
+        "pemda": pemda,
+        "tahun": tahun,
+        **queries.summarise_dashboard(pemda=pemda, tahun=tahun),
+    }
+    return render(request, "monitoring/dashboard.html", context)

@@ -1,0 +1,46 @@
+"""The Dasbor shows the indicators of the user's Pemda, and only of it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.urls import reverse
+
+from p3dn.imports import services
+from p3dn.monitoring.indicators import compute
+from p3dn.monitoring.queries import light
+
+KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
+
+
+def test_the_dashboard_shows_the_computed_numbers(client_for, tim_kalbar, kalbar):
+    for name in ("RUP-PaketPenyedia-Terumumkan.parquet", "SPSE-TenderEkontrak-Kontrak.json"):
+        services.import_now(actor=None, path=KALBAR / name)
+    client = client_for(tim_kalbar)
+    response = client.get(reverse("monitoring:home"), follow=True)
+    html = response.content.decode()
+    expected = compute(pemda=kalbar, tahun=2023)
+    assert response.context["indicators"] == expected
+    assert "Dasbor — Prov. Kalimantan Barat" in html
+    assert "Rp 244.248.601.706" in html  # realized through tender, to the rupiah
+
+
+def test_another_pemdas_dashboard_is_not_found(client_for, tim_bandung, kalbar):
+    response = client_for(tim_bandung).get(reverse("monitoring:dashboard", args=[kalbar.pk]))
+    assert response.status_code == 404
+
+
+def test_a_pemda_without_data_is_told_how_to_get_it(client_for, tim_bandung):
+    html = client_for(tim_bandung).get(reverse("monitoring:home"), follow=True).content.decode()
+    assert "Impor Data" in html
+
+
+def test_traffic_lights_follow_the_target_and_a_ten_point_band():
+    target = Decimal("0.80")
+    assert [light(v, target) for v in ("0.800000", "0.700000", "0.699999", None)] == [
+        "green",
+        "amber",
+        "red",
+        "none",
+    ]
