@@ -82,8 +82,8 @@ def _sum(column: str) -> Any:
 
 
 def _group(qs: QuerySet[Any], by: str | None, date_field: str | None) -> QuerySet[Any]:
-    if by == "satker":
-        return qs.values("kd_satker")
+    if by == "satker":  # by perangkat daerah: SiRUP and SPSE give one unit different codes
+        return qs.values("unit_id")
     if by == "month" and date_field:
         return qs.annotate(bulan=TruncMonth(date_field)).values("bulan")
     return qs.values("pemda_id")
@@ -91,7 +91,7 @@ def _group(qs: QuerySet[Any], by: str | None, date_field: str | None) -> QuerySe
 
 def _key(row: dict[str, Any], by: str | None) -> str:
     if by == "satker":
-        return row["kd_satker"] or ""
+        return str(row["unit_id"] or "")
     if by == "month":
         return row["bulan"].strftime("%Y-%m") if row.get("bulan") else ""
     return ""
@@ -284,14 +284,19 @@ def compute(
         result["rows"] = [{"channel": c, **result["realisasi"][c]} for c in CHANNELS]
     elif by in ("satker", "month"):
         parts = collect(pemda, tahun, as_of, by)
-        names = dict(Unit.objects.filter(pemda=pemda).values_list("kd_satker", "name"))
+        units = {str(u.pk): u for u in Unit.objects.filter(pemda=pemda)}
         rows = []
-        for key in sorted(parts):
-            row: dict[str, str | None] = (
-                {"kd_satker": key, "nama_satker": names.get(key, "")}
-                if by == "satker"
-                else {"bulan": key or None}
-            )
+        for key in sorted(parts, key=lambda k: (units[k].name if k in units else "~", k)):
+            row: dict[str, str | None]
+            if by == "satker":
+                unit = units.get(key)
+                row = {
+                    "kd_satker": unit.kd_satker if unit else None,
+                    "kd_satker_str": unit.kd_satker_str if unit else None,
+                    "nama_satker": unit.name if unit else None,
+                }
+            else:
+                row = {"bulan": key or None}
             rows.append({**row, **figures_json(parts[key])})
         result["rows"] = rows
     return result
