@@ -44,3 +44,17 @@ def test_traffic_lights_follow_the_target_and_a_ten_point_band():
         "red",
         "none",
     ]
+
+
+def test_the_national_ranking_orders_pemda_and_names_the_award_winners(
+    client_for, viewer_nasional, kalbar
+):
+    for name in ("RUP-PaketPenyedia-Terumumkan.parquet", "SPSE-TenderEkontrak-Kontrak.json"):
+        services.import_now(actor=None, path=KALBAR / name)
+    response = client_for(viewer_nasional).get(reverse("monitoring:ranking") + "?tahun=2023")
+    context = response.context
+    assert [r["pemda"] for r in context["by_capaian"]] == [kalbar]
+    assert context["awards"][0]["level"] == "provinsi"
+    assert context["awards"][0]["pdn"]["pemda"] == kalbar
+    assert len(context["without_data"]) == 551
+    assert "Prov. Kalimantan Barat" in response.content.decode()

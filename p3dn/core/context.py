@@ -21,6 +21,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
         )
         admin_items = []
+        if user.is_national:
+            admin_items.append(
+                {"label": _("National ranking"), "url": reverse("monitoring:ranking")}
+            )
         if access.can_manage_users(user):
             admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
         if user.role == "admin":

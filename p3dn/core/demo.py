@@ -45,14 +45,17 @@ def import_demo_files(report: Callable[[str], None] = print) -> list[ImportRun]:
             path = Path(tmp) / name.removesuffix(".gz")
             content = source.read_bytes()
             path.write_bytes(gzip.decompress(content) if name.endswith(".gz") else content)
-            if ImportRun.objects.filter(file_sha256=sha256_of(path),
-                                        status=ImportRun.Status.APPLIED).exists():
+            if ImportRun.objects.filter(
+                file_sha256=sha256_of(path), status=ImportRun.Status.APPLIED
+            ).exists():
                 continue
             run = services.import_now(actor=None, path=path, apply_valid_rows=True)
             runs.append(run)
             rejected = f", {run.rows_rejected} rejected" if run.rows_rejected else ""
-            report(f"  {name.removesuffix('.gz')}: {run.dataset} {run.status} "
-                   f"({run.rows_inserted} inserted{rejected})")
+            report(
+                f"  {name.removesuffix('.gz')}: {run.dataset} {run.status} "
+                f"({run.rows_inserted} inserted{rejected})"
+            )
     return runs
 
 

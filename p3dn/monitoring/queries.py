@@ -56,3 +56,42 @@ def summarise_dashboard(*, pemda: Pemda, tahun: int) -> dict[str, Any]:
         "umk_light": light(whole["porsi_umk_rencana"], UMK_FLOOR),
         "years": years_with_data(pemda),
     }
+
+
+def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
+    """Every Pemda in scope for a year: ranked by capaian and by rupiah, per level, with the
+    award categories; Pemda without data or without a Tim P3DN are listed as such."""
+    with_data = set(
+        RupPackage.objects.filter(tahun_anggaran=tahun)
+        .values_list("pemda_id", flat=True)
+        .distinct()
+    ) | set(
+        Contract.objects.filter(tahun_anggaran=tahun).values_list("pemda_id", flat=True).distinct()
+    )
+    ranked, without = [], []
+    for pemda in pemda_scope.order_by("region_id"):
+        if pemda.pk not in with_data:
+            without.append(pemda)
+            continue
+        figures = compute(pemda=pemda, tahun=tahun)
+        ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})
+    by_capaian = sorted(ranked, key=lambda r: Decimal(r["capaian_pdn"] or -1), reverse=True)
+    by_rupiah = sorted(ranked, key=lambda r: Decimal(r["realisasi_pdn"]), reverse=True)
+    awards = []
+    for level in ("provinsi", "kabupaten", "kota"):
+        rows = [r for r in ranked if r["level"] == level]
+        if rows:
+            awards.append(
+                {
+                    "level": level,
+                    "pdn": max(rows, key=lambda r: Decimal(r["realisasi_pdn"])),
+                    "umk": max(rows, key=lambda r: Decimal(r["realisasi_umk"])),
+                }
+            )
+    return {
+        "by_capaian": by_capaian,
+        "by_rupiah": by_rupiah,
+        "awards": awards,
+        "without_data": without,
+        "without_tim": [p for p in pemda_scope if not p.has_tim_p3dn],
+    }

@@ -6,4 +6,5 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard_home, name="home"),
     path("pemda/<int:pk>/", views.dashboard, name="dashboard"),
+    path("peringkat/", views.ranking, name="ranking"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
@@ -34,3 +35,20 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         **queries.summarise_dashboard(pemda=pemda, tahun=tahun),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    """The national (or own-Pemda) ranking of a fiscal year."""
+    user = user_of(request)
+    try:
+        tahun = int(request.GET.get("tahun") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    scope = access.visible_pemda(user)
+    context = {
+        "tahun": tahun,
+        "years": range(timezone.localdate().year, 2019, -1),
+        **queries.summarise_ranking(pemda_scope=scope, tahun=tahun),
+    }
+    return render(request, "monitoring/ranking.html", context)

@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo()
-        self.stdout.write("Importing the real LKPP data of Kab. Bandung 2025 and Prov. "
-                          "Kalimantan Barat 2023:")
+        self.stdout.write(
+            "Importing the real LKPP data of Kab. Bandung 2025 and Prov. Kalimantan Barat 2023:"
+        )
         import_demo_files(report=self.stdout.write)
         self.stdout.write(
             "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."

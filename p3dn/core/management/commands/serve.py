@@ -18,12 +18,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not process queued imports in this process (run "
-                                 "`p3dn worker --loop` separately instead)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not process queued imports in this process (run "
+            "`p3dn worker --loop` separately instead)",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, threads: int, no_worker: bool,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, threads: int, no_worker: bool, **options: Any
+    ) -> None:
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not up to date: run `p3dn migrate` first")
