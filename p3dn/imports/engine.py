@@ -4,7 +4,8 @@
 database holds and writes inserts and new versions in batches, all inside one transaction. Any
 rejected row (unless the user chose to apply the valid rows), a dry run, a refusal or a crash
 rolls the whole file back: the database is exactly as before. A row is identified by its
-natural key; its content by a hash, so an unchanged row costs one dictionary lookup.
+natural key; its content by a hash, so an unchanged row costs its cleaning and one dictionary
+lookup. Rows are written as prepared tuples in batches (writer.py), not as model instances.
 
 Each file is a snapshot of the Pemda and year it covers: a current fact of that Pemda, year
 and dataset that the file no longer lists is closed (it was removed at the source).
@@ -13,30 +14,45 @@ and dataset that the file no longer lists is closed (it was removed at the sourc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.audit.services import log as log_change
 from p3dn.imports import datasets
-from p3dn.imports.datasets.base import CleanError, Dataset, is_personal, text
+from p3dn.imports.datasets.base import Dataset, text
 from p3dn.imports.models import ImportRowError, ImportRun
+from p3dn.imports.writer import (
+    MEMO_SIZE,
+    ColumnPlan,
+    Inserter,
+    RowError,
+    bulk_load,
+    clean_columns,
+    code_version,
+    digest,
+    extra_fields,
+    first,
+    legacy_digest,
+    new_memos,
+    source_digest,
+)
 from p3dn.lib.readers import UnreadableFile, open_rows
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 5000
 MAX_STORED_ERRORS = 10000
+_SCALAR = frozenset({str, int})
 
 
 class Refused(ValueError):
@@ -45,21 +61,6 @@ class Refused(ValueError):
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo everything the file wrote."""
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    value: str
-    reason: str
-
-
-@dataclass
-class _Seen:
-    digest: str
-    row: int
-    obj: Any  # the instance written for this key, or None when the database already had it
 
 
 @dataclass
@@ -79,26 +80,6 @@ class Progress:
     rows: int
     seconds: float
     fraction: float | None
-
-
-def _plain(value: Any) -> Any:
-    """A file value as JSON can hold it."""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def _first(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
-    for name in names:
-        if name in raw:
-            return name, raw[name]
-    return names[0] if names else "", None
 
 
 @dataclass
@@ -126,13 +107,38 @@ class Writer:
             | set(self.dataset.klpd_sources)
             | set(self.dataset.year_sources)
         )
+        self._plans = [
+            ColumnPlan(c.target, c.sources, c.clean, c.required, self.max_lengths.get(c.target),
+                  new_memos())
+            for c in self.dataset.columns
+        ]
+        self._in_extra: dict[str, bool] = {}  # field name → kept in ``extra``
+        self._scopes: dict[tuple[Any, ...], tuple[int | None, int | None]] = {}
+        self._events: dict[str, dt.date | None] = {}
         self._pemda_by_klpd: dict[str, int | None] = {}
-        self._units: dict[tuple[int, str], int] = {}
-        self._seen: dict[tuple[Any, ...], _Seen] = {}
-        self._existing: dict[tuple[int, int] | None, dict[tuple[Any, ...], tuple[int, str]]] = {}
-        self._new: list[Any] = []
-        self._close: list[int] = []
-        self._delete: list[int] = []
+        self._units: dict[int, dict[str, int]] = {}
+        # key → content digest of the row this file keeps for the key
+        self._seen: dict[Any, str] = {}
+        self._written: set[Any] = set()  # keys whose kept row this run writes
+        # scope → key → stored hash of the current version (closed by key: one current each)
+        self._existing: dict[tuple[int, int] | None, dict[Any, str]] = {}
+        self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
+        self._close: list[Any] = []  # keys whose current version this run closes
+        self._delete: list[Any] = []  # keys whose inserted row a later copy in the file replaced
+        self._insert = Inserter(self.model) if self.model else None
+        # A row made of the same raw values, in the same scope and unit, under the same code as
+        # the stored version is that version: found unchanged without being cleaned again.
+        # Only where the key is made of columns and nothing else reads the row (derive) or
+        # the database (check).
+        by_column = {c.target for c in self.dataset.columns} | set(self.dataset.fixed)
+        self._quick = bool(
+            self.model and not self.dataset.derive and not self.dataset.check
+            and set(self.key_fields) <= by_column | {"pemda", "tahun_anggaran"}
+        )
+        self._key_plans = [
+            p for p in self._plans if p.target in self.key_fields or p.target == "kd_satker"
+        ]
+        self._code = f"{code_version()}:{self.dataset.name}"
 
     # -------------------------------------------------------------- scope
 
@@ -142,26 +148,53 @@ class Writer:
             self._pemda_by_klpd[klpd] = found
         return self._pemda_by_klpd[klpd]
 
+    def _known_units(self, pemda_id: int) -> dict[str, int]:
+        units = self._units.get(pemda_id)
+        if units is None:
+            units = self._units[pemda_id] = {
+                kd_satker: pk
+                for kd_satker, pk in Unit.objects.filter(
+                    pemda_id=pemda_id, kd_satker__isnull=False
+                ).values_list("kd_satker", "pk")
+                if kd_satker is not None
+            }
+        return units
+
     def _unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
-        key = (pemda_id, kd_satker)
-        if key not in self._units:
-            unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=kd_satker).first()
-            if unit is None:
-                unit = Unit.objects.create(
-                    pemda_id=pemda_id,
-                    kd_satker=kd_satker,
-                    kd_satker_str=text(raw.get("kd_satker_str"))[:60],
-                    name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
-                )
-            self._units[key] = unit.pk
-        return self._units[key]
+        units = self._known_units(pemda_id)
+        if kd_satker not in units:
+            unit = Unit.objects.create(
+                pemda_id=pemda_id,
+                kd_satker=kd_satker,
+                kd_satker_str=text(raw.get("kd_satker_str"))[:60],
+                name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
+            )
+            units[kd_satker] = unit.pk
+        return units[kd_satker]
 
     def _scope(
         self, raw: Mapping[str, Any], problems: list[RowError], row: int
     ) -> tuple[int | None, int | None]:
         if self.dataset.scope != "pemda":
             return None, None
-        source, klpd_value = _first(raw, self.dataset.klpd_sources)
+        klpd_value = first(raw, self.dataset.klpd_sources)[1]
+        year_value = first(raw, self.dataset.year_sources)[1] if self.dataset.year_sources else 0
+        # The same KLPD and year on every row: their outcome is looked up, not worked out again.
+        memo = None
+        if type(klpd_value) in _SCALAR and type(year_value) in _SCALAR and year_value != "":
+            memo = (type(klpd_value), klpd_value, type(year_value), year_value)
+            if memo in self._scopes:
+                return self._scopes[memo]
+        found = len(problems)
+        scope = self._work_out_scope(raw, problems, row)
+        if memo is not None and len(problems) == found:
+            self._scopes[memo] = scope
+        return scope
+
+    def _work_out_scope(
+        self, raw: Mapping[str, Any], problems: list[RowError], row: int
+    ) -> tuple[int | None, int | None]:
+        source, klpd_value = first(raw, self.dataset.klpd_sources)
         klpd = text(klpd_value) or self.run.requested_klpd
         pemda_id = self._pemda_id(klpd) if klpd else None
         if not klpd:
@@ -200,7 +233,7 @@ class Writer:
             )
         year: int | None = None
         if self.dataset.year_sources:
-            source, year_value = _first(raw, self.dataset.year_sources)
+            source, year_value = first(raw, self.dataset.year_sources)
             if year_value in (None, "") and self.run.requested_year:
                 year = self.run.requested_year
             elif year_value in (None, "") and isinstance(
@@ -230,17 +263,19 @@ class Writer:
                 )
         return pemda_id, year
 
-    def _existing_for(
-        self, scope: tuple[int, int] | None
-    ) -> dict[tuple[Any, ...], tuple[int, str]]:
+
+    def _existing_for(self, scope: tuple[int, int] | None) -> dict[Any, str]:
         if scope not in self._existing:
             assert self.model is not None
             rows = self.model.objects.filter(valid_to__isnull=True, **self.dataset.fixed)
             if scope is not None:
                 rows = rows.filter(**{"pemda_id": scope[0], "tahun_anggaran": scope[1]})
+            wide = len(self.key_fields) > 1
             self._existing[scope] = {
-                tuple(values[:-2]): (values[-2], values[-1])
-                for values in rows.values_list(*self._key_columns(), "id", "row_hash").iterator()
+                (tuple(values[:-1]) if wide else values[0]): values[-1]
+                for values in rows.values_list(*self._key_columns(), "row_hash").iterator(
+                    chunk_size=10000
+                )
             }
         return self._existing[scope]
 
@@ -248,6 +283,71 @@ class Writer:
         return [f"{name}_id" if name == "pemda" else name for name in self.key_fields]
 
     # -------------------------------------------------------------- rows
+
+    def _note_event(self, event: Any) -> None:
+        if type(event) is str and event in self._events:
+            day = self._events[event]
+        else:
+            try:
+                day = dt.date.fromisoformat(str(event)[:10])
+            except ValueError:
+                day = None
+            if type(event) is str and len(self._events) < MEMO_SIZE:
+                self._events[event] = day
+        if day and (self.latest_event is None or day > self.latest_event):
+            self.latest_event = day
+
+    def _key(self, values: Mapping[str, Any]) -> Any:
+        fields = self.key_fields
+        if len(fields) == 1:
+            return values["pemda_id" if fields[0] == "pemda" else fields[0]]
+        return tuple(values["pemda_id"] if name == "pemda" else values[name] for name in fields)
+
+    def _source(
+        self, raw: Mapping[str, Any], extra: Mapping[str, Any], scope: Any, unit_id: int | None
+    ) -> str:
+        fields = [
+            raw.get(p.sources[0]) if len(p.sources) == 1 else first(raw, p.sources)
+            for p in self._plans
+        ]
+        return source_digest(self._code, (scope, unit_id), fields, extra)
+
+    def _found_unchanged(self, raw: Mapping[str, Any], extra: Mapping[str, Any]) -> bool:
+        """Whether the row is the source of the stored current version of its fact (then it is
+        counted unchanged here); False sends it the whole way."""
+        problems: list[RowError] = []
+        pemda_id, year = self._scope(raw, problems, 0)
+        scope = (pemda_id, year) if pemda_id is not None and year is not None else None
+        if problems or not self._existing_for(scope):  # a first import: nothing to find
+            return False
+        key_values = clean_columns(self._key_plans, 0, raw, problems)
+        if problems:
+            return False
+        unit_id = None
+        if scope:
+            key_values["pemda_id"], key_values["tahun_anggaran"] = scope
+            if key_values.get("kd_satker"):
+                unit_id = self._known_units(scope[0]).get(key_values["kd_satker"])
+                if unit_id is None:
+                    return False
+        key_values.update(self.dataset.fixed)
+        key = self._key(key_values)
+        current = self._existing_for(scope).get(key)
+        if (
+            current is None
+            or key in self._seen
+            or current[16:] != self._source(raw, extra, scope, unit_id)
+        ):
+            return False
+        event = raw.get("_event_date")
+        if event:
+            self._note_event(event)
+        if scope:
+            self.pemda_ids.add(scope[0])
+            self.years.add(scope[1])
+        self._seen[key] = current
+        self.counts.unchanged += 1
+        return True
 
     def add(self, row: int, raw: Mapping[str, Any]) -> None:
         self.counts.read += 1
@@ -257,23 +357,11 @@ class Writer:
             self.counts.empty += 1
             self.counts.unchanged += 1
             return
+        extra = extra_fields(raw, self._in_extra, self.skip) if self._quick else None
+        if extra is not None and self._found_unchanged(raw, extra):
+            return
         problems: list[RowError] = []
-        values: dict[str, Any] = {}
-        for column in self.dataset.columns:
-            source, value = _first(raw, column.sources)
-            try:
-                cleaned = column.clean(value)
-            except CleanError as exc:
-                problems.append(RowError(row, source, text(value)[:200], str(exc)))
-                continue
-            if column.required and cleaned in (None, ""):
-                problems.append(RowError(row, source, "", _("missing")))
-            limit = self.max_lengths.get(column.target)
-            if limit and isinstance(cleaned, str) and len(cleaned) > limit:
-                problems.append(RowError(row, source, cleaned[:200], _(
-                    "too long: %(n)s characters, at most %(limit)s")
-                    % {"n": len(cleaned), "limit": limit}))
-            values[column.target] = cleaned
+        values = clean_columns(self._plans, row, raw, problems)
         pemda_id, year = self._scope(raw, problems, row)
         if not problems and self.dataset.check:
             problems.extend(RowError(row, name, text(values.get(name)), reason)
@@ -285,26 +373,15 @@ class Writer:
             return
         event = raw.get("_event_date")
         if event:
-            try:
-                day = dt.date.fromisoformat(str(event)[:10])
-            except ValueError:
-                day = None
-            if day and (self.latest_event is None or day > self.latest_event):
-                self.latest_event = day
+            self._note_event(event)
         if self.model is None:
             self._add_unit(row, values, pemda_id)
             return
         if self.dataset.derive:
             self.dataset.derive(values, raw)
         values.update(self.dataset.fixed)
-        extra = {
-            k: _plain(v)
-            for k, v in raw.items()
-            if k not in self.skip
-            and not k.startswith("_")
-            and not is_personal(k)
-            and v not in (None, "")
-        }
+        if extra is None:
+            extra = extra_fields(raw, self._in_extra, self.skip)
         scope = (pemda_id, year) if pemda_id is not None and year is not None else None
         if scope:
             self.pemda_ids.add(scope[0])
@@ -312,12 +389,13 @@ class Writer:
             values["pemda_id"], values["tahun_anggaran"] = scope
             if values.get("kd_satker"):
                 values["unit_id"] = self._unit_id(scope[0], values["kd_satker"], raw)
-        key = tuple(
-            values["pemda_id"] if name == "pemda" else values[name] for name in self.key_fields
-        )
-        digest = hashlib.blake2b(
-            repr((sorted(values.items()), sorted(extra.items()))).encode(), digest_size=16
-        ).hexdigest()
+        key = self._key(values)
+        content = digest(values, extra)
+        # the stored hash: the content's, then (where rows can be recognised unchanged by
+        # their source) the source's
+        stamp = content
+        if self._quick:
+            stamp += self._source(raw, extra, scope, values.get("unit_id"))
         current = self._existing_for(scope).get(key)
         earlier = self._seen.get(key)
         if earlier is not None:
@@ -325,30 +403,34 @@ class Writer:
             # a later state of it (a re-pull, a verified order) and replaces the earlier row.
             self.counts.duplicate += 1
             self.counts.unchanged += 1
-            if earlier.digest == digest:
+            if earlier[:16] == content:
                 return
-            if earlier.obj is None:  # the earlier copy matched the database: now it changes
+            if key not in self._written:  # the earlier copy matched the database: now it changes
                 self.counts.unchanged -= 1
                 self.counts.updated += 1
                 assert current is not None
-                self._close.append(current[0])
-            elif earlier.obj.pk is None:
-                self._new.remove(earlier.obj)
+                self._close.append(key)
+            elif key in self._pending:
+                del self._pending[key]
             else:
-                self._delete.append(earlier.obj.pk)
-        elif current is not None and current[1] == digest:
-            self._seen[key] = _Seen(digest, row, None)
+                self._delete.append(key)
+        elif current is not None and (
+            current[:16] == content or current == legacy_digest(values, extra)
+        ):
+            self._seen[key] = current if current[:16] == content else stamp
             self.counts.unchanged += 1
             return
         elif current is not None:
-            self._close.append(current[0])
+            self._close.append(key)
             self.counts.updated += 1
         else:
             self.counts.inserted += 1
-        obj = self.model(**values, extra=extra, row_hash=digest, valid_from=self.run)
-        self._seen[key] = _Seen(digest, row, obj)
-        self._new.append(obj)
-        if len(self._new) >= BATCH:
+        values.update(extra=extra, row_hash=stamp, valid_from_id=self.run.pk, valid_to_id=None)
+        assert self._insert is not None
+        self._pending[key] = self._insert.row(values)
+        self._seen[key] = stamp
+        self._written.add(key)
+        if len(self._pending) >= BATCH:
             self.flush()
 
     def _add_unit(self, row: int, values: dict[str, Any], pemda_id: int | None) -> None:
@@ -360,7 +442,7 @@ class Writer:
             self.counts.duplicate += 1
             self.counts.unchanged += 1
             return
-        self._seen[key] = _Seen("", row, None)
+        self._seen[key] = ""
         unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=values["kd_satker"]).first()
         wanted = {
             "name": values["nama_satker"][:255],
@@ -377,21 +459,38 @@ class Writer:
             self.counts.unchanged += 1
         self.pemda_ids.add(pemda_id)
 
+    def _matching(self, keys: list[Any]) -> Q:
+        """The rows of these natural keys (a current version is unique by its key)."""
+        names = self._key_columns()
+        if len(names) == 1:
+            return Q(**{f"{names[0]}__in": keys})
+        match = Q()
+        for key in keys:
+            match |= Q(**dict(zip(names, key, strict=True)))
+        return match
+
     def flush(self) -> None:
         if self.model is None:
             return
+        step = 500 if len(self.key_fields) == 1 else 100  # OR-ed keys: a shallow expression
         if self._delete:  # rows this run wrote and a later copy in the file replaced
-            self.model.objects.filter(pk__in=self._delete).delete()
+            for start in range(0, len(self._delete), step):
+                self.model.objects.filter(
+                    self._matching(self._delete[start : start + step]),
+                    valid_from=self.run,
+                    valid_to__isnull=True,
+                ).delete()
             self._delete.clear()
-        if self._close:
-            for start in range(0, len(self._close), 500):
-                self.model.objects.filter(pk__in=self._close[start : start + 500]).update(
-                    valid_to=self.run
-                )
+        if self._close:  # before the inserts: the new versions are current too
+            for start in range(0, len(self._close), step):
+                self.model.objects.filter(
+                    self._matching(self._close[start : start + step]), valid_to__isnull=True
+                ).update(valid_to=self.run)
             self._close.clear()
-        if self._new:
-            self.model.objects.bulk_create(self._new, batch_size=500)
-            self._new.clear()
+        if self._pending:
+            assert self._insert is not None
+            self._insert.write(self._pending.values())
+            self._pending.clear()
 
     def finish(self) -> None:
         """Write what is left and close the facts the file no longer lists."""
@@ -399,9 +498,9 @@ class Writer:
             for scope, existing in self._existing.items():
                 if scope is None:
                     continue
-                for key, (pk, _digest) in existing.items():
+                for key in existing:
                     if key not in self._seen:
-                        self._close.append(pk)
+                        self._close.append(key)
                         self.counts.removed += 1
         self.flush()
 
@@ -445,7 +544,7 @@ def process_file(
             dataset = _resolve(run, list(source.columns))
             run.dataset = dataset.name
             writer = Writer(run=run, dataset=dataset, allowed_pemda=allowed_pemda)
-            with transaction.atomic():
+            with bulk_load(), transaction.atomic():
                 for number, raw in _rows(source):
                     writer.add(number, raw)
                     if progress and writer.counts.read % 5000 == 0:

@@ -1,0 +1,334 @@
+"""The engine's fast paths: cleaning columns with memos, content and source digests, JSON for
+``extra`` and batched inserts of facts.
+
+The engine decides *what* to write (engine.py); this module writes it without building a Django
+model instance per row: a fact becomes one tuple of database values, prepared the way
+``bulk_create`` prepares them (each field's ``get_db_prep_save``, with the same backend
+adapters called directly for the common exact types), and a batch goes to the database in one
+``executemany`` on the connection of the import's transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import json
+import operator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import django
+import orjson
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.translation import gettext as _
+
+from p3dn.imports.datasets.base import CleanError, is_personal, text
+
+# Values that ``_plain`` returns as they are.
+NATIVE = frozenset({str, int, bool, float})
+
+
+def plain(value: Any) -> Any:
+    """A file value as JSON can hold it."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+# ------------------------------------------------------------------ rows
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    value: str
+    reason: str
+
+
+MISSING = object()
+MEMO_SIZE = 4096  # cleaned values remembered per column and type
+_MEMO_TYPES = (str, int, bool, type(None))
+
+
+def first(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
+    """The first of ``names`` the row has, with its value (the first name and None if none)."""
+    for name in names:
+        if name in raw:
+            return name, raw[name]
+    return names[0] if names else "", None
+
+
+class ColumnPlan(NamedTuple):
+    """How one column is read: its cleaner and checks, and memos of the cleaned value of each
+    string, integer, boolean or null seen (cleaners are pure functions of one value, so codes,
+    statuses, dates and flags that repeat are cleaned once)."""
+
+    target: str
+    sources: tuple[str, ...]
+    clean: Callable[[Any], Any]
+    required: bool
+    limit: int | None
+    memos: dict[type, dict[Any, Any]]
+
+
+def new_memos() -> dict[type, dict[Any, Any]]:
+    return {kind: {} for kind in _MEMO_TYPES}
+
+
+def clean_columns(
+    plans: list[ColumnPlan], row: int, raw: Mapping[str, Any], problems: list[RowError]
+) -> dict[str, Any]:
+    """The cleaned values of a row's columns; each problem is added to ``problems``."""
+    values: dict[str, Any] = {}
+    for target, sources, clean, required, limit, memos in plans:
+        if len(sources) == 1:
+            source = sources[0]
+            value = raw.get(source)
+        else:
+            source, value = first(raw, sources)
+        memo = memos.get(type(value))  # by type: 1, True and "1" clean differently
+        if memo is not None:
+            cleaned = memo.get(value, MISSING)
+            if cleaned is not MISSING:
+                values[target] = cleaned
+                continue
+        try:
+            cleaned = clean(value)
+        except CleanError as exc:
+            problems.append(RowError(row, source, text(value)[:200], str(exc)))
+            continue
+        fine = True
+        if required and cleaned in (None, ""):
+            problems.append(RowError(row, source, "", _("missing")))
+            fine = False
+        if limit and isinstance(cleaned, str) and len(cleaned) > limit:
+            problems.append(RowError(row, source, cleaned[:200], _(
+                "too long: %(n)s characters, at most %(limit)s")
+                % {"n": len(cleaned), "limit": limit}))
+            fine = False
+        values[target] = cleaned
+        if fine and memo is not None and len(memo) < MEMO_SIZE:
+            memo[value] = cleaned
+    return values
+
+
+def extra_fields(
+    raw: Mapping[str, Any], keep: dict[str, bool], skip: frozenset[str] | set[str]
+) -> dict[str, Any]:
+    """The row's other fields: not personal, not a column or the scope (``skip``), not empty.
+    ``keep`` remembers the verdict on each field name."""
+    extra = {}
+    for k, v in raw.items():
+        kept = keep.get(k)
+        if kept is None:
+            kept = keep[k] = k not in skip and not k.startswith("_") and not is_personal(k)
+        if kept and v not in (None, ""):
+            extra[k] = v if type(v) in NATIVE else plain(v)
+    return extra
+
+
+# ------------------------------------------------------------------ digests
+
+
+def legacy_digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> str:
+    """The content hash of the first engine (32 hex digits of the ``repr`` of the sorted
+    items), still recognised so that facts it stored are found unchanged."""
+    text = repr((sorted(values.items()), sorted(extra.items())))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _hash(data: Any) -> str:
+    """16 hex digits (64 bits) of ``data`` as orjson writes it."""
+    try:
+        text = orjson.dumps(data, default=repr, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        text = repr(data).encode()
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
+
+
+def digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> str:
+    """The content hash of a fact (16 hex digits): its cleaned values and its ``extra``, both
+    sorted by name.
+
+    orjson writes the sorted items; Decimals, dates and datetimes are written as their
+    ``repr`` (type and exact digits, as the first engine's hash did), so two contents differ
+    here exactly when their ``repr`` does. What orjson refuses (integers beyond 64 bits, lone
+    surrogates) is hashed through ``repr`` instead.
+    """
+    return _hash((sorted(values.items()), sorted(extra.items())))
+
+
+def source_digest(code: str, context: Any, fields: list[Any], extra: Mapping[str, Any]) -> str:
+    """The hash of what a row's content is made from (16 hex digits): the cleaning code, the
+    row's scope and unit, the raw values of the dataset's columns and its ``extra``."""
+    return _hash((code, context, fields, extra))
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the code that turns a raw row into a fact's content: the dataset
+    declarations and their cleaners, the engine, the fact models, Python and Django. A stored
+    source hash is trusted only under the same code."""
+    here = Path(__file__).resolve().parent
+    files = [*sorted((here / "datasets").glob("*.py")), here / "engine.py", here / "writer.py",
+             here.parent / "procurement" / "models.py"]
+    fingerprint = hashlib.blake2b(f"{sys.version}|{django.__version__}".encode(), digest_size=8)
+    for path in files:
+        try:
+            fingerprint.update(path.read_bytes())
+        except OSError:  # no source to read: trust no stored source hash
+            fingerprint.update(os.urandom(16))
+    return fingerprint.hexdigest()
+
+
+def json_text(value: Any) -> str:
+    """``extra`` as stored on SQLite: the same JSON as DjangoJSONEncoder's, written by orjson
+    (compact, UTF-8 rather than \\u escapes); json.dumps for what orjson refuses."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, cls=DjangoJSONEncoder)
+
+
+# ------------------------------------------------------------------ inserts
+
+BULK_CACHE_KIB = 32768
+
+
+@contextlib.contextmanager
+def bulk_load(using: str = "default") -> Iterator[None]:
+    """A larger SQLite page cache while a file loads (32 MiB instead of 2), so that index
+    pages stay in memory; journal and synchronous settings are left as they are, so the file
+    stays all or nothing and a killed process leaves the database unchanged."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:  # after the transaction; never in the way of what ended it
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+Prepare = Callable[[Any], Any]
+
+
+def _preparer(
+    field: models.Field, connection: Any
+) -> tuple[type | None, Prepare | None, Prepare]:
+    """(the exact type whose values need only a backend adapter, that adapter or None when the
+    value is stored as it is, the field's full preparation)."""
+    full: Prepare = lambda value: field.get_db_prep_save(value, connection)  # noqa: E731
+    base = field.target_field if isinstance(field, models.ForeignKey) else field
+    kind = base.get_internal_type()
+    ops = connection.ops
+    if kind in ("CharField", "TextField"):
+        return str, None, full
+    if kind == "BooleanField":
+        return bool, None, full
+    if kind.endswith(("IntegerField", "AutoField")) and (
+        type(ops).adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
+    ):  # PostgreSQL wraps integers in typed adapters: the full path there
+        return int, None, full
+    if kind == "DateField":
+        return dt.date, ops.adapt_datefield_value, full
+    if kind == "JSONField" and connection.vendor == "sqlite":
+        return dict, json_text, full
+    return None, None, full
+
+
+class Inserter:
+    """Inserts facts of one model in batches, as ``bulk_create`` would store them."""
+
+    def __init__(self, model: type[models.Model], using: str = "default") -> None:
+        self.connection = connections[using]
+        quote = self.connection.ops.quote_name
+        self.fields = [
+            f for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+        ]
+        self._by_name = {f.name: f for f in self.fields} | {f.attname: f for f in self.fields}
+        self._get = operator.itemgetter(*(f.attname for f in self.fields))
+        self._preparers = [_preparer(f, self.connection) for f in self.fields]
+        # the conversions a row needs, by the types of its values (rows of a file look alike)
+        self._work: dict[tuple[type, ...], list[tuple[int, Prepare]]] = {}
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        table = quote(model._meta.db_table)  # names from the model, quoted; values bound
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The database values of one fact; ``values`` by field name or attname, like a
+        model's constructor (a name the model does not have is an error, as there)."""
+        try:
+            found = self._get(values) if len(values) == len(self.fields) else None
+        except KeyError:
+            found = None
+        if found is None:
+            found = self._get(self._complete(values))
+        kinds = tuple(map(type, found))
+        work = self._work.get(kinds)
+        if work is None:
+            work = self._work[kinds] = self._conversions(kinds)
+        if not work:
+            return found
+        out = list(found)
+        for index, prepare in work:
+            out[index] = prepare(out[index])
+        return tuple(out)
+
+    def _complete(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Values by attname, with each field's default for what is not given."""
+        unknown = sorted(set(values) - self._by_name.keys())
+        if unknown:
+            raise TypeError(f"unexpected field name(s) {', '.join(unknown)}")
+        complete = {}
+        for name, value in values.items():
+            field = self._by_name[name]
+            if field.is_relation and name == field.name and value is not None:
+                value = value.pk
+            complete[field.attname] = value
+        for field in self.fields:
+            if field.attname not in complete:
+                complete[field.attname] = field.get_default()
+        return complete
+
+    def _conversions(self, kinds: tuple[type, ...]) -> list[tuple[int, Prepare]]:
+        work = []
+        for index, (kind, (fast_type, fast, full)) in enumerate(
+            zip(kinds, self._preparers, strict=True)
+        ):
+            if kind is type(None):
+                continue  # NULL for every field
+            if kind is fast_type:
+                if fast is not None:
+                    work.append((index, fast))
+            else:
+                work.append((index, full))
+        return work
+
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        batch = list(rows)
+        if batch:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, batch)
