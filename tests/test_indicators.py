@@ -173,3 +173,12 @@ def test_cli_and_api_give_the_same_numbers(kalbar_2023, client_for, tim_kalbar, 
     api = client_for(tim_kalbar).get("/api/v1/indicators?klpd=D197&year=2023").json()
     assert api["realisasi_pdn"] == compute(pemda=kalbar_2023, tahun=2023)["realisasi_pdn"]
     assert client_for(tim_bandung).get("/api/v1/indicators?klpd=D197&year=2023").status_code == 404
+
+
+def test_a_unit_meets_its_commitment_and_its_realization_across_sirup_and_spse(kalbar_2023):
+    """SiRUP calls DINAS PERINDUSTRIAN… 172468, SPSE 13324097; both carry the budget code
+    3.29.3.30.3.31.01.0000, so both land on one perangkat daerah."""
+    rows = compute(pemda=kalbar_2023, tahun=2023, by="satker")["rows"]
+    unit = [r for r in rows if r["kd_satker_str"] == "3.29.3.30.3.31.01.0000"]
+    assert len(unit) == 1
+    assert D(unit[0]["komitmen_pdn"]) > 0 and D(unit[0]["realisasi_total"]) > 0

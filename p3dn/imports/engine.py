@@ -99,8 +99,10 @@ class Writer:
         self.model = self.dataset.model
         self.key_fields = self.model.natural_key if self.model else ()
         self.max_lengths = {
-            f.name: f.max_length for f in (self.model._meta.concrete_fields if self.model else ())
-            if isinstance(f, models.CharField) and f.max_length}
+            f.name: f.max_length
+            for f in (self.model._meta.concrete_fields if self.model else ())
+            if isinstance(f, models.CharField) and f.max_length
+        }
         self.skip = (
             self.dataset.used_sources
             | self.dataset.drop
@@ -108,15 +110,21 @@ class Writer:
             | set(self.dataset.year_sources)
         )
         self._plans = [
-            ColumnPlan(c.target, c.sources, c.clean, c.required, self.max_lengths.get(c.target),
-                  new_memos())
+            ColumnPlan(
+                c.target,
+                c.sources,
+                c.clean,
+                c.required,
+                self.max_lengths.get(c.target),
+                new_memos(),
+            )
             for c in self.dataset.columns
         ]
         self._in_extra: dict[str, bool] = {}  # field name → kept in ``extra``
         self._scopes: dict[tuple[Any, ...], tuple[int | None, int | None]] = {}
         self._events: dict[str, dt.date | None] = {}
         self._pemda_by_klpd: dict[str, int | None] = {}
-        self._units: dict[int, dict[str, int]] = {}
+        self._units: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
         # key → content digest of the row this file keeps for the key
         self._seen: dict[Any, str] = {}
         self._written: set[Any] = set()  # keys whose kept row this run writes
@@ -132,7 +140,9 @@ class Writer:
         # the database (check).
         by_column = {c.target for c in self.dataset.columns} | set(self.dataset.fixed)
         self._quick = bool(
-            self.model and not self.dataset.derive and not self.dataset.check
+            self.model
+            and not self.dataset.derive
+            and not self.dataset.check
             and set(self.key_fields) <= by_column | {"pemda", "tahun_anggaran"}
         )
         self._key_plans = [
@@ -148,29 +158,41 @@ class Writer:
             self._pemda_by_klpd[klpd] = found
         return self._pemda_by_klpd[klpd]
 
-    def _known_units(self, pemda_id: int) -> dict[str, int]:
-        units = self._units.get(pemda_id)
-        if units is None:
-            units = self._units[pemda_id] = {
-                kd_satker: pk
-                for kd_satker, pk in Unit.objects.filter(
-                    pemda_id=pemda_id, kd_satker__isnull=False
-                ).values_list("kd_satker", "pk")
-                if kd_satker is not None
-            }
-        return units
+    def _known_units(self, pemda_id: int) -> tuple[dict[str, int], dict[str, int]]:
+        """The Pemda's units by kd_satker and by budget code (kd_satker_str)."""
+        if pemda_id not in self._units:
+            by_code: dict[str, int] = {}
+            by_budget: dict[str, int] = {}
+            for kd_satker, budget, pk in Unit.objects.filter(pemda_id=pemda_id).values_list(
+                "kd_satker", "kd_satker_str", "pk"
+            ):
+                if kd_satker:
+                    by_code[kd_satker] = pk
+                if budget:
+                    by_budget.setdefault(budget, pk)
+            self._units[pemda_id] = (by_code, by_budget)
+        return self._units[pemda_id]
 
     def _unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
-        units = self._known_units(pemda_id)
-        if kd_satker not in units:
-            unit = Unit.objects.create(
-                pemda_id=pemda_id,
-                kd_satker=kd_satker,
-                kd_satker_str=text(raw.get("kd_satker_str"))[:60],
-                name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
-            )
-            units[kd_satker] = unit.pk
-        return units[kd_satker]
+        """The unit of a row. SiRUP and SPSE give one perangkat daerah different kd_satker but
+        the same budget code (kd_satker_str), so an unknown kd_satker is matched on that code
+        before a new unit is created."""
+        by_code, by_budget = self._known_units(pemda_id)
+        if kd_satker not in by_code:
+            budget = text(raw.get("kd_satker_str"))[:60]
+            if budget and budget in by_budget:
+                by_code[kd_satker] = by_budget[budget]
+            else:
+                unit = Unit.objects.create(
+                    pemda_id=pemda_id,
+                    kd_satker=kd_satker,
+                    kd_satker_str=budget,
+                    name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
+                )
+                by_code[kd_satker] = unit.pk
+                if budget:
+                    by_budget[budget] = unit.pk
+        return by_code[kd_satker]
 
     def _scope(
         self, raw: Mapping[str, Any], problems: list[RowError], row: int
@@ -263,7 +285,6 @@ class Writer:
                 )
         return pemda_id, year
 
-
     def _existing_for(self, scope: tuple[int, int] | None) -> dict[Any, str]:
         if scope not in self._existing:
             assert self.model is not None
@@ -327,7 +348,7 @@ class Writer:
         if scope:
             key_values["pemda_id"], key_values["tahun_anggaran"] = scope
             if key_values.get("kd_satker"):
-                unit_id = self._known_units(scope[0]).get(key_values["kd_satker"])
+                unit_id = self._known_units(scope[0])[0].get(key_values["kd_satker"])
                 if unit_id is None:
                     return False
         key_values.update(self.dataset.fixed)
@@ -364,8 +385,10 @@ class Writer:
         values = clean_columns(self._plans, row, raw, problems)
         pemda_id, year = self._scope(raw, problems, row)
         if not problems and self.dataset.check:
-            problems.extend(RowError(row, name, text(values.get(name)), reason)
-                            for name, reason in self.dataset.check(values, pemda_id))
+            problems.extend(
+                RowError(row, name, text(values.get(name)), reason)
+                for name, reason in self.dataset.check(values, pemda_id)
+            )
         if problems:
             self.counts.rejected += 1
             if len(self.errors) < MAX_STORED_ERRORS:
