@@ -117,8 +117,18 @@ def test_killing_the_import_midway_leaves_the_database_as_it_was(migrated_db, tm
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(6)
-    assert proc.poll() is None, "the import finished before it could be killed"
+    # Kill it once its progress file says it is well into the file (not on a fixed sleep).
+    data_dir = Path(migrated_db["P3DN_DATA_DIR"]) / "imports"
+    deadline = time.monotonic() + 120
+    rows = 0
+    while rows < 20_000 and time.monotonic() < deadline and proc.poll() is None:
+        for progress in data_dir.glob("progress-*.json"):
+            try:
+                rows = max(rows, json.loads(progress.read_text())["rows"])
+            except (OSError, ValueError, KeyError):
+                pass
+        time.sleep(0.05)
+    assert proc.poll() is None and rows >= 20_000, "the import ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert (
