@@ -3,6 +3,7 @@ and a process killed in the middle of a file leaves the database as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sqlite3
@@ -123,10 +124,8 @@ def test_killing_the_import_midway_leaves_the_database_as_it_was(migrated_db, tm
     rows = 0
     while rows < 20_000 and time.monotonic() < deadline and proc.poll() is None:
         for progress in data_dir.glob("progress-*.json"):
-            try:
+            with contextlib.suppress(OSError, ValueError, KeyError):
                 rows = max(rows, json.loads(progress.read_text())["rows"])
-            except (OSError, ValueError, KeyError):
-                pass
         time.sleep(0.05)
     assert proc.poll() is None and rows >= 20_000, "the import ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
