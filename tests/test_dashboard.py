@@ -58,3 +58,34 @@ def test_the_national_ranking_orders_pemda_and_names_the_award_winners(
     assert context["awards"][0]["pdn"]["pemda"] == kalbar
     assert len(context["without_data"]) == 551
     assert "Prov. Kalimantan Barat" in response.content.decode()
+
+
+def test_dashboard_tables_export_the_same_numbers(client_for, tim_kalbar, kalbar):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    client = client_for(tim_kalbar)
+    url = reverse("monitoring:export", args=[kalbar.pk, "csv"]) + "?tahun=2023"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    expected = compute(pemda=kalbar, tahun=2023, by="satker")["rows"]
+    assert len(rows) == len(expected) + 1
+    assert sum(Decimal(r[6]) for r in rows[1:]) == sum(
+        Decimal(r["realisasi_total"]) for r in expected
+    )
+    book = load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("monitoring:export", args=[kalbar.pk, "xlsx"]) + "?tahun=2023"
+            ).content
+        )
+    )
+    values = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
+    assert compute(pemda=kalbar, tahun=2023)["realisasi_total"] in values
+
+
+def test_another_pemdas_export_is_not_found(client_for, tim_bandung, kalbar):
+    url = reverse("monitoring:export", args=[kalbar.pk, "csv"]) + "?tahun=2023"
+    assert client_for(tim_bandung).get(url).status_code == 404

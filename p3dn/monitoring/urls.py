@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard_home, name="home"),
     path("pemda/<int:pk>/", views.dashboard, name="dashboard"),
     path("peringkat/", views.ranking, name="ranking"),
+    path("pemda/<int:pk>/ekspor.<str:fmt>", views.dashboard_export, name="export"),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
-from p3dn.monitoring import queries
+from p3dn.monitoring import exports, queries
 
 
 @login_required
@@ -52,3 +52,20 @@ def ranking(request: HttpRequest) -> HttpResponse:
         **queries.summarise_ranking(pemda_scope=scope, tahun=tahun),
     }
     return render(request, "monitoring/ranking.html", context)
+
+
+@login_required
+def dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The Dasbor's tables (channels and perangkat daerah) as Excel or CSV."""
+    pemda = access.get_pemda_for(user_of(request), pk)
+    try:
+        tahun = int(request.GET.get("tahun") or 0)
+    except ValueError:
+        raise Http404 from None
+    if fmt not in ("xlsx", "csv") or not tahun:
+        raise Http404
+    content, content_type = exports.dashboard_tables(pemda=pemda, tahun=tahun, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    name = f"dasbor-{pemda.kd_klpd or pemda.region_id}-{tahun}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

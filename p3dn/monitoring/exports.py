@@ -1,0 +1,99 @@
+"""The Dasbor's tables as Excel or CSV: the same numbers as the page, from ``compute``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from p3dn.accounts.models import Pemda
+from p3dn.lib.xlsx import Block, workbook_bytes
+from p3dn.monitoring.indicators import CHANNELS, compute
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit_rows(pemda: Pemda, tahun: int) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        _("Satker code"),
+        _("Budget code"),
+        _("Unit"),
+        _("PDN commitment"),
+        _("UMK commitment"),
+        "Belanja pengadaan",
+        _("Realization"),
+        _("PDN realization"),
+        _("UMK realization"),
+        "Capaian PDN",
+        "Porsi UMK rencana",
+        "Porsi UMK realisasi",
+    ]
+    rows = [
+        [
+            r["kd_satker"],
+            r["kd_satker_str"],
+            r["nama_satker"],
+            r["komitmen_pdn"],
+            r["komitmen_umk"],
+            r["belanja_pengadaan"],
+            r["realisasi_total"],
+            r["realisasi_pdn"],
+            r["realisasi_umk"],
+            r["capaian_pdn"],
+            r["porsi_umk_rencana"],
+            r["porsi_umk_realisasi"],
+        ]
+        for r in compute(pemda=pemda, tahun=tahun, by="satker")["rows"]
+    ]
+    return header, rows
+
+
+def dashboard_tables(*, pemda: Pemda, tahun: int, fmt: str) -> tuple[bytes, str]:
+    """(content, content type). Money as exact decimals, ratios as fractions with 6 decimals."""
+    whole = compute(pemda=pemda, tahun=tahun)
+    channel_header = [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")]
+    channels = [
+        [
+            c,
+            whole["realisasi"][c]["nilai"],
+            whole["realisasi"][c]["pdn"],
+            whole["realisasi"][c]["umk"],
+            whole["realisasi"][c].get("belum_terklasifikasi"),
+        ]
+        for c in CHANNELS
+    ]
+    unit_header, units = _unit_rows(pemda, tahun)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(unit_header)
+        writer.writerows(units)
+        return buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    summary = [
+        [key, whole[key]]
+        for key in (
+            "pagu_penyedia",
+            "komitmen_pdn",
+            "komitmen_umk",
+            "belanja_pengadaan",
+            "realisasi_total",
+            "realisasi_pdn",
+            "realisasi_umk",
+            "capaian_pdn",
+            "komposisi_pdn",
+            "porsi_umk_rencana",
+            "porsi_umk_realisasi",
+        )
+    ]
+    content = workbook_bytes(
+        f"{tahun}",
+        f"p3dn — {pemda.name} {tahun}",
+        [
+            Block(_("Indicators"), summary),
+            Block(_("Realization by channel"), channels, channel_header),
+            Block(_("Perangkat daerah"), units, unit_header),
+        ],
+    )
+    return content, XLSX
