@@ -105,6 +105,41 @@ TKDN_OUT = (
     Out("kln", _("Foreign component (KLN)"), "money"),
 )
 
+REGULATION = Field("regulation", _("Regulation"), "choice", choices=TKDN_REGULATIONS)
+
+
+def cost_lines(
+    categories: tuple[tuple[str, str | Promise], ...],
+    origin_help: str | Promise,
+    *,
+    country: bool = False,
+    tier2: bool = False,
+) -> Table:
+    """The cost-line table of the TKDN goods and services pages."""
+    columns = [
+        Field("uraian", _("Description")),
+        Field("kategori", _("Category"), "choice", choices=categories),
+        Field("biaya", _("Cost (Rp)"), "money"),
+    ]
+    if country:
+        columns.append(
+            Field(
+                "negara",
+                _("Country of origin"),
+                "country",
+                required=False,
+                help=_("Indonesia means domestic; any other country foreign."),
+            )
+        )
+    columns += [
+        Field("asal", _("Origin"), "choice", required=False, choices=ORIGIN, help=origin_help),
+        Field("kdn", _("Or domestic part (Rp)"), "money", required=False),
+    ]
+    if tier2:
+        columns.append(Field("lapis2", _("Tier-2 item"), "bool", required=False))
+    return Table("lines", _("Cost lines"), tuple(columns))
+
+
 PAGES: tuple[Page, ...] = (
     Page(
         "tkdn_barang",
@@ -116,42 +151,17 @@ PAGES: tuple[Page, ...] = (
             "foreign by country of origin (material), citizenship (labour) or ownership (tools); "
             "or give its domestic part in rupiah."
         ),
-        fields=(Field("regulation", _("Regulation"), "choice", choices=TKDN_REGULATIONS),),
+        fields=(REGULATION,),
         tables=(
-            Table(
-                "lines",
-                _("Cost lines"),
+            cost_lines(
                 (
-                    Field("uraian", _("Description")),
-                    Field(
-                        "kategori",
-                        _("Category"),
-                        "choice",
-                        choices=(
-                            ("material", _("Direct material")),
-                            ("tenaga_kerja", _("Direct labour")),
-                            ("overhead", _("Factory overhead")),
-                        ),
-                    ),
-                    Field("biaya", _("Cost (Rp)"), "money"),
-                    Field(
-                        "negara",
-                        _("Country of origin"),
-                        "country",
-                        required=False,
-                        help=_("Indonesia means domestic; any other country foreign."),
-                    ),
-                    Field(
-                        "asal",
-                        _("Origin"),
-                        "choice",
-                        required=False,
-                        choices=ORIGIN,
-                        help=_("Indonesia / WNI / domestic-owned tools = domestic"),
-                    ),
-                    Field("kdn", _("Or domestic part (Rp)"), "money", required=False),
-                    Field("lapis2", _("Tier-2 item"), "bool", required=False),
+                    ("material", _("Direct material")),
+                    ("tenaga_kerja", _("Direct labour")),
+                    ("overhead", _("Factory overhead")),
                 ),
+                _("Indonesia / WNI / domestic-owned tools = domestic"),
+                country=True,
+                tier2=True,
             ),
         ),
         results=TKDN_OUT,
@@ -165,34 +175,15 @@ PAGES: tuple[Page, ...] = (
             "Enter the cost of the service on site: labour (by citizenship), work tools and "
             "facilities (by ownership or origin) and general services."
         ),
-        fields=(Field("regulation", _("Regulation"), "choice", choices=TKDN_REGULATIONS),),
+        fields=(REGULATION,),
         tables=(
-            Table(
-                "lines",
-                _("Cost lines"),
+            cost_lines(
                 (
-                    Field("uraian", _("Description")),
-                    Field(
-                        "kategori",
-                        _("Category"),
-                        "choice",
-                        choices=(
-                            ("tenaga_kerja", _("Labour")),
-                            ("alat_kerja", _("Work tools and facilities")),
-                            ("jasa_umum", _("General services")),
-                        ),
-                    ),
-                    Field("biaya", _("Cost (Rp)"), "money"),
-                    Field(
-                        "asal",
-                        _("Origin"),
-                        "choice",
-                        required=False,
-                        choices=ORIGIN,
-                        help=_("WNI labour / tools owned in Indonesia = domestic"),
-                    ),
-                    Field("kdn", _("Or domestic part (Rp)"), "money", required=False),
+                    ("tenaga_kerja", _("Labour")),
+                    ("alat_kerja", _("Work tools and facilities")),
+                    ("jasa_umum", _("General services")),
                 ),
+                _("WNI labour / tools owned in Indonesia = domestic"),
             ),
         ),
         results=TKDN_OUT,
@@ -349,7 +340,7 @@ PAGES: tuple[Page, ...] = (
             "With a TKDN, the page also gives TKDN + BMP."
         ),
         fields=(
-            Field("regulation", _("Regulation"), "choice", choices=TKDN_REGULATIONS),
+            REGULATION,
             Field("tkdn", _("TKDN (%)"), "percent", required=False),
         ),
         tables=(
