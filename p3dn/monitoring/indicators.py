@@ -14,8 +14,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.procurement.models import (
@@ -25,7 +40,9 @@ from p3dn.procurement.models import (
     Pencatatan,
     Product,
     Provider,
+    RupBudgetLine,
     RupPackage,
+    TenderResult,
     TokoDaringOrder,
 )
 from p3dn.procurement.queries import as_of as facts_as_of
@@ -81,11 +98,228 @@ def _sum(column: str) -> Any:
     return Coalesce(Sum(column), Value(ZERO))
 
 
-def _group(qs: QuerySet[Any], by: str | None, date_field: str | None) -> QuerySet[Any]:
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
+PACKAGE_SOURCES = ("rup", "belanja")
+SOURCES = (*PACKAGE_SOURCES, *CHANNELS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the Dasbor narrows to. ``channels`` limits the realization channels; jenis, metode
+    and sumber dana are attributes of the RUP package, so they narrow the commitment directly and
+    a realization row through the package it names (kd_rup); rows that name no package (non-tender
+    e-contracts, Toko Daring orders) drop out while such a filter is on."""
+
+    channels: tuple[str, ...] = ()
+    jenis_pengadaan: str = ""
+    metode_pengadaan: str = ""
+    sumber_dana: str = ""
+
+    @property
+    def on_package(self) -> bool:
+        return bool(self.jenis_pengadaan or self.metode_pengadaan or self.sumber_dana)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.channels) or self.on_package
+
+    def allows(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        channels = tuple(c for c in query.getlist("saluran") if c in CHANNELS)
+        return cls(
+            channels=channels,
+            jenis_pengadaan=(query.get("jenis") or "").strip(),
+            metode_pengadaan=(query.get("metode") or "").strip(),
+            sumber_dana=(query.get("sumber_dana") or "").strip(),
+        )
+
+    def query(self) -> list[tuple[str, str]]:
+        pairs = [("saluran", c) for c in self.channels]
+        for name, value in (
+            ("jenis", self.jenis_pengadaan),
+            ("metode", self.metode_pengadaan),
+            ("sumber_dana", self.sumber_dana),
+        ):
+            if value:
+                pairs.append((name, value))
+        return pairs
+
+
+NO_FILTERS = Filters()
+
+
+def _scoped(model: Any, pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[Any]:
+    return facts_as_of(model.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
+
+
+def _packages(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """The RUP packages matching the package filters (jenis, metode, sumber dana)."""
+    packages = facts_as_of(RupPackage.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
+    if filters.jenis_pengadaan:
+        packages = packages.filter(jenis_pengadaan=filters.jenis_pengadaan)
+    if filters.metode_pengadaan:
+        packages = packages.filter(metode_pengadaan=filters.metode_pengadaan)
+    if filters.sumber_dana:
+        lines = facts_as_of(RupBudgetLine.objects.filter(pemda=pemda), day).filter(
+            kd_rup=OuterRef("kd_rup"), sumber_dana=filters.sumber_dana
+        )
+        packages = packages.filter(Exists(lines))
+    return packages
+
+
+def _linked(
+    qs: QuerySet[Any], packages: QuerySet[Any], reference: Any, text: bool
+) -> QuerySet[Any]:
+    """``qs`` narrowed to rows whose package reference (kd_rup) is among ``packages``."""
+    if text:
+        packages = packages.annotate(kd_rup_text=Cast("kd_rup", CharField()))
+        return qs.filter(Exists(packages.filter(kd_rup_text=reference)))
+    return qs.filter(Exists(packages.filter(kd_rup=reference)))
+
+
+def _values(
+    qs: QuerySet[Any], nilai: Any, pdn: Any, umk: Any, unknown: Any = None, date: str | None = None
+) -> QuerySet[Any]:
+    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date."""
+    return qs.annotate(
+        d_nilai=ExpressionWrapper(nilai, output_field=MONEY),
+        d_pdn=ExpressionWrapper(pdn, output_field=MONEY),
+        d_umk=ExpressionWrapper(umk, output_field=MONEY),
+        d_unknown=ExpressionWrapper(
+            unknown if unknown is not None else Value(ZERO), output_field=MONEY
+        ),
+        d_date=F(date) if date else Value(None, output_field=DateField()),
+    )
+
+
+def _when(condition: Q, column: str) -> Case:
+    return Case(When(condition, then=F(column)), default=Value(ZERO), output_field=MONEY)
+
+
+def _or_zero(column: str) -> Coalesce:
+    return Coalesce(F(column), Value(ZERO), output_field=MONEY)
+
+
+def source_rows(
+    source: str,
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    filters: Filters = NO_FILTERS,
+) -> QuerySet[Any]:
+    """The rows behind one part of the indicators, each annotated with its contribution
+    (d_nilai, d_pdn, d_umk, d_unknown) and its date (d_date). ``rup`` gives pagu_penyedia /
+    komitmen_pdn / komitmen_umk as nilai / pdn / umk; ``belanja`` gives belanja_pengadaan as
+    nilai; each channel gives its realization. The indicators are the sums of these rows."""
+    packages = _packages(pemda, tahun, day, filters)
+    if source == "rup":
+        rup = packages.filter(status_umumkan_rup="Terumumkan", status_aktif_rup=True).exclude(
+            status_delete_rup=True
+        )
+        return _values(
+            rup,
+            F("pagu"),
+            _when(Q(status_pdn="PDN"), "pagu"),
+            _when(Q(status_ukm="UKM"), "pagu"),
+            date="tgl_awal_pemilihan",
+        )
+    if source == "belanja":
+        return _values(
+            _scoped(BudgetStructure, pemda, tahun, day),
+            F("belanja_pengadaan"),
+            Value(ZERO),
+            Value(ZERO),
+        )
+    if not filters.allows(source):
+        return _scoped(RupPackage, pemda, tahun, day).none()
+    if source in ("tender", "non_tender"):
+        contracts = latest_contract_versions(
+            _scoped(Contract, pemda, tahun, day).filter(channel=source)
+        )
+        if filters.on_package:
+            if source == "non_tender":
+                return contracts.none()  # SPSE non-tender e-contracts name no RUP package
+            results = facts_as_of(TenderResult.objects.filter(pemda=pemda), day).filter(
+                kd_tender=OuterRef("kd_paket")
+            )
+            contracts = contracts.annotate(kd_rup_text=Subquery(results.values("kd_rup")[:1]))
+            contracts = _linked(contracts, packages, OuterRef("kd_rup_text"), text=True)
+        return _values(
+            contracts,
+            F("nilai_kontrak"),
+            _or_zero("nilai_pdn_kontrak"),
+            _or_zero("nilai_umk_kontrak"),
+            date="tgl_kontrak",
+        )
+    if source in ("pencatatan_non_tender", "swakelola"):
+        channel = "non_tender" if source == "pencatatan_non_tender" else "swakelola"
+        recorded = (
+            _scoped(Pencatatan, pemda, tahun, day)
+            .filter(channel=channel)
+            .exclude(status_ket=CANCELLED)
+        )
+        if filters.on_package:
+            recorded = _linked(recorded, packages, OuterRef("kd_rup"), text=True)
+        return _values(
+            recorded,
+            F("total_realisasi"),
+            _or_zero("nilai_pdn_pct"),
+            _or_zero("nilai_umk_pct"),
+            date="tgl_mulai_paket",
+        )
+    if source == "e_purchasing":
+        products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
+        domestic = products.filter(
+            Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | Q(tkdn_produk__gt=0)
+        )
+        ukm = facts_as_of(Provider.objects.all(), day).filter(
+            penyedia_ukm=True, kd_penyedia=OuterRef("kd_penyedia")
+        )
+        lines = (
+            _scoped(EPurchase, pemda, tahun, day)
+            .filter(completed=True)
+            .annotate(known=Exists(products), domestic=Exists(domestic), ukm=Exists(ukm))
+        )
+        if filters.on_package:
+            lines = _linked(lines, packages, OuterRef("kd_rup"), text=False)
+        return _values(
+            lines,
+            F("total_harga"),
+            _when(Q(domestic=True), "total_harga"),
+            _when(Q(ukm=True), "total_harga"),
+            _when(Q(known=False), "total_harga"),
+            date="tanggal",
+        )
+    if source == "toko_daring":
+        if filters.on_package:
+            return _scoped(TokoDaringOrder, pemda, tahun, day).none()  # orders name no package
+        ukm = facts_as_of(Provider.objects.all(), day).filter(
+            penyedia_ukm=True, nama_penyedia__iexact=OuterRef("merchant_name")
+        )
+        orders = (
+            _scoped(TokoDaringOrder, pemda, tahun, day)
+            .filter(failed=False)
+            .annotate(ukm=Exists(ukm))
+        )
+        return _values(
+            orders,
+            F("valuasi"),
+            Value(ZERO),
+            _when(Q(ukm=True), "valuasi"),
+            F("valuasi"),
+            date="tanggal_transaksi",
+        )
+    raise ValueError(f"unknown source {source!r}")
+
+
+def _group(qs: QuerySet[Any], by: str | None) -> QuerySet[Any]:
     if by == "satker":  # by perangkat daerah: SiRUP and SPSE give one unit different codes
         return qs.values("unit_id")
-    if by == "month" and date_field:
-        return qs.annotate(bulan=TruncMonth(date_field)).values("bulan")
+    if by == "month":
+        return qs.annotate(bulan=TruncMonth("d_date")).values("bulan")
     return qs.values("pemda_id")
 
 
@@ -97,94 +331,38 @@ def _key(row: dict[str, Any], by: str | None) -> str:
     return ""
 
 
-def _scoped(model: Any, pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[Any]:
-    return facts_as_of(model.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
-
-
 def collect(
-    pemda: Pemda, tahun: int, day: dt.date | None = None, by: str | None = None
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    by: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> dict[str, Figures]:
-    """Figures keyed by '' (the whole Pemda-year), by kd_satker or by 'YYYY-MM'."""
+    """Figures keyed by '' (the whole Pemda-year), by unit id or by 'YYYY-MM'."""
     figures: dict[str, Figures] = defaultdict(Figures)
-
-    rup = (
-        _scoped(RupPackage, pemda, tahun, day)
-        .filter(status_umumkan_rup="Terumumkan", status_aktif_rup=True)
-        .exclude(status_delete_rup=True)
-    )
-    for row in _group(rup, by, "tgl_awal_pemilihan").annotate(
-        a_pagu=_sum("pagu"),
-        a_pdn=Coalesce(Sum("pagu", filter=Q(status_pdn="PDN")), Value(ZERO)),
-        a_umk=Coalesce(Sum("pagu", filter=Q(status_ukm="UKM")), Value(ZERO)),
-    ):
-        f = figures[_key(row, by)]
-        f.pagu_penyedia, f.komitmen_pdn, f.komitmen_umk = row["a_pagu"], row["a_pdn"], row["a_umk"]
-
-    if by != "month":
-        budget = _scoped(BudgetStructure, pemda, tahun, day)
-        for row in _group(budget, by, None).annotate(a_total=_sum("belanja_pengadaan")):
-            figures[_key(row, by)].belanja_pengadaan = row["a_total"]
-
-    current = _scoped(Contract, pemda, tahun, day)
-    for channel in ("tender", "non_tender"):
-        contracts = latest_contract_versions(current.filter(channel=channel))
-        for row in _group(contracts, by, "tgl_kontrak").annotate(
-            a_nilai=_sum("nilai_kontrak"),
-            a_pdn=_sum("nilai_pdn_kontrak"),
-            a_umk=_sum("nilai_umk_kontrak"),
+    for source in SOURCES:
+        if source == "belanja" and by == "month":
+            continue  # the budget structure has no month
+        rows = source_rows(source, pemda, tahun, day, filters)
+        for row in _group(rows, by).annotate(
+            a_nilai=_sum("d_nilai"),
+            a_pdn=_sum("d_pdn"),
+            a_umk=_sum("d_umk"),
+            a_unknown=_sum("d_unknown"),
         ):
-            figures[_key(row, by)].realisasi[channel] = Money(
-                row["a_nilai"], row["a_pdn"], row["a_umk"]
-            )
-
-    for channel, name in (("non_tender", "pencatatan_non_tender"), ("swakelola", "swakelola")):
-        recorded = (
-            _scoped(Pencatatan, pemda, tahun, day)
-            .filter(channel=channel)
-            .exclude(status_ket=CANCELLED)
-        )
-        for row in _group(recorded, by, "tgl_mulai_paket").annotate(
-            a_nilai=_sum("total_realisasi"),
-            a_pdn=_sum("nilai_pdn_pct"),
-            a_umk=_sum("nilai_umk_pct"),
-        ):
-            figures[_key(row, by)].realisasi[name] = Money(
-                row["a_nilai"], row["a_pdn"], row["a_umk"]
-            )
-
-    products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
-    domestic = products.filter(Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | Q(tkdn_produk__gt=0))
-    ukm = facts_as_of(Provider.objects.all(), day).filter(penyedia_ukm=True)
-    lines = (
-        _scoped(EPurchase, pemda, tahun, day)
-        .filter(completed=True)
-        .annotate(
-            known=Exists(products),
-            domestic=Exists(domestic),
-            ukm=Exists(ukm.filter(kd_penyedia=OuterRef("kd_penyedia"))),
-        )
-    )
-    for row in _group(lines, by, "tanggal").annotate(
-        a_nilai=_sum("total_harga"),
-        a_pdn=Coalesce(Sum("total_harga", filter=Q(domestic=True)), Value(ZERO)),
-        a_umk=Coalesce(Sum("total_harga", filter=Q(ukm=True)), Value(ZERO)),
-        a_unknown=Coalesce(Sum("total_harga", filter=Q(known=False)), Value(ZERO)),
-    ):
-        figures[_key(row, by)].realisasi["e_purchasing"] = Money(
-            row["a_nilai"], row["a_pdn"], row["a_umk"], row["a_unknown"]
-        )
-
-    orders = (
-        _scoped(TokoDaringOrder, pemda, tahun, day)
-        .filter(failed=False)
-        .annotate(ukm=Exists(ukm.filter(nama_penyedia__iexact=OuterRef("merchant_name"))))
-    )
-    for row in _group(orders, by, "tanggal_transaksi").annotate(
-        a_nilai=_sum("valuasi"), a_umk=Coalesce(Sum("valuasi", filter=Q(ukm=True)), Value(ZERO))
-    ):
-        figures[_key(row, by)].realisasi["toko_daring"] = Money(
-            row["a_nilai"], ZERO, row["a_umk"], row["a_nilai"]
-        )
+            f = figures[_key(row, by)]
+            if source == "rup":
+                f.pagu_penyedia, f.komitmen_pdn, f.komitmen_umk = (
+                    row["a_nilai"],
+                    row["a_pdn"],
+                    row["a_umk"],
+                )
+            elif source == "belanja":
+                f.belanja_pengadaan = row["a_nilai"]
+            else:
+                f.realisasi[source] = Money(
+                    row["a_nilai"], row["a_pdn"], row["a_umk"], row["a_unknown"]
+                )
     if by is None:
         figures.setdefault("", Figures())
     return dict(figures)

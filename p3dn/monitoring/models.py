@@ -6,6 +6,7 @@ keeps them exactly as they were computed so that reopening it shows the same rup
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 FRACTION = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
-def fraction_field(verbose_name: object, default: str) -> models.DecimalField:
+def fraction_field(verbose_name: Any, default: str) -> models.DecimalField:
     """A share as a Decimal fraction (0.8 = 80%)."""
     return models.DecimalField(
         verbose_name, max_digits=7, decimal_places=6, default=Decimal(default), validators=FRACTION
