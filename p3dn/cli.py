@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "indicators",
         "P3DN indicators of a Pemda-year: p3dn indicators --klpd D197 --year 2023 [--by satker]",
     ),
+    "monev": (
+        "monev",
+        "Monev snapshots: p3dn monev snapshot --klpd D197 --year 2023 | due | list --klpd D197",
+    ),
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
 }

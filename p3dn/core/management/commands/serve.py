@@ -43,15 +43,20 @@ class Command(BaseCommand):
 
 
 def _work_forever() -> None:
-    """Process queued imports beside the web server (small installs need one process only)."""
+    """Process queued imports and take due Monev snapshots beside the web server (small installs
+    need one process only)."""
     from django.db import close_old_connections
 
     from p3dn.imports import services
+    from p3dn.monitoring import monev
 
+    monev_due = monev.Every(monev.DUE_CHECK_SECONDS)
     while True:
         close_old_connections()
         run = services.next_pending()
         if run is None:
+            if monev_due():  # scheduled Monev snapshots, checked at most once an hour
+                monev.take_due_snapshots_safely()
             time.sleep(2)
             continue
         services.run_import(run, progress=services.progress_writer(run))

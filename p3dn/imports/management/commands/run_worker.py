@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from p3dn.imports import services
+from p3dn.monitoring import monev
 
 
 class Command(BaseCommand):
@@ -19,12 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, loop: bool, interval: float, **options: Any) -> None:
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
+        monev_due = monev.Every(monev.DUE_CHECK_SECONDS)
         while not self.stopping:
             run = services.next_pending()
             if run is not None:
                 services.run_import(run, progress=services.progress_writer(run))
                 self.stdout.write(f"run {run.pk} {run.file_name}: {run.status}")
                 continue
+            if monev_due():  # scheduled Monev snapshots, checked at most once an hour
+                monev.take_due_snapshots_safely()
             if not loop:
                 break
             time.sleep(interval)
