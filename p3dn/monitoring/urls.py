@@ -9,3 +9,27 @@ urlpatterns = [
     path("peringkat/", views.ranking, name="ranking"),
     path("pemda/<int:pk>/ekspor.<str:fmt>", views.dashboard_export, name="export"),
 ]
+
+# Monev
+from p3dn.monitoring import views_monev  # noqa: E402
+
+MONEV = "pemda/<int:pk>/monev/"
+urlpatterns += [
+    path(MONEV, views_monev.monev_home, name="monev"),
+    path(MONEV + "snapshot/", views_monev.take_snapshot, name="monev-take"),
+    path(MONEV + "jadwal/", views_monev.update_schedule, name="monev-schedule"),
+    path(MONEV + "snapshot/<int:snapshot_id>/", views_monev.snapshot_detail, name="monev-snapshot"),
+    path(MONEV + "temuan/", views_monev.finding_list, name="monev-findings"),
+    path(MONEV + "temuan/baru/", views_monev.create_finding, name="monev-finding-create"),
+    path(MONEV + "temuan/<int:finding_id>/", views_monev.finding_detail, name="monev-finding"),
+    path(
+        MONEV + "temuan/<int:finding_id>/ubah/",
+        views_monev.update_finding,
+        name="monev-finding-update",
+    ),
+    path(
+        MONEV + "temuan/<int:finding_id>/catatan/",
+        views_monev.add_note,
+        name="monev-finding-note",
+    ),
+]
