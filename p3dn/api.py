@@ -58,6 +58,7 @@ from p3dn.accounts.api import router as accounts_router  # noqa: E402
 from p3dn.calculators.api import router as calculators_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
+from p3dn.monitoring.api_monev import router as monev_router  # noqa: E402
 from p3dn.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/regions", regions_router)
@@ -65,3 +66,4 @@ api.add_router("/", accounts_router)
 api.add_router("/calc", calculators_router)
 api.add_router("/imports", imports_router)
 api.add_router("/indicators", monitoring_router)
+api.add_router("/monev", monev_router)

@@ -1,0 +1,80 @@
+"""Monev snapshots over the API: the figures exactly as they were stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from p3dn.accounts import access as accounts_access
+from p3dn.accounts.access import user_of
+from p3dn.accounts.models import Pemda
+from p3dn.monitoring import access, monev
+from p3dn.monitoring.models import Snapshot
+
+router = Router(tags=["monev"])
+
+
+class SnapshotOut(Schema):
+    id: int
+    klpd: str | None
+    pemda: str
+    tahun: int
+    kind: str
+    taken_at: dt.datetime
+    data_as_of: dt.date
+    last_import: int | None
+    taken_by: str | None
+    catatan: str
+    realisasi_pdn: str
+    capaian_pdn: str | None
+
+    @staticmethod
+    def resolve_klpd(obj: Snapshot) -> str | None:
+        return obj.pemda.kd_klpd
+
+    @staticmethod
+    def resolve_pemda(obj: Snapshot) -> str:
+        return obj.pemda.name
+
+    @staticmethod
+    def resolve_last_import(obj: Snapshot) -> int | None:
+        return obj.last_import_id
+
+    @staticmethod
+    def resolve_taken_by(obj: Snapshot) -> str | None:
+        return obj.taken_by.get_username() if obj.taken_by else None
+
+    @staticmethod
+    def resolve_realisasi_pdn(obj: Snapshot) -> str:
+        return str(obj.figures.get("realisasi_pdn"))
+
+    @staticmethod
+    def resolve_capaian_pdn(obj: Snapshot) -> str | None:
+        return obj.figures.get("capaian_pdn")
+
+
+class SnapshotDetailOut(SnapshotOut):
+    figures: dict[str, Any]
+
+
+@router.get("/snapshots", response=list[SnapshotOut])
+@paginate(LimitOffsetPagination)
+def list_snapshots(request: HttpRequest, klpd: str, tahun: int | None = None) -> QuerySet[Snapshot]:
+    """The Monev snapshots of a Pemda (of one fiscal year), newest first, with their headline
+    numbers."""
+    user = user_of(request)
+    pemda_id = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).values_list("pk", flat=True)
+    pemda = accounts_access.get_pemda_for(user, pemda_id.first() or 0)
+    return monev.list_snapshots(access.visible_snapshots(user), pemda=pemda, tahun=tahun)
+
+
+@router.get("/snapshots/{snapshot_id}", response=SnapshotDetailOut)
+def get_snapshot(request: HttpRequest, snapshot_id: int) -> Snapshot:
+    """One snapshot with its ``figures`` exactly as stored: the indicator JSON of the
+    Pemda-year with ``rows`` per perangkat daerah (money as exact decimal strings)."""
+    return access.get_snapshot_for(user_of(request), snapshot_id)
