@@ -462,6 +462,8 @@ def test_every_monev_page_renders_for_the_users_who_may_read_it(
     assert b"monev/snapshot/" in html and b'name="interval_days"' in html
     html = client_for(viewer_bandung).get(_urls(bandung, bandung_snapshot, finding)[0]).content
     assert b'name="interval_days"' not in html
+    monev_url = reverse("monitoring:monev", args=[bandung.pk]).encode()
+    assert monev_url in client_for(operator_bandung).get(reverse("core:home")).content  # nav
 
 
 def test_another_pemdas_monev_does_not_exist(
