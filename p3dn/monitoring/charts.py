@@ -11,6 +11,7 @@ Indonesian way (``Rp 1,2 M``, ``71,84%``) because without JavaScript there are n
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,9 +22,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
-from p3dn.lib.dates import MONTHS_ID
-from p3dn.lib.money import format_percent, format_rupiah_short
-from p3dn.monitoring.queries import light
+# pygal puts a legacy import hook for its map plugins on sys.meta_path; p3dn draws no maps, and
+# the hook (it has no find_spec) makes every later import warn, so take it off again.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+
+from p3dn.lib.dates import MONTHS_ID  # noqa: E402
+from p3dn.lib.money import format_percent, format_rupiah_short  # noqa: E402
+from p3dn.monitoring.queries import light  # noqa: E402
 
 # The colours of p3dn/static/p3dn/p3dn.css.
 INK = "#1b2430"

@@ -33,3 +33,15 @@ urlpatterns += [
         name="monev-finding-note",
     ),
 ]
+
+# Reports and compliance
+from p3dn.monitoring import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("pemda/<int:pk>/kepatuhan/", views_reports.compliance_flags, name="compliance"),
+    path(
+        "pemda/<int:pk>/kepatuhan/ekspor.xlsx",
+        views_reports.compliance_export,
+        name="compliance-export",
+    ),
+]
