@@ -339,6 +339,12 @@ def collect(
     filters: Filters = NO_FILTERS,
 ) -> dict[str, Figures]:
     """Figures keyed by '' (the whole Pemda-year), by unit id or by 'YYYY-MM'."""
+    if day is None and not filters.active:  # the current data, unfiltered: the import's rollup
+        from p3dn.monitoring import rollups
+
+        stored = rollups.stored(pemda, tahun, by)
+        if stored is not None:
+            return stored
     figures: dict[str, Figures] = defaultdict(Figures)
     for source in SOURCES:
         if source == "belanja" and by == "month":

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import IntegerField, Value
+from django.db.models import Exists, IntegerField, OuterRef, Value
 
 from p3dn.accounts.models import Pemda
+from p3dn.monitoring import rollups
 from p3dn.monitoring.indicators import compute
 from p3dn.procurement.models import BudgetStructure, Contract, RupPackage
 
@@ -60,20 +61,29 @@ def summarise_dashboard(*, pemda: Pemda, tahun: int) -> dict[str, Any]:
 
 def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
     """Every Pemda in scope for a year: ranked by capaian and by rupiah, per level, with the
-    award categories; Pemda without data or without a Tim P3DN are listed as such."""
-    with_data = set(
-        RupPackage.objects.filter(tahun_anggaran=tahun)
-        .values_list("pemda_id", flat=True)
-        .distinct()
-    ) | set(
-        Contract.objects.filter(tahun_anggaran=tahun).values_list("pemda_id", flat=True).distinct()
+    award categories; Pemda without data or without a Tim P3DN are listed as such. The figures
+    are the import's rollups, read in one query (a Pemda-year without one is computed)."""
+    pemdas = list(
+        pemda_scope.select_related("region")
+        .annotate(
+            has_rup=Exists(RupPackage.objects.filter(pemda=OuterRef("pk"), tahun_anggaran=tahun)),
+            has_contract=Exists(
+                Contract.objects.filter(pemda=OuterRef("pk"), tahun_anggaran=tahun)
+            ),
+        )
+        .order_by("region_id")
     )
+    with_data = [p for p in pemdas if p.has_rup or p.has_contract]
+    wholes = rollups.stored_wholes([p.pk for p in with_data], tahun)
     ranked, without = [], []
-    for pemda in pemda_scope.order_by("region_id"):
-        if pemda.pk not in with_data:
+    for pemda in pemdas:
+        if not (pemda.has_rup or pemda.has_contract):
             without.append(pemda)
             continue
-        figures = compute(pemda=pemda, tahun=tahun)
+        if pemda.pk in wholes:
+            figures = rollups.indicators_json(pemda, tahun, wholes[pemda.pk])
+        else:
+            figures = compute(pemda=pemda, tahun=tahun)
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})
     by_capaian = sorted(ranked, key=lambda r: Decimal(r["capaian_pdn"] or -1), reverse=True)
     by_rupiah = sorted(ranked, key=lambda r: Decimal(r["realisasi_pdn"]), reverse=True)

@@ -458,3 +458,42 @@ class TkdnIkTarget(PemdaFact):
         constraints = _current_unique("tkdn_ik_target", "pemda", "tahun_anggaran",
                                       "kode_kecamatan", "triwulan")
         indexes = _scope_index("tkdn_ik_target")
+
+
+# ---------------------------------------------------------------- derived from the facts
+
+
+class IndicatorRollup(models.Model):
+    """Pre-summed indicator figures of a Pemda-year over its *current* facts, kept current by
+    every import (p3dn/monitoring/rollups.py). One row per grain part and measure: the whole
+    Pemda-year, each perangkat daerah (unit) or each month, and ``rup`` (pagu / komitmen PDN /
+    komitmen UMK as nilai / pdn / umk), ``belanja`` (belanja_pengadaan as nilai) or a channel.
+    Derived data: rebuilt from the facts, never edited."""
+
+    class Grain(models.TextChoices):
+        PEMDA = "pemda", _("Whole Pemda-year")
+        UNIT = "unit", _("Perangkat daerah")
+        MONTH = "month", _("Month")
+
+    pemda = models.ForeignKey("accounts.Pemda", on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bulan = models.DateField(null=True, blank=True, help_text="first day of the month")
+    measure = models.CharField(max_length=24)
+    # Sums as the fact queries return them (on SQLite a sum can carry more than 2 decimals).
+    nilai = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    pdn = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    umk = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    belum_terklasifikasi = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["pemda", "tahun", "grain"], name="indicator_rollup_pemda"),
+            models.Index(fields=["tahun", "grain", "pemda"], name="indicator_rollup_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.tahun} {self.grain} {self.measure}"

@@ -1,0 +1,198 @@
+"""The indicator rollups: kept current by every import, and read back exactly as the facts
+would give them (the facts are the reference: ``rollups.facts_only``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from p3dn.accounts.models import Pemda
+from p3dn.imports import services
+from p3dn.monitoring import rollups
+from p3dn.monitoring.indicators import Filters, collect, compute
+from p3dn.monitoring.queries import summarise_ranking
+from p3dn.procurement.models import IndicatorRollup
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb"
+KALBAR = SHARED / "prov-kalbar-2023"
+BANDUNG = SHARED / "kab-bandung-2025"
+KALBAR_FILES = (
+    "RUP-PaketPenyedia-Terumumkan.parquet",
+    "RUP-StrukturAnggaranPD.json",
+    "SPSE-TenderEkontrak-Kontrak.json",
+    "SPSE-NonTenderEkontrak-Kontrak.json",
+    "SPSE-PencatatanNonTender.json",
+    "SPSE-PencatatanSwakelola.json",
+)
+BANDUNG_FILES = (
+    "RUP-StrukturAnggaranPD.json",
+    "SPSE-PencatatanNonTender.json",
+    "SPSE-PencatatanSwakelola.json",
+    "Ecat-ProdukDetail.json",
+    "Ecat-PenyediaDetail.json",
+    "Ecat-PaketEPurchasingV6.json",
+    "Bela-TokoDaringRealisasi.json",
+)
+BYS = (None, "satker", "month", "channel")
+
+
+def imported(path: Path, **options) -> str:
+    run = services.import_now(actor=None, path=path, **options)
+    return run.status
+
+
+def from_facts(pemda: Pemda, tahun: int, by: str | None = None, **options) -> dict:
+    with rollups.facts_only():
+        return compute(pemda=pemda, tahun=tahun, by=by, **options)
+
+
+def stored_rows(pemda: Pemda, tahun: int) -> list[tuple]:
+    return sorted(
+        IndicatorRollup.objects.filter(pemda=pemda, tahun=tahun).values_list(
+            "grain", "unit_id", "bulan", "measure", "nilai", "pdn", "umk", "belum_terklasifikasi"
+        ),
+        key=repr,
+    )
+
+
+def assert_same_as_facts(pemda: Pemda, tahun: int) -> None:
+    for by in BYS:
+        assert compute(pemda=pemda, tahun=tahun, by=by) == from_facts(pemda, tahun, by), by
+
+
+@pytest.fixture
+def kalbar_2023(db) -> Pemda:
+    for name in KALBAR_FILES:
+        assert imported(KALBAR / name) == "applied", name
+    return Pemda.objects.get(kd_klpd="D197")
+
+
+@pytest.fixture
+def bandung_2025(db) -> Pemda:
+    for name in BANDUNG_FILES:
+        assert imported(BANDUNG / name) == "applied", name
+    return Pemda.objects.get(kd_klpd="D107")
+
+
+def test_rollups_give_exactly_the_figures_of_the_facts(kalbar_2023, bandung_2025):
+    for pemda, tahun in ((kalbar_2023, 2023), (bandung_2025, 2025)):
+        assert IndicatorRollup.objects.filter(pemda=pemda, tahun=tahun).exists()
+        assert_same_as_facts(pemda, tahun)
+    whole = compute(pemda=kalbar_2023, tahun=2023)
+    assert whole["realisasi"]["tender"]["nilai"] != "0.00"
+    assert compute(pemda=bandung_2025, tahun=2025)["realisasi"]["e_purchasing"]["nilai"] != "0.00"
+
+
+def test_the_current_figures_are_read_from_the_rollup_alone(kalbar_2023):
+    with CaptureQueriesContext(connection) as queries:
+        compute(pemda=kalbar_2023, tahun=2023)
+    assert len(queries) == 1
+    assert "procurement_indicatorrollup" in queries[0]["sql"]
+
+
+def test_a_second_import_moves_the_rollups_with_the_facts(kalbar_2023, tmp_path):
+    before = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    rows = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
+    tenders = sorted({r["kd_tender"] for r in rows})
+    changed, removed = tenders[0], tenders[1]
+    newer = []
+    for row in rows:
+        if row["kd_tender"] == removed:
+            continue  # closed: the file no longer lists it
+        if row["kd_tender"] == changed:
+            row = {**row, "nilai_kontrak": row["nilai_kontrak"] * 3, "nilai_pdn_kontrak": 0}
+        newer.append(row)
+    newer.append({**rows[0], "kd_tender": 99999999, "nilai_kontrak": 123456789.5})  # new
+    path = tmp_path / "SPSE-TenderEkontrak-Kontrak.json"
+    path.write_text(json.dumps(newer), encoding="utf-8")
+    assert imported(path) == "applied"
+
+    after = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    assert after != before
+    assert_same_as_facts(kalbar_2023, 2023)
+
+
+def test_a_rejected_or_dry_import_leaves_the_rollups_as_they_were(kalbar_2023, tmp_path):
+    before = stored_rows(kalbar_2023, 2023)
+    rows = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
+    rows = [{**r, "nilai_kontrak": r["nilai_kontrak"] * 2} for r in rows]
+    good = tmp_path / "good" / "SPSE-TenderEkontrak-Kontrak.json"
+    good.parent.mkdir()
+    good.write_text(json.dumps(rows), encoding="utf-8")
+    assert imported(good, dry_run=True) == "checked"
+    assert stored_rows(kalbar_2023, 2023) == before
+
+    rows[0] = {**rows[0], "nilai_kontrak": "not a number"}
+    bad = tmp_path / "SPSE-TenderEkontrak-Kontrak.json"
+    bad.write_text(json.dumps(rows), encoding="utf-8")
+    assert imported(bad) == "rejected"
+    assert stored_rows(kalbar_2023, 2023) == before
+    assert_same_as_facts(kalbar_2023, 2023)
+
+
+def test_a_provider_import_reclassifies_toko_daring_of_every_pemda(db, tmp_path):
+    orders = json.loads((BANDUNG / "Bela-TokoDaringRealisasi.json").read_text())
+    orders = [
+        {**o, "status_konfirmasi_ppmse": "selesai", "keterangan_ppmse": None,
+         "merchant_name": "cv.paramitra teknik"}
+        for o in orders
+    ]
+    path = tmp_path / "Bela-TokoDaringRealisasi.json"
+    path.write_text(json.dumps(orders), encoding="utf-8")
+    assert imported(path) == "applied"
+    bandung = Pemda.objects.get(kd_klpd="D107")
+    assert compute(pemda=bandung, tahun=2025)["realisasi"]["toko_daring"]["umk"] == "0.00"
+
+    providers = json.loads((BANDUNG / "Ecat-PenyediaDetail.json").read_text())
+    providers = [{**p, "penyedia_ukm": "UKM"} for p in providers]
+    path = tmp_path / "Ecat-PenyediaDetail.json"
+    path.write_text(json.dumps(providers), encoding="utf-8")
+    assert imported(path) == "applied"
+
+    toko = compute(pemda=bandung, tahun=2025)["realisasi"]["toko_daring"]
+    assert toko["umk"] == toko["nilai"] != "0.00"
+    assert_same_as_facts(bandung, 2025)
+
+
+def test_the_ranking_reads_the_rollups_and_equals_each_pemdas_indicators(
+    kalbar_2023, bandung_2025
+):
+    with CaptureQueriesContext(connection) as queries:
+        ranking = summarise_ranking(pemda_scope=Pemda.objects.all(), tahun=2023)
+    assert len(queries) <= 4
+    assert [r["pemda"] for r in ranking["by_capaian"]] == [kalbar_2023]
+    row = ranking["by_capaian"][0]
+    expected = from_facts(kalbar_2023, 2023)
+    assert {k: v for k, v in row.items() if k not in ("pemda", "level")} == {
+        k: v for k, v in expected.items() if k != "pemda"
+    }
+    assert row["level"] == "provinsi"
+    assert len(ranking["without_data"]) == 551
+
+
+def test_a_pemda_year_without_a_rollup_is_computed_from_the_facts(kalbar_2023):
+    expected = from_facts(kalbar_2023, 2023, "satker")
+    IndicatorRollup.objects.all().delete()  # as after an upgrade, before refresh_all
+    assert compute(pemda=kalbar_2023, tahun=2023, by="satker") == expected
+    ranking = summarise_ranking(pemda_scope=Pemda.objects.all(), tahun=2023)
+    assert ranking["by_capaian"][0]["realisasi_pdn"] == expected["realisasi_pdn"]
+    assert rollups.refresh_all() > 0
+    assert compute(pemda=kalbar_2023, tahun=2023, by="satker") == expected
+
+
+def test_as_of_and_filters_still_read_the_facts(kalbar_2023):
+    import datetime as dt
+
+    with CaptureQueriesContext(connection) as queries:
+        compute(pemda=kalbar_2023, tahun=2023, as_of=dt.date(2099, 1, 1))
+    assert not any("procurement_indicatorrollup" in q["sql"] for q in queries)
+    filters = Filters(channels=("tender",))
+    with CaptureQueriesContext(connection) as queries:
+        filtered = collect(kalbar_2023, 2023, None, None, filters)[""]
+    assert not any("procurement_indicatorrollup" in q["sql"] for q in queries)
+    assert filtered.realisasi["non_tender"].nilai == 0
+    assert filtered.realisasi["tender"].nilai > 0
