@@ -393,3 +393,84 @@ def test_e_katalog_v5_lines_in_the_isb_shape(tmp_path):
     assert sum(e.total_harga for e in EPurchase.objects.all()) == Decimal("16250000.50")
     assert EPurchase.objects.filter(completed=True).count() == 2
     assert EPurchase.objects.get(kd_paket="901", kd_produk="12").unit.kd_satker == "60414"
+
+
+# ---------------------------------------------------------------- the engine's short cuts
+
+
+def _current_facts() -> list[dict]:
+    """The current packages without what differs between runs: ids, runs, source hashes."""
+    facts = []
+    for row in RupPackage.objects.filter(valid_to__isnull=True).values():
+        del row["id"], row["valid_from_id"], row["valid_to_id"]
+        row["row_hash"] = row["row_hash"][:16]
+        facts.append(row)
+    return sorted(facts, key=lambda r: r["kd_rup"])
+
+
+def _jsonl(path: Path, rows: list[dict], **dumps) -> Path:
+    path.write_text("".join(json.dumps(r, **dumps) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_first_import_stores_what_an_import_over_stored_facts_stores(tmp_path):
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    whole = _jsonl(tmp_path / "RUP-PaketPenyedia-Terumumkan.jsonl", rows)
+    first = run_file(whole)  # nothing stored for the Pemda and year: no row is looked for
+    assert (first.status, first.rows_inserted) == ("applied", len(rows))
+    fresh = _current_facts()
+    RupPackage.objects.all().delete()
+    run_file(_jsonl(tmp_path / "first-row.jsonl", rows[:1]))
+    over = run_file(whole)  # every row is looked for among the stored facts
+    assert (over.rows_inserted, over.rows_unchanged) == (len(rows) - 1, 1)
+    assert _current_facts() == fresh
+
+
+def test_unchanged_lines_are_not_cleaned_again_and_other_lines_are_compared(
+    tmp_path, monkeypatch
+):
+    from p3dn.imports import engine
+
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    path = _jsonl(tmp_path / "RUP-PaketPenyedia-Terumumkan.jsonl", rows)
+    run_file(path)
+    stored = _current_facts()
+    cleaned = Counter()
+
+    def counting(plans, row, raw, problems):
+        cleaned["whole" if len(plans) > 3 else "key"] += 1
+        return clean_columns(plans, row, raw, problems)
+
+    clean_columns = engine.clean_columns
+    monkeypatch.setattr(engine, "clean_columns", counting)
+    again = run_file(path)
+    assert (again.rows_unchanged, again.rows_inserted, again.rows_updated) == (len(rows), 0, 0)
+    assert cleaned == {"key": len(rows)}
+
+    cleaned.clear()  # the same rows, spaced and ordered otherwise: each compared by content
+    reordered = [dict(reversed(r.items())) for r in rows]
+    spaced = _jsonl(tmp_path / "spaced.jsonl", reordered, separators=(" ,", ":  "))
+    again = run_file(spaced)
+    assert (again.rows_unchanged, again.rows_inserted, again.rows_updated) == (len(rows), 0, 0)
+    assert cleaned == {"key": len(rows), "whole": len(rows)}
+    assert _current_facts() == stored
+
+    cleaned.clear()
+    rows[3] = {**rows[3], "nama_paket": rows[3]["nama_paket"] + " (revisi)"}
+    rows[4] = {**rows[4], "nama_ppk": "someone else"}  # personal: never stored, no change
+    changed = run_file(_jsonl(tmp_path / "changed.jsonl", rows))
+    assert (changed.rows_unchanged, changed.rows_updated) == (len(rows) - 1, 1)
+    assert cleaned == {"key": len(rows), "whole": 2}
+
+
+def test_extra_keeps_the_other_fields_that_are_not_personal_or_empty():
+    from p3dn.imports.writer import ExtraFields
+
+    pick = ExtraFields(frozenset({"kd_rup"}))
+    row = {"kd_rup": 1, "nama_ppk": "A", "nip_ppk": "1", "_event_date": "2025-01-01", "a": "",
+           "b": None, "c": 0, "d": False, "e": Decimal("1.50"), "f": [Decimal("2")], "g": "x"}
+    assert pick(row) == {"c": 0, "d": False, "e": "1.50", "f": ["2"], "g": "x"}
+    assert list(pick(dict(reversed(row.items())))) == ["g", "f", "e", "d", "c"]
+    assert pick({"g": None, "h": "y"}) == {"h": "y"}
+    assert pick({"g": "z"}) == {"g": "z"}
+    assert pick({"kd_rup": 2}) == {}

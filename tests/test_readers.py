@@ -638,3 +638,18 @@ def test_200k_rows_stream_in_flat_memory(tmp_path: Path, lines: bool):
     print(f"{fmt}: {size_mb} MB file, RSS growth {growth_mb} MB, peak {peak_mb} MB")
     assert int(growth_mb) < 50
     assert int(peak_mb) < 150
+
+
+def test_json_lines_give_each_row_with_its_line(tmp_path: Path):
+    content = b'{"kd": 1, "v": "a"}\r\n\n{"kd": 2,  "v": 0.5}\n{"kd": 3, "v": null}'
+    with open_rows(_write(tmp_path, "rows.jsonl", content)) as source:
+        rows = list(source.with_raw())
+        with pytest.raises(RuntimeError):
+            list(source)
+    assert rows == [
+        (1, {"kd": 1, "v": "a"}, b'{"kd": 1, "v": "a"}\r\n'),
+        (3, {"kd": 2, "v": Decimal("0.5")}, b'{"kd": 2,  "v": 0.5}\n'),
+        (4, {"kd": 3, "v": None}, b'{"kd": 3, "v": null}'),
+    ]
+    with open_rows(_write(tmp_path, "rows.csv", b"kd;v\n1;a\n")) as source:
+        assert list(source.with_raw()) == [(2, {"kd": "1", "v": "a"}, None)]

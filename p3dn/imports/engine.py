@@ -34,20 +34,20 @@ from p3dn.imports.models import ImportRowError, ImportRun
 from p3dn.imports.writer import (
     MEMO_SIZE,
     ColumnPlan,
+    ExtraFields,
     Inserter,
+    LineDigests,
     RowError,
     bulk_load,
     clean_columns,
     code_version,
     digest,
-    extra_fields,
     first,
     legacy_digest,
     new_memos,
     source_digest,
 )
-from p3dn.lib.readers import UnreadableFile, open_rows
-from p3dn.monitoring import rollups
+from p3dn.lib.readers import RawRow, UnreadableFile, open_rows
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class Writer:
             )
             for c in self.dataset.columns
         ]
-        self._in_extra: dict[str, bool] = {}  # field name → kept in ``extra``
+        self._extra = ExtraFields(self.skip)  # the fields kept in ``extra``
         self._scopes: dict[tuple[Any, ...], tuple[int | None, int | None]] = {}
         self._events: dict[str, dt.date | None] = {}
         self._pemda_by_klpd: dict[str, int | None] = {}
@@ -131,6 +131,9 @@ class Writer:
         self._written: set[Any] = set()  # keys whose kept row this run writes
         # scope → key → stored hash of the current version (closed by key: one current each)
         self._existing: dict[tuple[int, int] | None, dict[Any, str]] = {}
+        # The scopes met so far hold no current fact (a first import): no row can be found
+        # unchanged by its source, so none is looked for.
+        self._nothing_stored = False
         self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
         self._close: list[Any] = []  # keys whose current version this run closes
         self._delete: list[Any] = []  # keys whose inserted row a later copy in the file replaced
@@ -150,6 +153,7 @@ class Writer:
             p for p in self._plans if p.target in self.key_fields or p.target == "kd_satker"
         ]
         self._code = f"{code_version()}:{self.dataset.name}"
+        self._lines = LineDigests(self._code)
 
     # -------------------------------------------------------------- scope
 
@@ -299,6 +303,7 @@ class Writer:
                     chunk_size=10000
                 )
             }
+            self._nothing_stored = not any(self._existing.values())
         return self._existing[scope]
 
     def _key_columns(self) -> list[str]:
@@ -326,15 +331,26 @@ class Writer:
         return tuple(values["pemda_id"] if name == "pemda" else values[name] for name in fields)
 
     def _source(
-        self, raw: Mapping[str, Any], extra: Mapping[str, Any], scope: Any, unit_id: int | None
+        self,
+        raw: Mapping[str, Any],
+        line: bytes | None,
+        extra: Mapping[str, Any] | None,
+        scope: Any,
+        unit_id: int | None,
     ) -> str:
+        """The source hash of a row: of its line where the file has one per row (JSON lines),
+        else of the raw values of its columns and its ``extra``."""
+        if line is not None:
+            return self._lines.digest((scope, unit_id), line)
+        if extra is None:
+            extra = self._extra(raw)
         fields = [
             raw.get(p.sources[0]) if len(p.sources) == 1 else first(raw, p.sources)
             for p in self._plans
         ]
         return source_digest(self._code, (scope, unit_id), fields, extra)
 
-    def _found_unchanged(self, raw: Mapping[str, Any], extra: Mapping[str, Any]) -> bool:
+    def _found_unchanged(self, raw: Mapping[str, Any], line: bytes | None) -> bool:
         """Whether the row is the source of the stored current version of its fact (then it is
         counted unchanged here); False sends it the whole way."""
         problems: list[RowError] = []
@@ -358,7 +374,7 @@ class Writer:
         if (
             current is None
             or key in self._seen
-            or current[16:] != self._source(raw, extra, scope, unit_id)
+            or current[16:] != self._source(raw, line, None, scope, unit_id)
         ):
             return False
         event = raw.get("_event_date")
@@ -371,7 +387,8 @@ class Writer:
         self.counts.unchanged += 1
         return True
 
-    def add(self, row: int, raw: Mapping[str, Any]) -> None:
+    def add(self, row: int, raw: Mapping[str, Any], line: bytes | None = None) -> None:
+        """Take one row of the file; ``line`` is the bytes it was read from, if any."""
         self.counts.read += 1
         if self.dataset.empty_unless and all(
             raw.get(name) in (None, "") for name in self.dataset.empty_unless
@@ -379,8 +396,7 @@ class Writer:
             self.counts.empty += 1
             self.counts.unchanged += 1
             return
-        extra = extra_fields(raw, self._in_extra, self.skip) if self._quick else None
-        if extra is not None and self._found_unchanged(raw, extra):
+        if self._quick and not self._nothing_stored and self._found_unchanged(raw, line):
             return
         problems: list[RowError] = []
         values = clean_columns(self._plans, row, raw, problems)
@@ -404,8 +420,7 @@ class Writer:
         if self.dataset.derive:
             self.dataset.derive(values, raw)
         values.update(self.dataset.fixed)
-        if extra is None:
-            extra = extra_fields(raw, self._in_extra, self.skip)
+        extra = self._extra(raw)
         scope = (pemda_id, year) if pemda_id is not None and year is not None else None
         if scope:
             self.pemda_ids.add(scope[0])
@@ -419,7 +434,7 @@ class Writer:
         # their source) the source's
         stamp = content
         if self._quick:
-            stamp += self._source(raw, extra, scope, values.get("unit_id"))
+            stamp += self._source(raw, line, extra, scope, values.get("unit_id"))
         current = self._existing_for(scope).get(key)
         earlier = self._seen.get(key)
         if earlier is not None:
@@ -545,7 +560,7 @@ def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
         raise Refused(str(exc)) from None
 
 
-def _rows(source: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
+def _rows(source: Iterator[RawRow]) -> Iterator[RawRow]:
     try:
         yield from source
     except UnreadableFile as exc:
@@ -569,8 +584,8 @@ def process_file(
             run.dataset = dataset.name
             writer = Writer(run=run, dataset=dataset, allowed_pemda=allowed_pemda)
             with bulk_load(), transaction.atomic():
-                for number, raw in _rows(source):
-                    writer.add(number, raw)
+                for number, raw, line in _rows(source.with_raw()):
+                    writer.add(number, raw, line)
                     if progress and writer.counts.read % 5000 == 0:
                         progress(
                             Progress(
@@ -580,7 +595,6 @@ def process_file(
                             )
                         )
                 writer.finish()
-                rollups.refresh_after_import(dataset.model, writer.pemda_ids, writer.years)
                 if run.dry_run or (writer.counts.rejected and not run.apply_valid_rows):
                     raise _Rollback
                 c = writer.counts

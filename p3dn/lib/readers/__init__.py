@@ -27,10 +27,10 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from ._core import Row, RowSource, UnreadableFile
+from ._core import RawRow, Row, RowSource, UnreadableFile
 from ._sniff import HEAD_SIZE, sniff
 
-__all__ = ["Row", "RowSource", "UnreadableFile", "open_rows", "sha256_of"]
+__all__ = ["RawRow", "Row", "RowSource", "UnreadableFile", "open_rows", "sha256_of"]
 
 
 def open_rows(path: str | Path, *, encoding: str | None = None) -> RowSource:

@@ -10,6 +10,9 @@ from types import TracebackType
 from typing import Any
 
 Row = tuple[int, dict[str, Any]]
+# A row with the bytes it was read from (JSON lines: its line), or None where a format has no
+# such span of bytes per row.
+RawRow = tuple[int, dict[str, Any], bytes | None]
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"[+-]?(\d[\d.,]*|[.,]\d+)%?")
@@ -31,7 +34,9 @@ class RowSource:
     `format` is "json", "jsonl", "csv", "parquet", "xlsx" or "html"; `columns` the field names
     of the header (for JSON: the keys of the first object); `encoding` the text encoding used
     for CSV and HTML (None for the other formats). Iterating yields (row_number, dict);
-    `fraction_done()` tells roughly how much of the file has been read (None if unknown).
+    `with_raw()` instead yields (row_number, dict, raw) where `raw` is the row's own bytes
+    (JSON lines: its line, as read) or None; `fraction_done()` tells roughly how much of the
+    file has been read (None if unknown).
     """
 
     def __init__(
@@ -42,11 +47,13 @@ class RowSource:
         closers: list[Callable[[], object]],
         encoding: str | None = None,
         progress: Callable[[], float] | None = None,
+        raw_rows: Iterator[RawRow] | None = None,
     ) -> None:
         self.format = fmt
         self.columns = columns
         self.encoding = encoding
         self._rows = rows
+        self._raw_rows = raw_rows  # the same rows with their bytes; `rows` is built from them
         self._closers = closers
         self._progress = progress
         self._started = False
@@ -65,6 +72,15 @@ class RowSource:
             raise RuntimeError("a RowSource can be iterated only once")
         self._started = True
         return self._rows
+
+    def with_raw(self) -> Iterator[RawRow]:
+        """The rows as (row_number, dict, raw bytes or None); instead of iterating."""
+        if self._raw_rows is None:
+            return ((number, row, None) for number, row in self)
+        if self._started:
+            raise RuntimeError("a RowSource can be iterated only once")
+        self._started = True
+        return self._raw_rows
 
     def close(self) -> None:
         self._progress = None

@@ -9,12 +9,23 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import ijson
 import orjson
 
-from ._core import Row, RowSource, UnreadableFile, file_progress, kind_of, kinds_of, shorten
+from ._core import (
+    RawRow,
+    Row,
+    RowSource,
+    UnreadableFile,
+    file_progress,
+    kind_of,
+    kinds_of,
+    shorten,
+)
+
+T = TypeVar("T")
 
 _LINE_LIMIT = 16 * 1024 * 1024  # a first line longer than this is not taken for JSON lines
 
@@ -40,7 +51,13 @@ def open_json(path: Path, bom: int, *, array: bool) -> RowSource:
             fmt = "json"
         elif _is_json_lines(file, path):
             file.seek(bom)
-            rows, fmt = _lines_rows(file), "jsonl"
+            lines = _lines_rows(file)
+            first_line = next(lines)
+            raw = _chain(first_line, lines)
+            return RowSource(
+                "jsonl", list(first_line[1]), _without_raw(raw), [file.close],
+                progress=progress, raw_rows=raw,
+            )
         else:
             file.seek(bom)
             rows, fmt = _wrapped_rows(file), "json"
@@ -52,9 +69,14 @@ def open_json(path: Path, bom: int, *, array: bool) -> RowSource:
     return RowSource(fmt, columns, _chain(first, rows), [file.close], progress=progress)
 
 
-def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
+def _chain(first: T, rest: Iterator[T]) -> Iterator[T]:
     yield first
     yield from rest
+
+
+def _without_raw(rows: Iterator[RawRow]) -> Iterator[Row]:
+    for number, row, _line in rows:
+        yield number, row
 
 
 def _array_rows(items: Iterable[Any], key: str | None = None) -> Iterator[Row]:
@@ -171,9 +193,10 @@ def _is_json_lines(file: IO[bytes], path: Path) -> bool:
     return path.suffix.lower() in (".jsonl", ".ndjson")
 
 
-def _lines_rows(file: IO[bytes]) -> Iterator[Row]:
-    """orjson while the rows hold no decimal number; from the first one on (rows of one file
-    look alike) the standard library's parser, which keeps decimals exact."""
+def _lines_rows(file: IO[bytes]) -> Iterator[RawRow]:
+    """Each row with its line. orjson while the rows hold no decimal number; from the first
+    one on (rows of one file look alike) the standard library's parser, which keeps decimals
+    exact."""
     label = "JSON lines"
     fast = True
     for number, line in enumerate(file, 1):
@@ -192,7 +215,7 @@ def _lines_rows(file: IO[bytes]) -> Iterator[Row]:
             row = _slow_loads(line, number)
         if type(row) is not dict:
             raise UnreadableFile(f"{label} whose line {number} is {kind_of(row)}, not an object")
-        yield number, row
+        yield number, row, line
 
 
 def _no_constant(name: str) -> Any:
