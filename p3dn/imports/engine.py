@@ -48,6 +48,7 @@ from p3dn.imports.writer import (
     source_digest,
 )
 from p3dn.lib.readers import RawRow, UnreadableFile, open_rows
+from p3dn.monitoring import rollups
 
 log = logging.getLogger(__name__)
 
@@ -595,6 +596,7 @@ def process_file(
                             )
                         )
                 writer.finish()
+                rollups.refresh_after_import(dataset.model, writer.pemda_ids, writer.years)
                 if run.dry_run or (writer.counts.rejected and not run.apply_valid_rows):
                     raise _Rollback
                 c = writer.counts
