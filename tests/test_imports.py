@@ -437,12 +437,18 @@ def test_unchanged_lines_are_not_cleaned_again_and_other_lines_are_compared(
     stored = _current_facts()
     cleaned = Counter()
 
-    def counting(plans, row, raw, problems):
-        cleaned["whole" if len(plans) > 3 else "key"] += 1
-        return clean_columns(plans, row, raw, problems)
+    def counting(plans):
+        clean_row = row_cleaner(plans)
+        kind = "whole" if len(plans) > 3 else "key"
 
-    clean_columns = engine.clean_columns
-    monkeypatch.setattr(engine, "clean_columns", counting)
+        def clean(row, raw, problems):
+            cleaned[kind] += 1
+            return clean_row(row, raw, problems)
+
+        return clean
+
+    row_cleaner = engine.row_cleaner
+    monkeypatch.setattr(engine, "row_cleaner", counting)
     again = run_file(path)
     assert (again.rows_unchanged, again.rows_inserted, again.rows_updated) == (len(rows), 0, 0)
     assert cleaned == {"key": len(rows)}
@@ -474,3 +480,38 @@ def test_extra_keeps_the_other_fields_that_are_not_personal_or_empty():
     assert pick({"g": None, "h": "y"}) == {"h": "y"}
     assert pick({"g": "z"}) == {"g": "z"}
     assert pick({"kd_rup": 2}) == {}
+
+
+def test_the_row_cleaner_cleans_each_value_once_and_lists_every_problem():
+    from p3dn.imports.datasets.base import boolean, required_integer, text
+    from p3dn.imports.writer import ColumnPlan, new_memos, row_cleaner
+
+    calls = Counter()
+
+    def counted(clean):
+        def wrapped(value):
+            calls[clean.__name__, type(value)] += 1
+            return clean(value)
+
+        return wrapped
+
+    clean_row = row_cleaner([
+        ColumnPlan("kode", ("kd", "kode"), counted(required_integer), True, None, new_memos()),
+        ColumnPlan("aktif", ("aktif",), counted(boolean), False, None, new_memos()),
+        ColumnPlan("nama", ("nama",), counted(text), True, 5, new_memos()),
+    ])
+    problems = []
+    for row in range(2):
+        assert clean_row(row, {"kode": "7", "aktif": 1, "nama": "a  b"}, problems) == {
+            "kode": 7, "aktif": True, "nama": "a b"}
+        assert clean_row(row, {"kd": 8, "aktif": "1", "nama": "c"}, problems) == {
+            "kode": 8, "aktif": True, "nama": "c"}
+    assert problems == []
+    assert calls == {("required_integer", str): 1, ("required_integer", int): 1,
+                     ("boolean", int): 1, ("boolean", str): 1, ("text", str): 2}
+    clean_row(9, {"kd": "x", "aktif": "maybe", "nama": "panjang"}, problems)
+    clean_row(10, {"kode": None, "aktif": None, "nama": " "}, problems)
+    assert [(p.row, p.field, p.value) for p in problems] == [
+        (9, "kd", "x"), (9, "aktif", "maybe"), (9, "nama", "panjang"),
+        (10, "kode", ""), (10, "nama", ""),
+    ]

@@ -39,12 +39,12 @@ from p3dn.imports.writer import (
     LineDigests,
     RowError,
     bulk_load,
-    clean_columns,
     code_version,
     digest,
     first,
     legacy_digest,
     new_memos,
+    row_cleaner,
     source_digest,
 )
 from p3dn.lib.readers import RawRow, UnreadableFile, open_rows
@@ -122,6 +122,7 @@ class Writer:
             )
             for c in self.dataset.columns
         ]
+        self._clean = row_cleaner(self._plans)
         self._extra = ExtraFields(self.skip)  # the fields kept in ``extra``
         self._scopes: dict[tuple[Any, ...], tuple[int | None, int | None]] = {}
         self._events: dict[str, dt.date | None] = {}
@@ -150,9 +151,9 @@ class Writer:
             and not self.dataset.check
             and set(self.key_fields) <= by_column | {"pemda", "tahun_anggaran"}
         )
-        self._key_plans = [
-            p for p in self._plans if p.target in self.key_fields or p.target == "kd_satker"
-        ]
+        self._clean_key = row_cleaner(
+            [p for p in self._plans if p.target in self.key_fields or p.target == "kd_satker"]
+        )
         self._code = f"{code_version()}:{self.dataset.name}"
         self._lines = LineDigests(self._code)
 
@@ -359,7 +360,7 @@ class Writer:
         scope = (pemda_id, year) if pemda_id is not None and year is not None else None
         if problems or not self._existing_for(scope):  # a first import: nothing to find
             return False
-        key_values = clean_columns(self._key_plans, 0, raw, problems)
+        key_values = self._clean_key(0, raw, problems)
         if problems:
             return False
         unit_id = None
@@ -400,7 +401,7 @@ class Writer:
         if self._quick and not self._nothing_stored and self._found_unchanged(raw, line):
             return
         problems: list[RowError] = []
-        values = clean_columns(self._plans, row, raw, problems)
+        values = self._clean(row, raw, problems)
         pemda_id, year = self._scope(raw, problems, row)
         if not problems and self.dataset.check:
             problems.extend(

@@ -92,6 +92,10 @@ def required_integer(value: Any) -> int:
 
 def money(value: Any) -> Decimal | None:
     """Rupiah: an integer, a Decimal or a plain numeric string; never negative."""
+    if type(value) is int:  # most amounts: whole Rupiah, as Decimal(str(value)) reads them
+        if value < 0:
+            raise CleanError(_("negative amount"))
+        return Decimal(value).quantize(_CENT)
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -106,7 +110,10 @@ def money(value: Any) -> Decimal | None:
         raise CleanError(_("not an amount"))
     if amount < 0:
         raise CleanError(_("negative amount"))
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(_CENT)
+
+
+_CENT = Decimal("0.01")
 
 
 def signed_money(value: Any) -> Decimal:
