@@ -11,7 +11,8 @@ into a fresh DuckDB file. Each runs in its own process; its wall time (start to 
 tool pays its own start-up) and peak RSS are measured, and the median over the rounds is
 reported. Then, once, a ``--big``-row file is imported and re-imported for peak memory.
 
-The table is printed and the results are written as JSON to benchmarks/results/. Absolute
+The table is printed and the results are written as JSON to benchmarks/results/ (named by
+date, rows and commit). Absolute
 figures on a shared 2-core machine are noise; the ratios within one run are the result.
 Needs the tools of benchmarks/requirements.txt in the venv.
 """
@@ -49,12 +50,22 @@ import django
 django.setup()
 from pathlib import Path
 from p3dn.imports.services import import_now
+from p3dn.monitoring import rollups
+refresh, spent = rollups.refresh_after_import, [0.0]
+def timed_refresh(*args, **kwargs):
+    began = time.perf_counter()
+    try:
+        return refresh(*args, **kwargs)
+    finally:
+        spent[0] += time.perf_counter() - began
+rollups.refresh_after_import = timed_refresh
 started = time.perf_counter()
 run = import_now(actor=None, path=Path(sys.argv[1]))
 seconds = time.perf_counter() - started
 with open("/proc/self/status") as status:
     hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"import_seconds": seconds, "status": run.status, "read": run.rows_read,
+print(json.dumps({"import_seconds": seconds, "rollup_seconds": spent[0],
+    "status": run.status, "read": run.rows_read,
     "inserted": run.rows_inserted, "updated": run.rows_updated,
     "unchanged": run.rows_unchanged, "rejected": run.rows_rejected, "vmhwm_kb": hwm}))
 """
@@ -69,7 +80,8 @@ print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 
 
 def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run one process to its end: wall seconds, peak RSS (from wait4) and its stdout."""
+    """Run one process to its end: wall seconds, CPU seconds (user + system), peak RSS (from
+    wait4) and its stdout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, cwd=ROOT)
@@ -81,7 +93,8 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any
         stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {stderr[-2000:]}")
-    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": stdout}
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": stdout}
 
 
 class Workspace:
@@ -205,6 +218,7 @@ def _run(args: argparse.Namespace, work: Workspace) -> int:
     size = generate.write(source, args.rows)
     print(f"file: {args.rows:,} rows, {size / 1e6:.1f} MB ({size / args.rows:,.0f} B a row)",
           file=sys.stderr)
+    load_start = list(os.getloadavg())  # 1, 5 and 15 minutes: how busy the machine was
     work.migrate()
     rounds: dict[str, list[dict[str, Any]]] = {"p3dn": [], "p3dn_again": [], "sqlite_utils": [],
                                                "duckdb": []}
@@ -221,6 +235,8 @@ def _run(args: argparse.Namespace, work: Workspace) -> int:
     assert first["inserted"] == args.rows and again["unchanged"] == args.rows, (first, again)
 
     rates = {name: args.rows / median(results, "seconds") for name, results in rounds.items()}
+    cpu_rates = {name: args.rows / median(results, "cpu_seconds")
+                 for name, results in rounds.items()}
     summary: dict[str, Any] = {
         "rows": args.rows,
         "file_bytes": size,
@@ -230,16 +246,28 @@ def _run(args: argparse.Namespace, work: Workspace) -> int:
             "first": round(args.rows / median(rounds["p3dn"], "import_seconds")),
             "again": round(args.rows / median(rounds["p3dn_again"], "import_seconds")),
         },
+        "p3dn_rollup_refresh_seconds": {
+            "first": round(median(rounds["p3dn"], "rollup_seconds"), 2),
+            "again": round(median(rounds["p3dn_again"], "rollup_seconds"), 2),
+        },
         "ratios": {
             "p3dn_over_sqlite_utils": round(rates["p3dn"] / rates["sqlite_utils"], 2),
             "reimport_speedup": round(rates["p3dn_again"] / rates["p3dn"], 2),
             "duckdb_over_p3dn": round(rates["duckdb"] / rates["p3dn"], 2),
+        },
+        # rows per CPU second (user + system) of each process: less swayed by what else
+        # the machine runs than wall time
+        "rows_per_cpu_second": {k: round(v) for k, v in cpu_rates.items()},
+        "cpu_ratios": {
+            "p3dn_over_sqlite_utils": round(cpu_rates["p3dn"] / cpu_rates["sqlite_utils"], 2),
+            "reimport_speedup": round(cpu_rates["p3dn_again"] / cpu_rates["p3dn"], 2),
         },
         "peak_rss_mb": {name: round(median(r, "peak_rss_mb")) for name, r in rounds.items()},
     }
     big = _big(args.big, work) if args.big else None
     report = {
         "date": dt.date.today().isoformat(),
+        "load_average": {"start": load_start, "end": list(os.getloadavg())},
         "command": "python benchmarks/run_imports.py " + " ".join(sys.argv[1:]),
         "machine": machine(),
         "compared": summary,
@@ -247,7 +275,8 @@ def _run(args: argparse.Namespace, work: Workspace) -> int:
         "rounds": rounds,
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / f"imports-{report['date']}-{args.rows}.json"
+    # the commit in the name keeps earlier runs of the same day
+    target = args.out / f"imports-{report['date']}-{args.rows}-{report['machine']['commit']}.json"
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(table(summary, big))
     print(f"\nresults: {target}")
@@ -289,6 +318,8 @@ def table(summary: dict[str, Any], big: dict[str, Any] | None) -> str:
         f"p3dn / sqlite-utils        {summary['ratios']['p3dn_over_sqlite_utils']:.2f}x",
         f"re-import speed-up         {summary['ratios']['reimport_speedup']:.2f}x",
         f"DuckDB / p3dn              {summary['ratios']['duckdb_over_p3dn']:.2f}x",
+        f"by CPU time: p3dn / sqlite-utils {summary['cpu_ratios']['p3dn_over_sqlite_utils']:.2f}x,"
+        f" re-import {summary['cpu_ratios']['reimport_speedup']:.2f}x",
     ]
     if big:
         lines += [
