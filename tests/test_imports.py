@@ -461,12 +461,51 @@ def test_unchanged_lines_are_not_cleaned_again_and_other_lines_are_compared(
     assert cleaned == {"key": len(rows), "whole": len(rows)}
     assert _current_facts() == stored
 
+    cleaned.clear()  # ... and stamped with their new lines: found by them from now on
+    assert run_file(spaced).rows_unchanged == len(rows)
+    assert cleaned == {"key": len(rows)}
+
     cleaned.clear()
-    rows[3] = {**rows[3], "nama_paket": rows[3]["nama_paket"] + " (revisi)"}
-    rows[4] = {**rows[4], "nama_ppk": "someone else"}  # personal: never stored, no change
-    changed = run_file(_jsonl(tmp_path / "changed.jsonl", rows))
+    reordered[3] = {**reordered[3], "nama_paket": reordered[3]["nama_paket"] + " (revisi)"}
+    reordered[4] = {**reordered[4], "nama_ppk": "someone else"}  # personal: not stored
+    changed = run_file(_jsonl(tmp_path / "changed.jsonl", reordered, separators=(" ,", ":  ")))
     assert (changed.rows_unchanged, changed.rows_updated) == (len(rows) - 1, 1)
     assert cleaned == {"key": len(rows), "whole": 2}
+
+
+def test_after_an_upgrade_rows_are_compared_once_and_then_found_by_their_source(
+    tmp_path, monkeypatch
+):
+    from p3dn.imports import engine
+
+    rows = raw_json(BANDUNG / "rup-paket-penyedia-terumumkan.sample.json")
+    path = _jsonl(tmp_path / "RUP-PaketPenyedia-Terumumkan.jsonl", rows)
+    run_file(path)
+    stored = _current_facts()
+    monkeypatch.setattr(engine, "code_version", lambda: "other code")
+    hashes = set(RupPackage.objects.values_list("row_hash", flat=True))
+    upgraded = run_file(path)  # the source hashes were made under other code
+    assert (upgraded.rows_unchanged, upgraded.rows_updated) == (len(rows), 0)
+    assert _current_facts() == stored  # one version each, the same content hash
+    assert not hashes & set(RupPackage.objects.values_list("row_hash", flat=True))
+
+    versions = RupPackage.objects.count()
+    cleaned = Counter()
+    row_cleaner = engine.row_cleaner
+
+    def counting(plans):
+        clean_row = row_cleaner(plans)
+
+        def clean(row, raw, problems):
+            cleaned[len(plans) > 3] += 1
+            return clean_row(row, raw, problems)
+
+        return clean
+
+    monkeypatch.setattr(engine, "row_cleaner", counting)
+    assert run_file(path).rows_unchanged == len(rows)
+    assert cleaned == {False: len(rows)}  # keys only: every row found by its line
+    assert RupPackage.objects.count() == versions
 
 
 def test_extra_keeps_the_other_fields_that_are_not_personal_or_empty():

@@ -37,6 +37,7 @@ from p3dn.imports.writer import (
     ExtraFields,
     Inserter,
     LineDigests,
+    Restamper,
     RowError,
     bulk_load,
     code_version,
@@ -139,7 +140,10 @@ class Writer:
         self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
         self._close: list[Any] = []  # keys whose current version this run closes
         self._delete: list[Any] = []  # keys whose inserted row a later copy in the file replaced
+        # (hash, key) of stored current versions found unchanged by content under another hash
+        self._restamp: list[tuple[str, Any]] = []
         self._insert = Inserter(self.model) if self.model else None
+        self._restamper = Restamper(self.model, self.key_fields) if self.model else None
         # A row made of the same raw values, in the same scope and unit, under the same code as
         # the stored version is that version: found unchanged without being cleaned again.
         # Only where the key is made of columns and nothing else reads the row (derive) or
@@ -458,8 +462,12 @@ class Writer:
         elif current is not None and (
             current[:16] == content or current == legacy_digest(values, extra)
         ):
-            self._seen[key] = current if current[:16] == content else stamp
+            self._seen[key] = stamp
             self.counts.unchanged += 1
+            if current != stamp:  # made under other code or from other bytes: stamped anew
+                self._restamp.append((stamp, key))
+                if len(self._restamp) >= BATCH:
+                    self.flush()
             return
         elif current is not None:
             self._close.append(key)
@@ -514,6 +522,10 @@ class Writer:
         if self.model is None:
             return
         step = 500 if len(self.key_fields) == 1 else 100  # OR-ed keys: a shallow expression
+        if self._restamp:  # first: these versions are still current, whatever follows
+            assert self._restamper is not None
+            self._restamper.write(self._restamp)
+            self._restamp.clear()
         if self._delete:  # rows this run wrote and a later copy in the file replaced
             for start in range(0, len(self._delete), step):
                 self.model.objects.filter(

@@ -420,3 +420,39 @@ class Inserter:
         if batch:
             with self.connection.cursor() as cursor:
                 cursor.executemany(self.sql, batch)
+
+
+class Restamper:
+    """Sets the stored hash of current versions in place, by natural key: for facts found
+    unchanged by their content whose stored hash was made under other code (or by the first
+    engine), so that the next import finds them unchanged by their source again. Their
+    content, and so their version, is the same."""
+
+    def __init__(self, model: type[models.Model], key_fields: tuple[str, ...],
+                 using: str = "default") -> None:
+        self.connection = connections[using]
+        quote = self.connection.ops.quote_name
+        meta = model._meta
+        self.key_fields = [meta.get_field(name) for name in key_fields]
+        where = " AND ".join(f"{quote(f.column)} = %s" for f in self.key_fields)
+        table = quote(meta.db_table)
+        stamp, valid_to = quote(meta.get_field("row_hash").column), quote(
+            meta.get_field("valid_to").column)
+        # names from the model, quoted; values bound
+        self.sql = (
+            f"UPDATE {table} SET {stamp} = %s WHERE {where} AND {valid_to} IS NULL"  # noqa: S608
+        )
+
+    def write(self, stamps: Iterable[tuple[str, Any]]) -> None:
+        """``stamps``: (the new hash, the natural key: its value, or a tuple of them)."""
+        single = len(self.key_fields) == 1
+        batch = [
+            (stamp, *(
+                field.get_db_prep_value(value, self.connection)
+                for field, value in zip(self.key_fields, (key,) if single else key, strict=True)
+            ))
+            for stamp, key in stamps
+        ]
+        if batch:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, batch)
