@@ -432,12 +432,11 @@ class Restamper:
                  using: str = "default") -> None:
         self.connection = connections[using]
         quote = self.connection.ops.quote_name
-        meta = model._meta
-        self.key_fields = [meta.get_field(name) for name in key_fields]
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        self.key_fields = [fields[name] for name in key_fields]
         where = " AND ".join(f"{quote(f.column)} = %s" for f in self.key_fields)
-        table = quote(meta.db_table)
-        stamp, valid_to = quote(meta.get_field("row_hash").column), quote(
-            meta.get_field("valid_to").column)
+        table = quote(model._meta.db_table)
+        stamp, valid_to = quote(fields["row_hash"].column), quote(fields["valid_to"].column)
         # names from the model, quoted; values bound
         self.sql = (
             f"UPDATE {table} SET {stamp} = %s WHERE {where} AND {valid_to} IS NULL"  # noqa: S608
