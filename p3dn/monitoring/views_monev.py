@@ -31,6 +31,8 @@ def _year(request: HttpRequest, pemda: Pemda, source: str = "GET") -> tuple[int,
         tahun = int(raw)
     except ValueError:
         raise Http404 from None
+    if not 2000 <= tahun <= 2100:
+        raise Http404
     if tahun not in years:
         years = sorted({*years, tahun}, reverse=True)
     return tahun, years
