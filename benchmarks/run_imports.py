@@ -73,6 +73,7 @@ print(json.dumps({"import_seconds": seconds, "rollup_seconds": spent[0],
 DUCKDB = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[2])
+con.execute("SET enable_progress_bar = false")  # stdout carries the row count only
 con.execute("CREATE TABLE t AS SELECT * FROM read_json(?, format='newline_delimited')",
              [sys.argv[1]])
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])
@@ -153,7 +154,7 @@ class Workspace:
         for path in self.folder.glob("bench.duckdb*"):
             path.unlink()
         result = measure([PYTHON, "-c", DUCKDB, str(source), str(target)])
-        result["rows"] = int(result.pop("stdout").strip())
+        result["rows"] = int(result.pop("stdout").split()[-1])
         return result
 
 

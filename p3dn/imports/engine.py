@@ -462,7 +462,7 @@ class Writer:
         elif current is not None and (
             current[:16] == content or current == legacy_digest(values, extra)
         ):
-            self._seen[key] = stamp
+            self._seen[key] = current if current == stamp else stamp  # shared when equal
             self.counts.unchanged += 1
             if current != stamp:  # made under other code or from other bytes: stamped anew
                 self._restamp.append((stamp, key))
