@@ -269,7 +269,7 @@ def units_chart(
         **_config(
             (OK, WARN, BAD, INK),
             title=title,
-            height=max(240, 130 + 30 * len(rows)),
+            height=max(260, 170 + 30 * len(rows)),
             range=(0, float(top) * 1.2),  # room for the printed values
             y_labels=[{"value": float(g), "label": format_percent(g, 0)} for g in guides],
             y_labels_major=[float(target)],
@@ -278,7 +278,7 @@ def units_chart(
             margin_left=24,
             print_values=True,
             print_values_position="top",
-            legend_at_bottom_columns=2,
+            legend_at_bottom_columns=1,  # the legend starts where the plot does: little room
         )
     )
     ordered = list(reversed(rows))

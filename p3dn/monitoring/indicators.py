@@ -25,7 +25,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -163,21 +162,26 @@ def _packages(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -
     if filters.metode_pengadaan:
         packages = packages.filter(metode_pengadaan=filters.metode_pengadaan)
     if filters.sumber_dana:
-        lines = facts_as_of(RupBudgetLine.objects.filter(pemda=pemda), day).filter(
-            kd_rup=OuterRef("kd_rup"), sumber_dana=filters.sumber_dana
-        )
-        packages = packages.filter(Exists(lines))
+        lines = facts_as_of(
+            RupBudgetLine.objects.filter(pemda=pemda, jenis=RupBudgetLine.Jenis.PENYEDIA), day
+        ).filter(sumber_dana=filters.sumber_dana)
+        packages = packages.filter(kd_rup__in=lines.values("kd_rup"))
     return packages
 
 
-def _linked(
-    qs: QuerySet[Any], packages: QuerySet[Any], reference: Any, text: bool
-) -> QuerySet[Any]:
-    """``qs`` narrowed to rows whose package reference (kd_rup) is among ``packages``."""
-    if text:
-        packages = packages.annotate(kd_rup_text=Cast("kd_rup", CharField()))
-        return qs.filter(Exists(packages.filter(kd_rup_text=reference)))
-    return qs.filter(Exists(packages.filter(kd_rup=reference)))
+def _linked(qs: QuerySet[Any], packages: QuerySet[Any], column: str, text: bool) -> QuerySet[Any]:
+    """``qs`` narrowed to rows whose package reference ``column`` (kd_rup) names one of
+    ``packages``. A text reference may name several packages, ';'-separated: those few rows are
+    matched here, the others by one uncorrelated IN (SELECT ...) the database evaluates once."""
+    if not text:
+        return qs.filter(**{f"{column}__in": packages.values("kd_rup")})
+    codes = packages.annotate(code=Cast("kd_rup", CharField())).values("code")
+    several = list(qs.filter(**{f"{column}__contains": ";"}).values_list("pk", column))
+    matched: list[int] = []
+    if several:
+        known = {str(code) for code in packages.values_list("kd_rup", flat=True)}
+        matched = [pk for pk, ref in several if known & set(ref.split(";"))]
+    return qs.filter(Q(**{f"{column}__in": codes}) | Q(pk__in=matched))
 
 
 def _values(
@@ -203,17 +207,13 @@ def _or_zero(column: str) -> Coalesce:
     return Coalesce(F(column), Value(ZERO), output_field=MONEY)
 
 
-def source_rows(
+def _source_rows(
     source: str,
     pemda: Pemda,
     tahun: int,
     day: dt.date | None = None,
     filters: Filters = NO_FILTERS,
 ) -> QuerySet[Any]:
-    """The rows behind one part of the indicators, each annotated with its contribution
-    (d_nilai, d_pdn, d_umk, d_unknown) and its date (d_date). ``rup`` gives pagu_penyedia /
-    komitmen_pdn / komitmen_umk as nilai / pdn / umk; ``belanja`` gives belanja_pengadaan as
-    nilai; each channel gives its realization. The indicators are the sums of these rows."""
     packages = _packages(pemda, tahun, day, filters)
     if source == "rup":
         rup = packages.filter(status_umumkan_rup="Terumumkan", status_aktif_rup=True).exclude(
@@ -233,20 +233,17 @@ def source_rows(
             Value(ZERO),
             Value(ZERO),
         )
-    if not filters.allows(source):
-        return _scoped(RupPackage, pemda, tahun, day).none()
     if source in ("tender", "non_tender"):
         contracts = latest_contract_versions(
             _scoped(Contract, pemda, tahun, day).filter(channel=source)
         )
         if filters.on_package:
             if source == "non_tender":
-                return contracts.none()  # SPSE non-tender e-contracts name no RUP package
-            results = facts_as_of(TenderResult.objects.filter(pemda=pemda), day).filter(
-                kd_tender=OuterRef("kd_paket")
-            )
-            contracts = contracts.annotate(kd_rup_text=Subquery(results.values("kd_rup")[:1]))
-            contracts = _linked(contracts, packages, OuterRef("kd_rup_text"), text=True)
+                contracts = contracts.none()  # SPSE non-tender e-contracts name no RUP package
+            else:
+                results = facts_as_of(TenderResult.objects.filter(pemda=pemda), day)
+                linked = _linked(results, packages, "kd_rup", text=True)
+                contracts = contracts.filter(kd_paket__in=linked.values("kd_tender"))
         return _values(
             contracts,
             F("nilai_kontrak"),
@@ -262,7 +259,7 @@ def source_rows(
             .exclude(status_ket=CANCELLED)
         )
         if filters.on_package:
-            recorded = _linked(recorded, packages, OuterRef("kd_rup"), text=True)
+            recorded = _linked(recorded, packages, "kd_rup", text=True)
         return _values(
             recorded,
             F("total_realisasi"),
@@ -284,7 +281,7 @@ def source_rows(
             .annotate(known=Exists(products), domestic=Exists(domestic), ukm=Exists(ukm))
         )
         if filters.on_package:
-            lines = _linked(lines, packages, OuterRef("kd_rup"), text=False)
+            lines = _linked(lines, packages, "kd_rup", text=False)
         return _values(
             lines,
             F("total_harga"),
@@ -294,8 +291,6 @@ def source_rows(
             date="tanggal",
         )
     if source == "toko_daring":
-        if filters.on_package:
-            return _scoped(TokoDaringOrder, pemda, tahun, day).none()  # orders name no package
         ukm = facts_as_of(Provider.objects.all(), day).filter(
             penyedia_ukm=True, nama_penyedia__iexact=OuterRef("merchant_name")
         )
@@ -304,6 +299,8 @@ def source_rows(
             .filter(failed=False)
             .annotate(ukm=Exists(ukm))
         )
+        if filters.on_package:
+            orders = orders.none()  # Toko Daring orders name no RUP package
         return _values(
             orders,
             F("valuasi"),
@@ -313,6 +310,23 @@ def source_rows(
             date="tanggal_transaksi",
         )
     raise ValueError(f"unknown source {source!r}")
+
+
+def source_rows(
+    source: str,
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    filters: Filters = NO_FILTERS,
+) -> QuerySet[Any]:
+    """The rows behind one part of the indicators, each annotated with its contribution
+    (d_nilai, d_pdn, d_umk, d_unknown) and its date (d_date). ``rup`` gives pagu_penyedia /
+    komitmen_pdn / komitmen_umk as nilai / pdn / umk; ``belanja`` gives belanja_pengadaan as
+    nilai; each channel gives its realization. The indicators are the sums of these rows."""
+    rows = _source_rows(source, pemda, tahun, day, filters)
+    if source in CHANNELS and not filters.allows(source):
+        return rows.none()
+    return rows
 
 
 def _group(qs: QuerySet[Any], by: str | None) -> QuerySet[Any]:
@@ -453,7 +467,12 @@ def figures_json(f: Figures) -> dict[str, Any]:
 
 
 def compute(
-    *, pemda: Pemda, tahun: int, as_of: dt.date | None = None, by: str | None = None
+    *,
+    pemda: Pemda,
+    tahun: int,
+    as_of: dt.date | None = None,
+    by: str | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> dict[str, Any]:
     """The indicator JSON of a Pemda-year (with ``rows`` per satker, channel or month)."""
     result: dict[str, Any] = {
@@ -462,12 +481,19 @@ def compute(
         "tahun": tahun,
         "as_of": as_of.isoformat() if as_of else None,
     }
-    whole = collect(pemda, tahun, as_of)[""]
+    if filters.active:
+        result["filters"] = {
+            "channels": list(filters.channels),
+            "jenis_pengadaan": filters.jenis_pengadaan or None,
+            "metode_pengadaan": filters.metode_pengadaan or None,
+            "sumber_dana": filters.sumber_dana or None,
+        }
+    whole = collect(pemda, tahun, as_of, filters=filters)[""]
     result.update(figures_json(whole))
     if by == "channel":
         result["rows"] = [{"channel": c, **result["realisasi"][c]} for c in CHANNELS]
     elif by in ("satker", "month"):
-        parts = collect(pemda, tahun, as_of, by)
+        parts = collect(pemda, tahun, as_of, by, filters)
         units = {str(u.pk): u for u in Unit.objects.filter(pemda=pemda)}
         rows = []
         for key in sorted(parts, key=lambda k: (units[k].name if k in units else "~", k)):

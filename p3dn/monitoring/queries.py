@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, IntegerField, OuterRef, Value
+from django.utils import timezone
 
-from p3dn.accounts.models import Pemda
+from p3dn.accounts.models import Pemda, Unit
 from p3dn.monitoring import rollups
-from p3dn.monitoring.indicators import compute
-from p3dn.procurement.models import BudgetStructure, Contract, RupPackage
+from p3dn.monitoring.indicators import NO_FILTERS, Filters, compute
+from p3dn.monitoring.models import Target
+from p3dn.monitoring.targets import (
+    month_path,
+    path_at,
+    reported_capaian,
+    reported_umk_share,
+    target_for,
+)
+from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
 
-# Until targets are set per Pemda: 80% capaian as in perangkat-daerah performance agreements
-# (DKI Jakarta's PK uses 80%), and the 40% UMK floor of Perpres 12/2021 Pasal 65 ayat (3).
+# The defaults of an unrecorded target (p3dn.monitoring.models.Target): 80% capaian as in
+# perangkat-daerah performance agreements (DKI Jakarta's PK uses 80%), and the 40% UMK floor
+# of Perpres 12/2021 Pasal 65 ayat (3).
 DEFAULT_CAPAIAN_TARGET = Decimal("0.80")
 UMK_FLOOR = Decimal("0.40")
 AMBER_BAND = Decimal("0.10")
@@ -31,7 +42,7 @@ def years_with_data(pemda: Pemda) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def light(value: str | None, target: Decimal) -> str:
+def light(value: str | Decimal | None, target: Decimal) -> str:
     """green at or above the target, amber within 10 points below it, red below that."""
     if value is None:
         return "none"
@@ -41,21 +52,96 @@ def light(value: str | None, target: Decimal) -> str:
     return "amber" if number >= target - AMBER_BAND else "red"
 
 
-def summarise_dashboard(*, pemda: Pemda, tahun: int) -> dict[str, Any]:
-    whole = compute(pemda=pemda, tahun=tahun)
-    units = compute(pemda=pemda, tahun=tahun, by="satker")["rows"]
+UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
+
+
+def sort_units(units: list[dict[str, Any]], sort: str) -> None:
+    """Sort the unit rows in place by a column ('-' first for descending); empty values last."""
+    key = sort.lstrip("-")
+    if key not in UNIT_SORTS:
+        key, sort = "capaian_pdn", "capaian_pdn"
+    descending = sort.startswith("-")
+
+    def value(row: dict[str, Any]) -> Any:
+        if key == "nama_satker":
+            return (row[key] or row["kd_satker"] or "").casefold()
+        return Decimal(row[key])
+
+    present = [r for r in units if r[key] is not None]
+    missing = [r for r in units if r[key] is None]
+    present.sort(key=value, reverse=descending)
+    units[:] = present + missing
+
+
+def filter_options(pemda: Pemda, tahun: int) -> dict[str, list[str]]:
+    """The jenis, metode and sumber dana that occur in the Pemda-year's current RUP."""
+    rup = RupPackage.objects.filter(pemda=pemda, tahun_anggaran=tahun, valid_to__isnull=True)
+    lines = RupBudgetLine.objects.filter(pemda=pemda, tahun_anggaran=tahun, valid_to__isnull=True)
+
+    def distinct(qs: Any, column: str) -> list[str]:
+        return sorted(v for v in qs.values_list(column, flat=True).distinct().order_by() if v)
+
+    return {
+        "jenis": distinct(rup, "jenis_pengadaan"),
+        "metode": distinct(rup, "metode_pengadaan"),
+        "sumber_dana": distinct(lines, "sumber_dana"),
+    }
+
+
+def trend(
+    target: Target, whole: dict[str, Any], months: list[dict[str, Any]], today: dt.date
+) -> dict[str, Any]:
+    """Cumulative capaian month by month against the target path. Realization dated outside
+    the year (or undated) is not on the line and is reported beside it."""
+    komitmen = Decimal(whole["komitmen_pdn"])
+    by_month = {row["bulan"]: Decimal(row["realisasi_pdn"]) for row in months}
+    labels: list[str] = []
+    actual: list[Decimal | None] = []
+    path: list[Decimal] = []
+    running = Decimal(0)
+    for label, goal in month_path(target):
+        labels.append(label)
+        path.append(goal)
+        running += by_month.get(label, Decimal(0))
+        month_start = dt.date.fromisoformat(f"{label}-01")
+        if month_start > today or komitmen == 0:
+            actual.append(None)
+        else:
+            actual.append(running / komitmen)
+    outside = sum((v for k, v in by_month.items() if k not in labels), Decimal(0))
+    return {"labels": labels, "actual": actual, "path": path, "outside": outside}
+
+
+def summarise_dashboard(
+    *, pemda: Pemda, tahun: int, filters: Filters = NO_FILTERS, today: dt.date | None = None
+) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    target = target_for(pemda, tahun)
+    goal = target.capaian_q4
+    whole = compute(pemda=pemda, tahun=tahun, filters=filters)
+    units = compute(pemda=pemda, tahun=tahun, by="satker", filters=filters)["rows"]
+    months = compute(pemda=pemda, tahun=tahun, by="month", filters=filters)["rows"]
+    unit_ids = {u.kd_satker: u.pk for u in Unit.objects.filter(pemda=pemda)}
     for row in units:
-        row["light"] = light(row["capaian_pdn"], DEFAULT_CAPAIAN_TARGET)
-        row["umk_light"] = light(row["porsi_umk_rencana"], UMK_FLOOR)
-    units.sort(key=lambda r: (r["capaian_pdn"] is None, Decimal(r["capaian_pdn"] or 0)))
+        row["unit_id"] = unit_ids.get(row["kd_satker"]) if row["kd_satker"] else None
+        row["light"] = light(row["capaian_pdn"], goal)
+        row["umk_light"] = light(row["porsi_umk_rencana"], target.umk_floor)
+    sort_units(units, "capaian_pdn")
     return {
         "indicators": whole,
         "units": units,
-        "target": DEFAULT_CAPAIAN_TARGET,
-        "umk_floor": UMK_FLOOR,
-        "capaian_light": light(whole["capaian_pdn"], DEFAULT_CAPAIAN_TARGET),
-        "umk_light": light(whole["porsi_umk_rencana"], UMK_FLOOR),
+        "months": months,
+        "trend": trend(target, whole, months, today),
+        "target": goal,
+        "target_obj": target,
+        "target_now": path_at(target, today),
+        "reported_capaian": reported_capaian(target, whole),
+        "reported_umk": reported_umk_share(target, whole),
+        "umk_floor": target.umk_floor,
+        "capaian_light": light(whole["capaian_pdn"], goal),
+        "umk_light": light(whole["porsi_umk_rencana"], target.umk_floor),
         "years": years_with_data(pemda),
+        "options": filter_options(pemda, tahun),
     }
 
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("pemda/<int:pk>/", views.dashboard, name="dashboard"),
     path("peringkat/", views.ranking, name="ranking"),
     path("pemda/<int:pk>/ekspor.<str:fmt>", views.dashboard_export, name="export"),
+    path("pemda/<int:pk>/rincian/", views.drill, name="drill"),
+    path("pemda/<int:pk>/target/", views.target_edit, name="target"),
 ]
 
 # Monev
@@ -44,4 +46,8 @@ urlpatterns += [
         views_reports.compliance_export,
         name="compliance-export",
     ),
+    path("pemda/<int:pk>/laporan/", views_reports.report_form, name="report"),
+    path("pemda/<int:pk>/laporan.pdf", views_reports.report_pdf, name="report-pdf"),
+    path("pemda/<int:pk>/laporan.xlsx", views_reports.report_xlsx, name="report-xlsx"),
+    path("peringkat/ekspor.xlsx", views_reports.ranking_export, name="ranking-export"),
 ]

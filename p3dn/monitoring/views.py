@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
-from p3dn.monitoring import exports, queries
+from p3dn.monitoring import charts, drilldown, exports, queries, targets
+from p3dn.monitoring.drilldown import SOURCE_LABELS
+from p3dn.monitoring.forms import FilterForm, TargetForm
+from p3dn.monitoring.indicators import CHANNELS, Filters
 
 
 @login_required
@@ -19,22 +30,141 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
     return redirect("monitoring:dashboard", pk=user.pemda_id)
 
 
+def _year(request: HttpRequest, default: int | None = None) -> int:
+    try:
+        return int(request.GET.get("tahun") or default or 0)
+    except ValueError:
+        raise Http404 from None
+
+
+def _with_query(url: str, pairs: list[tuple[str, str]]) -> str:
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def _charts(summary: dict[str, Any], links: list[str]) -> dict[str, Any]:
+    realisasi = summary["indicators"]["realisasi"]
+    rows = [
+        (
+            str(SOURCE_LABELS[c]),
+            Decimal(realisasi[c]["nilai"]),
+            Decimal(realisasi[c]["pdn"]),
+            Decimal(realisasi[c]["umk"]),
+        )
+        for c in CHANNELS
+    ]
+    trend = summary["trend"]
+    quarter_ends = [
+        value if label.endswith(("-03", "-06", "-09", "-12")) else None
+        for label, value in zip(trend["labels"], trend["path"], strict=True)
+    ]
+    return {
+        "channel_chart": charts.channel_chart(rows, links),
+        "trend_chart": charts.trend_chart(trend["labels"], trend["actual"], quarter_ends),
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    pemda = access.get_pemda_for(user_of(request), pk)
+    user = user_of(request)
+    pemda = access.get_pemda_for(user, pk)
     years = queries.years_with_data(pemda)
     if not years:
         return render(request, "monitoring/no_data.html", {"pemda": pemda})
-    try:
-        tahun = int(request.GET.get("tahun") or years[0])
-    except ValueError:
-        raise Http404 from None
+    tahun = _year(request, years[0])
+    filters = Filters.from_query(request.GET)
+    summary = queries.summarise_dashboard(pemda=pemda, tahun=tahun, filters=filters)
+    form = FilterForm(request.GET or None, options=summary["options"])
+    base = [("tahun", str(tahun)), *filters.query()]
+    drill = _with_query(reverse("monitoring:drill", args=[pemda.pk]), base)
+    sort = request.GET.get("urut") or "capaian_pdn"
+    queries.sort_units(summary["units"], sort)
     context = {
         "pemda": pemda,
         "tahun": tahun,
-        **queries.summarise_dashboard(pemda=pemda, tahun=tahun),
+        "sort": sort,
+        "sort_columns": [
+            ("nama_satker", _("Unit"), ""),
+            ("komitmen_pdn", _("PDN commitment"), "num"),
+            ("realisasi_pdn", _("PDN realization"), "num"),
+            ("capaian_pdn", _("Capaian"), "num"),
+            ("porsi_umk_rencana", _("UMK share (plan)"), "num"),
+        ],
+        "filters": filters,
+        "form": form,
+        "drill": drill,
+        "query": urlencode(base),
+        "can_edit": access.can_edit_pemda(user, pemda),
+        **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
+        **summary,
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+@login_required
+def drill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The packages, contracts and orders behind a number of the Dasbor."""
+    pemda = access.get_pemda_for(user_of(request), pk)
+    tahun = _year(request)
+    if not tahun:
+        raise Http404
+    filters = Filters.from_query(request.GET)
+    try:
+        selection = drilldown.Selection.from_query(request.GET, tahun)
+    except drilldown.BadRequest:
+        raise Http404 from None
+    units = drilldown.pemda_units(pemda)
+    back = _with_query(
+        reverse("monitoring:dashboard", args=[pemda.pk]), [("tahun", str(tahun)), *filters.query()]
+    )
+    here = _with_query(reverse("monitoring:drill", args=[pemda.pk]), filters.query())
+    context: dict[str, object] = {
+        "pemda": pemda,
+        "tahun": tahun,
+        "selection": selection,
+        "filters": filters,
+        "heading": drilldown.describe(selection, units),
+        "measure": drilldown.measure_label(selection.sumber, selection.nilai),
+        "back": back,
+    }
+    if selection.sumber == "realisasi":
+        parts = drilldown.channel_totals(pemda, selection, filters)
+        for part in parts:
+            part["url"] = f"{here}{'&' if '?' in here else '?'}" + urlencode(
+                selection.query(sumber=part["sumber"])
+            )
+        context.update(parts=parts, total=sum((p["total"] for p in parts), Decimal(0)))
+        return render(request, "monitoring/drill.html", context)
+    rows = drilldown.rows_for(pemda, selection, filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context.update(
+        total=drilldown.total(rows, selection.nilai),
+        count=page.paginator.count,
+        page_obj=page,
+        rows=[drilldown.table_row(selection.sumber, row, units) for row in page.object_list],
+        pager_query=urlencode([*selection.query(), *filters.query()]),
+    )
+    return render(request, "monitoring/drill.html", context)
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Pemda's targets for a year (Tim P3DN of the Pemda and the admin)."""
+    user = user_of(request)
+    pemda = access.get_pemda_for(user, pk, write=True)
+    tahun = _year(request, timezone.localdate().year)
+    target = targets.target_for(pemda, tahun)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        targets.save_target(actor=user, pemda=pemda, tahun=tahun, values=form.cleaned_data)
+        messages.success(request, _("Targets saved."))
+        return redirect(
+            _with_query(reverse("monitoring:dashboard", args=[pemda.pk]), [("tahun", str(tahun))])
+        )
+    return render(
+        request,
+        "monitoring/target_form.html",
+        {"pemda": pemda, "tahun": tahun, "form": form, "recorded": target.pk is not None},
+    )
 
 
 @login_required

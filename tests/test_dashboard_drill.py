@@ -1,0 +1,263 @@
+"""Every number of the Dasbor opens the rows behind it, the filters narrow both sides the way the
+page says, and a Pemda's targets drive the traffic lights and the trend line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal as D
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from django.urls import reverse
+
+from p3dn.accounts.models import Pemda
+from p3dn.audit.models import LogEntry
+from p3dn.imports import services
+from p3dn.lib.money import format_rupiah
+from p3dn.monitoring import drilldown, queries, targets
+from p3dn.monitoring.indicators import CHANNELS, Filters, compute
+from p3dn.monitoring.models import Target
+
+KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
+
+
+@pytest.fixture
+def kalbar_2023(db):
+    for name in (
+        "RUP-PaketPenyedia-Terumumkan.parquet",
+        "RUP-PaketAnggaranPenyedia.parquet",
+        "RUP-StrukturAnggaranPD.json",
+        "SPSE-TenderEkontrak-Kontrak.json",
+        "SPSE-TenderSelesaiNilai.json",
+        "SPSE-NonTenderEkontrak-Kontrak.json",
+        "SPSE-PencatatanNonTender.json",
+        "SPSE-PencatatanSwakelola.json",
+    ):
+        run = services.import_now(actor=None, path=KALBAR / name)
+        assert run.status == "applied", (name, run.message)
+    return Pemda.objects.get(kd_klpd="D197")
+
+
+def money(value) -> D:
+    return D(str(value or 0)).quantize(D("0.01"))
+
+
+def raw_rup() -> list[dict]:
+    rows = pq.read_table(KALBAR / "RUP-PaketPenyedia-Terumumkan.parquet").to_pylist()
+    return [
+        r
+        for r in rows
+        if r["status_umumkan_rup"] == "Terumumkan"
+        and r["status_aktif_rup"]
+        and r["status_delete_rup"] is not True
+    ]
+
+
+def drilled(pemda, tahun, sumber, nilai="nilai", unit="", bulan="", filters=Filters()) -> D:
+    selection = drilldown.Selection(tahun, sumber, nilai, unit, bulan)
+    return drilldown.total(drilldown.rows_for(pemda, selection, filters), nilai)
+
+
+MEASURE_KEYS = {"nilai": "nilai", "pdn": "pdn", "umk": "umk", "unknown": "belum_terklasifikasi"}
+
+
+def test_every_number_drills_down_to_rows_that_add_up_to_it(kalbar_2023):
+    whole = compute(pemda=kalbar_2023, tahun=2023)
+    assert drilled(kalbar_2023, 2023, "rup") == D(whole["pagu_penyedia"])
+    assert drilled(kalbar_2023, 2023, "rup", "pdn") == D(whole["komitmen_pdn"])
+    assert drilled(kalbar_2023, 2023, "rup", "umk") == D(whole["komitmen_umk"])
+    assert drilled(kalbar_2023, 2023, "belanja") == D(whole["belanja_pengadaan"])
+    for channel in CHANNELS:
+        for nilai in ("nilai", "pdn", "umk"):
+            assert drilled(kalbar_2023, 2023, channel, nilai) == D(
+                whole["realisasi"][channel][MEASURE_KEYS[nilai]]
+            ), (channel, nilai)
+    assert D(whole["realisasi_pdn"]) > 0  # the real files have PDN realization to drill into
+
+
+def test_unit_and_month_numbers_drill_down_too(kalbar_2023):
+    units = compute(pemda=kalbar_2023, tahun=2023, by="satker")["rows"]
+    unit_ids = {u.kd_satker: str(u.pk) for u in kalbar_2023.units.all()}
+    checked = 0
+    for row in units:
+        if not row["kd_satker"] or D(row["realisasi_pdn"]) == 0:
+            continue
+        uid = unit_ids[row["kd_satker"]]
+        assert drilled(kalbar_2023, 2023, "rup", "pdn", unit=uid) == D(row["komitmen_pdn"])
+        realized = sum(
+            (drilled(kalbar_2023, 2023, c, "pdn", unit=uid) for c in CHANNELS), D("0.00")
+        )
+        assert realized == D(row["realisasi_pdn"])
+        checked += 1
+    assert checked >= 5
+    months = compute(pemda=kalbar_2023, tahun=2023, by="month")["rows"]
+    for row in months:
+        bulan = row["bulan"] or drilldown.NO_MONTH
+        realized = sum((drilled(kalbar_2023, 2023, c, bulan=bulan) for c in CHANNELS), D("0.00"))
+        assert realized == D(row["realisasi_total"]), bulan
+
+
+def test_the_drill_down_page_shows_the_clicked_number_and_leads_back(
+    client_for, tim_kalbar, kalbar_2023
+):
+    whole = compute(pemda=kalbar_2023, tahun=2023)
+    client = client_for(tim_kalbar)
+    url = reverse("monitoring:drill", args=[kalbar_2023.pk])
+    html = client.get(url, {"tahun": 2023, "sumber": "tender", "nilai": "pdn"}).content.decode()
+    pdn = D(whole["realisasi"]["tender"]["pdn"])
+    assert format_rupiah(pdn) in html
+    assert reverse("monitoring:dashboard", args=[kalbar_2023.pk]) in html
+    parts = client.get(url, {"tahun": 2023, "sumber": "realisasi", "nilai": "pdn"})
+    assert sum(p["total"] for p in parts.context["parts"]) == D(whole["realisasi_pdn"])
+    page2 = client.get(url, {"tahun": 2023, "sumber": "rup", "page": 2})
+    assert page2.status_code == 200 and len(page2.context["rows"]) == 50
+
+
+def test_bad_drill_parameters_and_another_pemda_are_not_found(
+    client_for, tim_bandung, tim_kalbar, kalbar_2023
+):
+    url = reverse("monitoring:drill", args=[kalbar_2023.pk])
+    assert client_for(tim_bandung).get(url, {"tahun": 2023, "sumber": "rup"}).status_code == 404
+    client = client_for(tim_kalbar)
+    assert client.get(url, {"tahun": 2023, "sumber": "gaji"}).status_code == 404
+    assert client.get(url, {"tahun": 2023, "sumber": "rup", "bulan": "2023-13"}).status_code == 404
+    assert client.get(url, {"sumber": "rup"}).status_code == 404
+
+
+def test_package_filters_narrow_commitment_and_linked_realization(kalbar_2023):
+    rup = raw_rup()
+    barang = {str(r["kd_rup"]) for r in rup if r["jenis_pengadaan"] == "Barang"}
+    expected_pdn = sum(
+        (money(r["pagu"]) for r in rup if str(r["kd_rup"]) in barang and r["status_pdn"] == "PDN"),
+        D("0.00"),
+    )
+    pct = [
+        r
+        for r in json.loads((KALBAR / "SPSE-PencatatanNonTender.json").read_text())
+        if r["status_nontender_pct_ket"] != "Paket Dibatalkan"
+        and set(str(r["kd_rup"]).split(";")) & barang
+    ]
+    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Barang"))
+    assert D(filtered["komitmen_pdn"]) == expected_pdn
+    assert D(filtered["realisasi"]["pencatatan_non_tender"]["nilai"]) == sum(
+        (money(r["total_realisasi"]) for r in pct), D("0.00")
+    )
+    assert filtered["realisasi"]["non_tender"]["nilai"] == "0.00"  # e-contracts name no package
+    assert filtered["filters"]["jenis_pengadaan"] == "Barang"
+
+
+def test_tender_contracts_reach_their_package_through_the_tender_result(kalbar_2023):
+    rup = raw_rup()
+    konsultansi = {str(r["kd_rup"]) for r in rup if r["jenis_pengadaan"] == "Jasa Konsultansi"}
+    results = json.loads((KALBAR / "SPSE-TenderSelesaiNilai.json").read_text())
+    linked = {
+        str(r["kd_tender"])
+        for r in results
+        if set(str(r["kd_rup_paket"]).split(";")) & konsultansi
+    }
+    top: dict[str, dict] = {}
+    for r in json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text()):
+        k = str(r["kd_tender"])
+        if k not in top or r["versi_addendum"] > top[k]["versi_addendum"]:
+            top[k] = r
+    expected = sum((money(r["nilai_kontrak"]) for k, r in top.items() if k in linked), D("0.00"))
+    filtered = compute(
+        pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Jasa Konsultansi")
+    )
+    assert expected > 0
+    assert D(filtered["realisasi"]["tender"]["nilai"]) == expected
+
+
+def test_source_of_funds_filter_reads_the_budget_lines(kalbar_2023):
+    lines = pq.read_table(KALBAR / "RUP-PaketAnggaranPenyedia.parquet").to_pylist()
+    funds = {str(r["kd_rup"]) for r in lines if r["sumber_dana"] == "APBD"}
+    expected = sum((money(r["pagu"]) for r in raw_rup() if str(r["kd_rup"]) in funds), D("0.00"))
+    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(sumber_dana="APBD"))
+    assert D(filtered["pagu_penyedia"]) == expected
+    assert "APBD" in queries.filter_options(kalbar_2023, 2023)["sumber_dana"]
+
+
+def test_the_channel_filter_keeps_the_commitment_whole(kalbar_2023):
+    whole = compute(pemda=kalbar_2023, tahun=2023)
+    only = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(channels=("tender",)))
+    assert only["komitmen_pdn"] == whole["komitmen_pdn"]
+    assert only["realisasi_total"] == whole["realisasi"]["tender"]["nilai"]
+
+
+def test_the_dashboard_page_has_charts_links_filters_and_sorting(
+    client_for, tim_kalbar, kalbar_2023
+):
+    client = client_for(tim_kalbar)
+    url = reverse("monitoring:dashboard", args=[kalbar_2023.pk])
+    response = client.get(url, {"tahun": 2023, "jenis": "Barang", "urut": "-komitmen_pdn"})
+    html = response.content.decode()
+    assert html.count("<svg") >= 2
+    assert "sumber=tender" in html and "jenis=Barang" in html
+    komitmen = [D(u["komitmen_pdn"]) for u in response.context["units"]]
+    assert komitmen == sorted(komitmen, reverse=True)
+    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Barang"))
+    assert response.context["indicators"] == filtered
+
+
+def test_targets_are_saved_typed_the_indonesian_way_and_audited(
+    client_for, tim_kalbar, kalbar_2023
+):
+    url = reverse("monitoring:target", args=[kalbar_2023.pk]) + "?tahun=2023"
+    data = {
+        "capaian_q1": "10",
+        "capaian_q2": "30",
+        "capaian_q3": "62,5",
+        "capaian_q4": "90",
+        "umk_floor": "40",
+        "denominator": "belanja_pengadaan",
+        "umk_denominator": "belanja_pengadaan",
+        "dasar": "Keputusan Gubernur",
+    }
+    response = client_for(tim_kalbar).post(url, data)
+    assert response.status_code == 302
+    target = Target.objects.get(pemda=kalbar_2023, tahun=2023)
+    assert target.capaian_q3 == D("0.625") and target.capaian_q4 == D("0.9")
+    assert LogEntry.objects.filter(action="monitoring.target.created").exists()
+    summary = queries.summarise_dashboard(pemda=kalbar_2023, tahun=2023)
+    assert summary["target"] == D("0.9")
+    whole = summary["indicators"]
+    assert summary["reported_capaian"] == D(whole["realisasi_pdn"]) / D(whole["belanja_pengadaan"])
+    bad = client_for(tim_kalbar).post(url, {**data, "capaian_q2": "5"})
+    assert bad.status_code == 200
+    assert "kumulatif" in bad.content.decode()  # the quarterly path may not go down
+
+
+def test_only_the_pemdas_tim_edits_its_targets(
+    client_for, tim_bandung, operator_kalbar, viewer_nasional, kalbar
+):
+    url = reverse("monitoring:target", args=[kalbar.pk])
+    assert client_for(tim_bandung).get(url).status_code == 404
+    assert client_for(operator_kalbar).get(url).status_code == 403
+    assert client_for(viewer_nasional).get(url).status_code == 403
+
+
+def test_the_target_path_runs_through_the_quarter_ends():
+    target = Target(tahun=2025, capaian_q1=D("0.2"), capaian_q2=D("0.4"),
+                    capaian_q3=D("0.6"), capaian_q4=D("0.8"))
+    assert targets.path_at(target, dt.date(2025, 1, 1)) == 0
+    assert targets.path_at(target, dt.date(2025, 4, 1)) == D("0.2")
+    assert targets.path_at(target, dt.date(2026, 1, 1)) == D("0.8")
+    middle = targets.path_at(target, dt.date(2025, 5, 16))  # 45 of 91 days into Q2
+    assert middle == D("0.2") + D("0.2") * D(45) / D(91)
+    path = targets.month_path(target)
+    assert path[2] == ("2025-03", D("0.2")) and path[11] == ("2025-12", D("0.8"))
+
+
+def test_the_trend_is_cumulative_and_stops_today(kalbar_2023):
+    summary = queries.summarise_dashboard(
+        pemda=kalbar_2023, tahun=2023, today=dt.date(2023, 6, 15)
+    )
+    trend = summary["trend"]
+    months = {r["bulan"]: D(r["realisasi_pdn"]) for r in summary["months"]}
+    komitmen = D(summary["indicators"]["komitmen_pdn"])
+    running = sum((months.get(f"2023-{m:02d}", D(0)) for m in range(1, 7)), D(0))
+    assert trend["actual"][5] == running / komitmen
+    assert trend["actual"][6] is None  # July had not begun on 15 June
+    assert trend["path"][11] == D("0.80")
