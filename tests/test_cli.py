@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -16,10 +17,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from p3dn.accounts.models import Unit, User
+from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.audit.models import LogEntry
 from p3dn.cli import COMMANDS
 from p3dn.imports.models import ImportRun
+from p3dn.monitoring.indicators import compute
+from p3dn.monitoring.models import Finding, Snapshot, Target
 from p3dn.procurement.models import RupPackage
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -44,11 +47,10 @@ def test_help_lists_every_subcommand_on_one_line():
     result = run_p3dn("--help")
     assert result.returncode == 0
     for name in ("serve", "migrate", "createadmin", "demo", "check", "calc", "import", "worker",
-                 "indicators"):
+                 "indicators", "monev"):
         assert sum(line.strip().startswith(name + " ") for line in result.stdout.splitlines()) == 1
     assert set(COMMANDS) == {"serve", "migrate", "createadmin", "demo", "check", "calc", "import",
-                             "indicators",
-                             "worker"}
+                             "indicators", "worker", "monev"}
 
 
 def test_an_unknown_subcommand_exits_2():
@@ -163,8 +165,17 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     assert "SPSE-NonTenderEkontrak-Kontrak applied (1039 inserted)" in text
     packages = RupPackage.objects.filter(pemda__kd_klpd="D197", valid_to__isnull=True).count()
     assert packages == 4396  # every announced package of Kalbar 2023
+    # Monev on the first run: targets, a snapshot holding compute()'s numbers, findings
+    kalbar = Pemda.objects.get(kd_klpd="D197")
+    snapshot = Snapshot.objects.get(pemda=kalbar, tahun=2023)
+    assert snapshot.figures == compute(pemda=kalbar, tahun=2023, by="satker")
+    assert Target.objects.get(pemda=kalbar, tahun=2023).capaian_q1 == Decimal("0.15")
+    findings = Finding.objects.filter(pemda=kalbar, tahun=2023)
+    assert findings.count() == 3 and all(f.unit_id and f.due_date for f in findings)
+    assert "Monev: targets, first snapshot and findings of Prov. Kalimantan Barat 2023" in text
     runs = ImportRun.objects.count()
     call_command("demo", stdout=StringIO())
     assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units
     assert User.objects.count() == 5
     assert ImportRun.objects.count() == runs  # applied files are not imported again
+    assert Snapshot.objects.filter(pemda=kalbar).count() == 1 and findings.count() == 3

@@ -5,22 +5,30 @@ it twice changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
+from p3dn.lib.money import format_percent, format_rupiah
 from p3dn.lib.readers import sha256_of
+from p3dn.monitoring.findings import create_finding
+from p3dn.monitoring.models import Finding, MonevSchedule, Snapshot, Target
+from p3dn.monitoring.monev import set_schedule, take_snapshot
+from p3dn.monitoring.targets import save_target
 
 
 @dataclass(frozen=True)
@@ -105,3 +113,81 @@ def load_demo() -> list[DemoLogin]:
             )
         logins.append(DemoLogin(username, user.get_role_display(), user.scope_label))
     return logins
+
+
+# The demo Pemda-years and the targets their Tim P3DN would have recorded.
+DEMO_MONITORING = (
+    ("D197", 2023, ("0.15", "0.35", "0.60", "0.80")),
+    ("D107", 2025, ("0.20", "0.40", "0.60", "0.80")),
+)
+
+
+@transaction.atomic
+def load_demo_monitoring(today: dt.date | None = None) -> list[str]:
+    """Targets, a Monev schedule, a first snapshot and findings for the units furthest below
+    the target, so the Dasbor, Monev and the report show real numbers on the first run. Only
+    what does not exist yet is created."""
+    today = today or timezone.localdate()
+    done = []
+    tim = {p.pemda_id: p for p in User.objects.filter(role=User.Role.TIM_P3DN)}
+    for klpd, tahun, path in DEMO_MONITORING:
+        pemda = Pemda.objects.get(kd_klpd=klpd)
+        actor = tim.get(pemda.pk)
+        if not Target.objects.filter(pemda=pemda, tahun=tahun).exists():
+            q1, q2, q3, q4 = (Decimal(v) for v in path)
+            save_target(
+                actor=actor,
+                pemda=pemda,
+                tahun=tahun,
+                values={
+                    "capaian_q1": q1,
+                    "capaian_q2": q2,
+                    "capaian_q3": q3,
+                    "capaian_q4": q4,
+                    "dasar": "Data demo: target kinerja P3DN perangkat daerah",
+                },
+            )
+        if not MonevSchedule.objects.filter(pemda=pemda).exists():
+            set_schedule(actor=actor, pemda=pemda, interval_days=14, active=True)
+        if Snapshot.objects.filter(pemda=pemda, tahun=tahun).exists():
+            continue
+        snapshot = take_snapshot(
+            pemda=pemda,
+            tahun=tahun,
+            kind=Snapshot.Kind.ON_DEMAND,
+            actor=actor,
+            catatan="Monev pertama (data demo)",
+        )
+        target = Decimal(path[3])
+        lagging = [
+            row
+            for row in snapshot.figures["rows"]
+            if row["kd_satker"]
+            and row["capaian_pdn"] is not None
+            and Decimal(row["capaian_pdn"]) < target
+            and Decimal(row["komitmen_pdn"]) > 0
+        ]
+        lagging.sort(key=lambda r: Decimal(r["komitmen_pdn"]), reverse=True)
+        for number, row in enumerate(lagging[:3]):
+            unit = Unit.objects.get(pemda=pemda, kd_satker=row["kd_satker"])
+            create_finding(
+                actor=actor,
+                pemda=pemda,
+                tahun=tahun,
+                unit=unit,
+                temuan=(
+                    f"Capaian PDN {format_percent(Decimal(row['capaian_pdn']))} dari komitmen "
+                    f"{format_rupiah(Decimal(row['komitmen_pdn']))}, di bawah target "
+                    f"{format_percent(target, 0)}."
+                ),
+                tindak_lanjut=(
+                    "Percepat realisasi paket berstatus PDN melalui e-Katalog/Toko Daring dan "
+                    "laporkan nilai PDN pada e-kontrak."
+                ),
+                penanggung_jawab=f"Kepala {unit.name.title()}",
+                due_date=today + dt.timedelta(days=14 * (number + 1)),
+                snapshot_of=snapshot,
+                status=Finding.Status.IN_PROGRESS if number == 0 else Finding.Status.OPEN,
+            )
+        done.append(f"{pemda.name} {tahun}")
+    return done

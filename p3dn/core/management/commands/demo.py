@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from p3dn.core.demo import import_demo_files, load_demo
+from p3dn.core.demo import import_demo_files, load_demo, load_demo_monitoring
 
 
 class Command(BaseCommand):
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             "Importing the real LKPP data of Kab. Bandung 2025 and Prov. Kalimantan Barat 2023:"
         )
         import_demo_files(report=self.stdout.write)
+        for name in load_demo_monitoring():
+            self.stdout.write(f"  Monev: targets, first snapshot and findings of {name}")
         self.stdout.write(
             "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."
         )
