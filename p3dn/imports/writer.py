@@ -256,13 +256,16 @@ class LineDigests:
 
 @functools.cache
 def code_version() -> str:
-    """A fingerprint of the code that turns a raw row into a fact's content: the dataset
-    declarations and their cleaners, the engine, the fact models, Python and Django. A stored
-    source hash is trusted only under the same code."""
+    """A fingerprint of the code that turns a raw row into a fact's content: the readers (a
+    line's source hash is of its bytes), the dataset declarations and their cleaners, the
+    engine, the fact models, Python, Django and orjson. A stored source hash is trusted only
+    under the same code."""
     here = Path(__file__).resolve().parent
-    files = [*sorted((here / "datasets").glob("*.py")), here / "engine.py", here / "writer.py",
-             here.parent / "procurement" / "models.py"]
-    fingerprint = hashlib.blake2b(f"{sys.version}|{django.__version__}".encode(), digest_size=8)
+    readers = here.parent / "lib" / "readers"
+    files = [*sorted(readers.glob("*.py")), *sorted((here / "datasets").glob("*.py")),
+             here / "engine.py", here / "writer.py", here.parent / "procurement" / "models.py"]
+    versions = f"{sys.version}|{django.__version__}|{orjson.__version__}"
+    fingerprint = hashlib.blake2b(versions.encode(), digest_size=8)
     for path in files:
         try:
             fingerprint.update(path.read_bytes())
