@@ -31,6 +31,13 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(settings, tmp_path):
+    """Uploads and import progress files per test: parallel workers number their import runs
+    alike, and one test must not see another's progress file."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 @pytest.fixture
 def bandung(db) -> Pemda:
     pemda = Pemda.objects.get(region_id="32.04")
