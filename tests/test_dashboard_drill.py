@@ -261,3 +261,13 @@ def test_the_trend_is_cumulative_and_stops_today(kalbar_2023):
     assert trend["actual"][5] == running / komitmen
     assert trend["actual"][6] is None  # July had not begun on 15 June
     assert trend["path"][11] == D("0.80")
+
+
+def test_the_dashboard_says_in_indonesian_why_a_ratio_is_missing(client_for, tim_kalbar, kalbar):
+    run = services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    assert run.status == "applied"
+    url = reverse("monitoring:dashboard", args=[kalbar.pk])
+    html = client_for(tim_kalbar).get(url, {"tahun": 2023}).content.decode()
+    assert compute(pemda=kalbar, tahun=2023)["capaian_pdn"] is None
+    assert "Tidak ada komitmen PDN di RUP: capaian tidak dapat dihitung." in html
+    assert "capaian_pdn is null" not in html

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, IntegerField, OuterRef, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.monitoring import rollups
@@ -50,6 +51,20 @@ def light(value: str | Decimal | None, target: Decimal) -> str:
     if number >= target:
         return "green"
     return "amber" if number >= target - AMBER_BAND else "red"
+
+
+# The indicator warnings are part of the JSON (English, stable); the Dasbor says them in words.
+WARNING_TEXT = {
+    "komitmen_pdn is 0: capaian_pdn is null": _(
+        "No PDN commitment in the RUP: the capaian cannot be computed."
+    ),
+    "realisasi_total is 0: komposisi_pdn is null": _(
+        "No realization yet: the PDN composition cannot be computed."
+    ),
+    "belanja_pengadaan is 0: porsi_umk_rencana and porsi_umk_realisasi are null": _(
+        "No belanja pengadaan in the budget structure: the UMK shares cannot be computed."
+    ),
+}
 
 
 UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
@@ -129,6 +144,7 @@ def summarise_dashboard(
     sort_units(units, "capaian_pdn")
     return {
         "indicators": whole,
+        "warnings": [WARNING_TEXT.get(w, w) for w in whole["warnings"]],
         "units": units,
         "months": months,
         "trend": trend(target, whole, months, today),
