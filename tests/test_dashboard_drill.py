@@ -271,3 +271,31 @@ def test_the_dashboard_says_in_indonesian_why_a_ratio_is_missing(client_for, tim
     assert compute(pemda=kalbar, tahun=2023)["capaian_pdn"] is None
     assert "Tidak ada komitmen PDN di RUP: capaian tidak dapat dihitung." in html
     assert "capaian_pdn is null" not in html
+
+
+def test_the_exports_follow_the_filters(client_for, tim_kalbar, kalbar_2023):
+    url = reverse("monitoring:export", args=[kalbar_2023.pk, "csv"])
+    text = client_for(tim_kalbar).get(url, {"tahun": 2023, "jenis": "Barang"}).content.decode()
+    filtered = compute(
+        pemda=kalbar_2023, tahun=2023, by="satker", filters=Filters(jenis_pengadaan="Barang")
+    )
+    whole = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    assert filtered["komitmen_pdn"] != whole["komitmen_pdn"]
+    for row in filtered["rows"]:
+        if row["komitmen_pdn"] != "0.00":
+            assert row["komitmen_pdn"] in text
+
+
+def test_the_ranking_narrows_to_a_province(client_for, viewer_nasional, kalbar_2023, bandung):
+    url = reverse("monitoring:ranking")
+    client = client_for(viewer_nasional)
+    jabar = client.get(url, {"tahun": 2023, "provinsi": "32"}).context
+    assert jabar["by_capaian"] == [] and all(
+        p.region_id == "32" or p.region_id.startswith("32.") for p in jabar["without_data"]
+    )
+    assert bandung in jabar["without_data"]
+    kalbar = client.get(url, {"tahun": 2023, "provinsi": "61"}).context
+    assert [r["pemda"] for r in kalbar["by_capaian"]] == [kalbar_2023]
+    assert len(kalbar["without_data"]) == 14  # Kalimantan Barat's 12 kabupaten and 2 kota
+    excel = client.get(reverse("monitoring:ranking-export"), {"tahun": 2023, "provinsi": "61"})
+    assert excel.status_code == 200

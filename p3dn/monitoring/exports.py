@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts.models import Pemda
 from p3dn.lib.xlsx import Block, workbook_bytes
-from p3dn.monitoring.indicators import CHANNELS, compute
+from p3dn.monitoring.indicators import CHANNELS, NO_FILTERS, Filters, compute
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _unit_rows(pemda: Pemda, tahun: int) -> tuple[list[str], list[list[Any]]]:
+def _unit_rows(pemda: Pemda, tahun: int, filters: Filters) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Satker code"),
         _("Budget code"),
@@ -45,14 +45,17 @@ def _unit_rows(pemda: Pemda, tahun: int) -> tuple[list[str], list[list[Any]]]:
             r["porsi_umk_rencana"],
             r["porsi_umk_realisasi"],
         ]
-        for r in compute(pemda=pemda, tahun=tahun, by="satker")["rows"]
+        for r in compute(pemda=pemda, tahun=tahun, by="satker", filters=filters)["rows"]
     ]
     return header, rows
 
 
-def dashboard_tables(*, pemda: Pemda, tahun: int, fmt: str) -> tuple[bytes, str]:
-    """(content, content type). Money as exact decimals, ratios as fractions with 6 decimals."""
-    whole = compute(pemda=pemda, tahun=tahun)
+def dashboard_tables(
+    *, pemda: Pemda, tahun: int, fmt: str, filters: Filters = NO_FILTERS
+) -> tuple[bytes, str]:
+    """(content, content type). Money as exact decimals, ratios as fractions with 6 decimals;
+    under the Dasbor's filters when given."""
+    whole = compute(pemda=pemda, tahun=tahun, filters=filters)
     channel_header = [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")]
     channels = [
         [
@@ -64,7 +67,7 @@ def dashboard_tables(*, pemda: Pemda, tahun: int, fmt: str) -> tuple[bytes, str]
         ]
         for c in CHANNELS
     ]
-    unit_header, units = _unit_rows(pemda, tahun)
+    unit_header, units = _unit_rows(pemda, tahun, filters)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, IntegerField, OuterRef, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from p3dn.monitoring.targets import (
     target_for,
 )
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
+from p3dn.regions.models import Region
 
 # The defaults of an unrecorded target (p3dn.monitoring.models.Target): 80% capaian as in
 # perangkat-daerah performance agreements (DKI Jakarta's PK uses 80%), and the 40% UMK floor
@@ -86,6 +87,18 @@ def sort_units(units: list[dict[str, Any]], sort: str) -> None:
     missing = [r for r in units if r[key] is None]
     present.sort(key=value, reverse=descending)
     units[:] = present + missing
+
+
+def in_province(scope: Any, provinsi: str) -> Any:
+    """The Pemda of ``scope`` in a province (its Kemendagri code, e.g. '61'): the province
+    itself and its kabupaten and kota. An empty code leaves the scope as it is."""
+    if not provinsi:
+        return scope
+    return scope.filter(Q(region_id=provinsi) | Q(region__code__startswith=f"{provinsi}."))
+
+
+def provinces() -> list[tuple[str, str]]:
+    return list(Region.objects.filter(level="provinsi").values_list("code", "name"))
 
 
 def filter_options(pemda: Pemda, tahun: int) -> dict[str, list[str]]:

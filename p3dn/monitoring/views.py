@@ -175,9 +175,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
         tahun = int(request.GET.get("tahun") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
-    scope = access.visible_pemda(user)
+    provinsi = request.GET.get("provinsi") or ""
+    scope = queries.in_province(access.visible_pemda(user), provinsi)
     context = {
         "tahun": tahun,
+        "provinsi": provinsi,
+        "provinces": queries.provinces() if user.is_national else [],
         "years": range(timezone.localdate().year, 2019, -1),
         **queries.summarise_ranking(pemda_scope=scope, tahun=tahun),
     }
@@ -194,7 +197,9 @@ def dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404 from None
     if fmt not in ("xlsx", "csv") or not tahun:
         raise Http404
-    content, content_type = exports.dashboard_tables(pemda=pemda, tahun=tahun, fmt=fmt)
+    content, content_type = exports.dashboard_tables(
+        pemda=pemda, tahun=tahun, fmt=fmt, filters=Filters.from_query(request.GET)
+    )
     response = HttpResponse(content, content_type=content_type)
     name = f"dasbor-{pemda.kd_klpd or pemda.region_id}-{tahun}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

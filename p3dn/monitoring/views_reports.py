@@ -160,6 +160,8 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
         tahun = int(request.GET.get("tahun") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
-    scope = access.visible_pemda(user_of(request))
+    scope = queries.in_province(
+        access.visible_pemda(user_of(request)), request.GET.get("provinsi") or ""
+    )
     content = reports.ranking_xlsx(pemda_scope=scope, tahun=tahun)
     return _attachment(content, XLSX, f"peringkat-p3dn-{tahun}.xlsx")
