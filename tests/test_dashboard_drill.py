@@ -299,3 +299,16 @@ def test_the_ranking_narrows_to_a_province(client_for, viewer_nasional, kalbar_2
     assert len(kalbar["without_data"]) == 14  # Kalimantan Barat's 12 kabupaten and 2 kota
     excel = client.get(reverse("monitoring:ranking-export"), {"tahun": 2023, "provinsi": "61"})
     assert excel.status_code == 200
+
+
+def test_the_report_states_the_definition_the_pemda_reports(kalbar_2023):
+    from p3dn.monitoring.reports import build_report
+
+    targets.save_target(
+        actor=None, pemda=kalbar_2023, tahun=2023, values={"denominator": "pagu_penyedia"}
+    )
+    report = build_report(pemda=kalbar_2023, tahun=2023)
+    whole = compute(pemda=kalbar_2023, tahun=2023)
+    assert report.target.recorded
+    assert report.target.reported_capaian == D(whole["realisasi_pdn"]) / D(whole["pagu_penyedia"])
+    assert "pagu penyedia" in report.target.definition

@@ -29,10 +29,10 @@ from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
 from p3dn.lib.xlsx import HEADER_FILL
-from p3dn.monitoring import charts, compliance, monev, queries
+from p3dn.monitoring import charts, compliance, monev, queries, targets
 from p3dn.monitoring.findings import CLOSED, is_overdue
 from p3dn.monitoring.indicators import CHANNELS, compute
-from p3dn.monitoring.models import Finding, Snapshot, Target
+from p3dn.monitoring.models import Finding, Snapshot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
@@ -64,17 +64,27 @@ class ReportTarget:
     capaian: Decimal  # the year-end (Q4) capaian target
     umk_floor: Decimal
     path: list[Decimal]  # cumulative capaian targets at the end of Q1..Q4
-    recorded: bool  # False: the defaults of p3dn.monitoring.queries
+    recorded: bool  # False: the defaults of p3dn.monitoring.targets
+    definition: str = ""  # the capaian variant the Pemda reports
+    umk_definition: str = ""
+    reported_capaian: Decimal | None = None  # capaian under that variant
+    reported_umk: Decimal | None = None
 
 
-def target_for(pemda: Pemda, tahun: int) -> ReportTarget:
-    """The Pemda-year's recorded target (Q4 capaian, UMK floor, quarterly path), else the
-    defaults: 80% at year end reached in even steps, and the 40% UMK floor."""
-    target = Target.objects.filter(pemda=pemda, tahun=tahun).first()
-    if target is not None:
-        return ReportTarget(target.capaian_q4, target.umk_floor, target.path(), True)
-    q4 = queries.DEFAULT_CAPAIAN_TARGET
-    return ReportTarget(q4, queries.UMK_FLOOR, [q4 * k / 4 for k in range(1, 5)], False)
+def target_for(pemda: Pemda, tahun: int, whole: dict[str, Any] | None = None) -> ReportTarget:
+    """The Pemda-year's recorded target (Q4 capaian, UMK floor, quarterly path and reported
+    definition), else the defaults (p3dn.monitoring.targets)."""
+    target = targets.target_for(pemda, tahun)
+    return ReportTarget(
+        target.capaian_q4,
+        target.umk_floor,
+        target.path(),
+        target.pk is not None,
+        str(target.get_denominator_display()),
+        str(target.get_umk_denominator_display()),
+        targets.reported_capaian(target, whole) if whole else None,
+        targets.reported_umk_share(target, whole) if whole else None,
+    )
 
 
 @dataclass
@@ -186,7 +196,7 @@ def points(value: Decimal | None) -> str:
 
 def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> Report:
     whole = compute(pemda=pemda, tahun=tahun, as_of=as_of)
-    target = target_for(pemda, tahun)
+    target = target_for(pemda, tahun, whole)
     units = compute(pemda=pemda, tahun=tahun, as_of=as_of, by="satker")["rows"]
     for row in units:
         row["light"] = queries.light(row["capaian_pdn"], target.capaian)
