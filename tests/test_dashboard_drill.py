@@ -312,3 +312,23 @@ def test_the_report_states_the_definition_the_pemda_reports(kalbar_2023):
     assert report.target.recorded
     assert report.target.reported_capaian == D(whole["realisasi_pdn"]) / D(whole["pagu_penyedia"])
     assert "pagu penyedia" in report.target.definition
+
+
+def test_cli_and_api_take_the_dasbor_filters(kalbar_2023, client_for, tim_kalbar):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    filters = Filters(channels=("pencatatan_non_tender", "tender"), jenis_pengadaan="Barang")
+    expected = compute(pemda=kalbar_2023, tahun=2023, filters=filters)
+    api = client_for(tim_kalbar).get(
+        "/api/v1/indicators",
+        {"klpd": "D197", "year": 2023, "channel": ["pencatatan_non_tender", "tender"],
+         "jenis": "Barang"},
+    )
+    assert api.json() == json.loads(json.dumps(expected))
+    out = StringIO()
+    call_command("indicators", "--klpd", "D197", "--year", "2023", "--channel",
+                 "pencatatan_non_tender", "--channel", "tender", "--jenis", "Barang", stdout=out)
+    assert json.loads(out.getvalue()) == api.json()
+    assert api.json()["filters"]["channels"] == ["pencatatan_non_tender", "tender"]

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from p3dn.accounts.models import Pemda
-from p3dn.monitoring.indicators import CHANNELS, compute
+from p3dn.monitoring.indicators import CHANNELS, Filters, compute
 
 
 class Command(BaseCommand):
@@ -26,6 +26,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--by", choices=["satker", "channel", "month"], default=None)
         parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
+        parser.add_argument(
+            "--channel",
+            action="append",
+            choices=CHANNELS,
+            default=[],
+            help="only this realization channel (repeatable)",
+        )
+        parser.add_argument("--jenis", default="", help="only RUP packages of this jenis_pengadaan")
+        parser.add_argument("--metode", default="", help="only RUP packages of this method")
+        parser.add_argument("--sumber-dana", dest="sumber_dana", default="", help="source of funds")
 
     def handle(
         self,
@@ -35,6 +45,10 @@ class Command(BaseCommand):
         as_of: str | None,
         by: str | None,
         format: str,
+        channel: list[str],
+        jenis: str,
+        metode: str,
+        sumber_dana: str,
         **options: Any,
     ) -> None:
         pemda = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).first()
@@ -44,7 +58,8 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise CommandError(f"--as-of must be YYYY-MM-DD, not {as_of!r}", returncode=2) from None
-        result = compute(pemda=pemda, tahun=year, as_of=day, by=by)
+        filters = Filters(tuple(channel), jenis.strip(), metode.strip(), sumber_dana.strip())
+        result = compute(pemda=pemda, tahun=year, as_of=day, by=by, filters=filters)
         if format == "json":
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         elif format == "csv":
@@ -56,7 +71,11 @@ class Command(BaseCommand):
         rows = result.get("rows") or [result]
         flat = []
         for row in rows:
-            item = {k: v for k, v in row.items() if k not in ("realisasi", "warnings", "rows")}
+            item = {
+                k: v
+                for k, v in row.items()
+                if k not in ("realisasi", "warnings", "rows", "filters")
+            }
             for channel in CHANNELS:
                 for part, value in (row.get("realisasi") or {}).get(channel, {}).items():
                     item[f"{channel}_{part}"] = value
