@@ -160,9 +160,10 @@ def row_cleaner(plans: list[ColumnPlan]) -> RowCleaner:
 
 
 class ExtraFields:
-    """``extra_fields`` for rows that look alike: the names kept from a row's field names are
-    worked out once for each sequence of names (the rows of a file share one), then taken
-    from each row by one getter. The same fields, in the same order, with the same values."""
+    """A row's other fields, kept in ``extra``: not personal, not a column or the scope
+    (``skip``), not starting with "_", not empty; in the row's order, as JSON can hold them.
+    Which names are kept is worked out once for each sequence of field names (the rows of a
+    file share one), and the values are then taken from each row by one getter."""
 
     def __init__(self, skip: frozenset[str] | set[str]) -> None:
         self.skip = skip
