@@ -196,3 +196,16 @@ def test_as_of_and_filters_still_read_the_facts(kalbar_2023):
     assert not any("procurement_indicatorrollup" in q["sql"] for q in queries)
     assert filtered.realisasi["non_tender"].nilai == 0
     assert filtered.realisasi["tender"].nilai > 0
+
+
+def test_a_product_import_refreshes_the_pemda_years_with_e_purchasing(bandung_2025, tmp_path):
+    products = json.loads((BANDUNG / "Ecat-ProdukDetail.json").read_text())
+    products = [{**p, "jenis_produk": "lokal", "tkdn_produk": 40} for p in products]
+    path = tmp_path / "Ecat-ProdukDetail.json"
+    path.write_text(json.dumps(products), encoding="utf-8")
+    rows = IndicatorRollup.objects.filter(pemda=bandung_2025, tahun=2025)
+    before = set(rows.values_list("pk", flat=True))
+    assert imported(path) == "applied"
+    after = set(rows.values_list("pk", flat=True))
+    assert len(after) == len(before) and not before & after  # rebuilt
+    assert_same_as_facts(bandung_2025, 2025)

@@ -42,8 +42,6 @@ GRAINS = ((Grain.PEMDA, None), (Grain.UNIT, "satker"), (Grain.MONTH, "month"))
 BY_GRAIN = {by: grain for grain, by in GRAINS}
 # The facts the unfiltered indicators read, by Pemda-year.
 PEMDA_MODELS = (RupPackage, BudgetStructure, Contract, Pencatatan, EPurchase, TokoDaringOrder)
-# Facts without a Pemda that classify e-purchasing lines (PDN, UKM) and Toko Daring merchants.
-CLASSIFYING_MODELS = (Product, Provider)
 
 _facts_only: ContextVar[bool] = ContextVar("rollups_facts_only", default=False)
 
@@ -150,7 +148,9 @@ def refresh_after_import(model: Any, pemda_ids: Iterable[int], years: Iterable[i
     """What an import of ``model`` facts changes: its Pemda-years, or, for products and
     providers (which classify e-purchasing lines and Toko Daring merchants of every Pemda),
     every Pemda-year with such lines. Runs inside the import's transaction."""
-    if model in CLASSIFYING_MODELS:
+    if model is Product:  # PDN and "known" of e-purchasing lines
+        return refresh_pairs(_pairs_with((EPurchase,)))
+    if model is Provider:  # UKM of e-purchasing lines and of Toko Daring merchants
         return refresh_pairs(_pairs_with((EPurchase, TokoDaringOrder)))
     if model in PEMDA_MODELS:
         return refresh(pemda_ids, years)
