@@ -91,11 +91,14 @@ def rebuild(pemda: Pemda, tahun: int) -> int:
     from p3dn.monitoring.indicators import collect
 
     rows: list[IndicatorRollup] = []
-    with facts_only():
-        for grain, by in GRAINS:
-            for key, figures in collect(pemda, tahun, None, by).items():
-                rows.extend(_rows(pemda, tahun, grain, key, figures))
     with transaction.atomic():
+        # One rebuild of a Pemda at a time: on PostgreSQL two imports committing concurrently
+        # would otherwise each delete what the other could not yet see, and both insert.
+        list(Pemda.objects.select_for_update().filter(pk=pemda.pk).values_list("pk"))
+        with facts_only():
+            for grain, by in GRAINS:
+                for key, figures in collect(pemda, tahun, None, by).items():
+                    rows.extend(_rows(pemda, tahun, grain, key, figures))
         IndicatorRollup.objects.filter(pemda=pemda, tahun=tahun).delete()
         IndicatorRollup.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
