@@ -10,6 +10,7 @@ and are reported the same way.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -516,8 +517,10 @@ def _kind(default: object, choices: tuple[str, ...]) -> str:
     return "choice" if choices else "text"
 
 
+@functools.cache
 def param_info(name: str) -> ParamInfo:
-    """Describe a parameter of ``Params`` or an entry of ``ASSUMPTIONS``."""
+    """Describe a parameter of ``Params`` or an entry of ``ASSUMPTIONS`` (immutable, so kept:
+    every rule result looks up the parameters it used)."""
     if name in ASSUMPTIONS:
         return ASSUMPTIONS[name]
     for f in dataclasses.fields(Params):
