@@ -7,6 +7,7 @@ import dataclasses
 import inspect
 from datetime import date, timedelta
 from itertools import pairwise
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,20 +36,7 @@ from p3dn.rules.versions import RULE_SETS, Kind, rule_set_by_version, rule_set_f
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "p3dn" / "rules"
 SOURCES = sorted(RULES_DIR.glob("*.py"))
-STDLIB = {
-    "__future__",
-    "collections",
-    "dataclasses",
-    "datetime",
-    "decimal",
-    "enum",
-    "typing",
-    "re",
-    "math",
-    "json",
-    "sys",
-    "pathlib",
-}
+STDLIB = sys.stdlib_module_names
 
 
 def imported_modules(path: Path) -> set[str]:
