@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import sys
 from datetime import date, timedelta
 from itertools import pairwise
-import sys
 from pathlib import Path
 
 import pytest
