@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateField,
@@ -29,7 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth, Upper
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.procurement.models import (
@@ -291,13 +292,22 @@ def _source_rows(
             date="tanggal",
         )
     if source == "toko_daring":
-        ukm = facts_as_of(Provider.objects.all(), day).filter(
-            penyedia_ukm=True, nama_penyedia__iexact=OuterRef("merchant_name")
+        # The merchant is UMK when a UKM provider has its name, case aside. One uncorrelated
+        # IN (SELECT ...) the database builds once: a correlated case-insensitive match
+        # scanned every provider for each order.
+        ukm_names = (
+            facts_as_of(Provider.objects.all(), day)
+            .filter(penyedia_ukm=True)
+            .annotate(name_key=Upper("nama_penyedia"))
+            .values("name_key")
         )
         orders = (
             _scoped(TokoDaringOrder, pemda, tahun, day)
             .filter(failed=False)
-            .annotate(ukm=Exists(ukm))
+            .annotate(merchant_key=Upper("merchant_name"))
+            .annotate(
+                ukm=ExpressionWrapper(Q(merchant_key__in=ukm_names), output_field=BooleanField())
+            )
         )
         if filters.on_package:
             orders = orders.none()  # Toko Daring orders name no RUP package
