@@ -75,3 +75,33 @@ def test_sign_in_switch_language_and_open_the_home_page(
     page.click("label.nav-toggle-label")
     assert page.locator("nav.mainnav").is_visible()
     page.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_dasbor_number_opens_the_contracts_behind_it_and_leads_back(
+    page, live_server, tim_kalbar
+):
+    from p3dn.imports import services
+    from p3dn.lib.money import format_rupiah
+    from p3dn.monitoring.indicators import compute
+
+    kalbar = Path(__file__).resolve().parents[2] / "shared/data/isb/prov-kalbar-2023"
+    for name in ("RUP-PaketPenyedia-Terumumkan.parquet", "SPSE-TenderEkontrak-Kontrak.json"):
+        assert services.import_now(actor=None, path=kalbar / name).status == "applied"
+    pemda = tim_kalbar.pemda
+    tender = compute(pemda=pemda, tahun=2023)["realisasi"]["tender"]["pdn"]
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.fill("input[name=username]", "tim.kalbar")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.goto(f"{live_server.url}/dasbor/pemda/{pemda.pk}/?tahun=2023")
+    assert page.locator("figure.chart svg").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "dasbor-kalbar.png"), full_page=True)
+    page.locator("table a[href*='sumber=tender&nilai=pdn']").first.click()
+    heading = page.locator("h1").inner_text()
+    assert "Realisasi PDN" in heading and format_rupiah(tender) in heading
+    assert page.locator("table tbody tr").count() > 10
+    page.screenshot(path=str(ARTIFACTS / "rincian-tender.png"), full_page=True)
+    page.click("text=Kembali ke dasbor")
+    assert page.locator("h1").inner_text().startswith("Dasbor")
