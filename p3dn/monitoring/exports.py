@@ -15,8 +15,26 @@ from p3dn.monitoring.indicators import CHANNELS, NO_FILTERS, Filters, compute
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _unit_rows(pemda: Pemda, tahun: int, filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    header = [
+# The columns of a perangkat daerah row, as the Dasbor export and the report's workbook write
+# them: three identifying columns, then money and ratios.
+UNIT_KEYS = (
+    "kd_satker",
+    "kd_satker_str",
+    "nama_satker",
+    "komitmen_pdn",
+    "komitmen_umk",
+    "belanja_pengadaan",
+    "realisasi_total",
+    "realisasi_pdn",
+    "realisasi_umk",
+    "capaian_pdn",
+    "porsi_umk_rencana",
+    "porsi_umk_realisasi",
+)
+
+
+def unit_header() -> list[str]:
+    return [
         _("Satker code"),
         _("Budget code"),
         _("Unit"),
@@ -30,24 +48,18 @@ def _unit_rows(pemda: Pemda, tahun: int, filters: Filters) -> tuple[list[str], l
         "Porsi UMK rencana",
         "Porsi UMK realisasi",
     ]
+
+
+def channel_header() -> list[str]:
+    return [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")]
+
+
+def _unit_rows(pemda: Pemda, tahun: int, filters: Filters) -> tuple[list[str], list[list[Any]]]:
     rows = [
-        [
-            r["kd_satker"],
-            r["kd_satker_str"],
-            r["nama_satker"],
-            r["komitmen_pdn"],
-            r["komitmen_umk"],
-            r["belanja_pengadaan"],
-            r["realisasi_total"],
-            r["realisasi_pdn"],
-            r["realisasi_umk"],
-            r["capaian_pdn"],
-            r["porsi_umk_rencana"],
-            r["porsi_umk_realisasi"],
-        ]
+        [r[key] for key in UNIT_KEYS]
         for r in compute(pemda=pemda, tahun=tahun, by="satker", filters=filters)["rows"]
     ]
-    return header, rows
+    return unit_header(), rows
 
 
 def dashboard_tables(
@@ -56,7 +68,6 @@ def dashboard_tables(
     """(content, content type). Money as exact decimals, ratios as fractions with 6 decimals;
     under the Dasbor's filters when given."""
     whole = compute(pemda=pemda, tahun=tahun, filters=filters)
-    channel_header = [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")]
     channels = [
         [
             c,
@@ -95,7 +106,7 @@ def dashboard_tables(
         f"p3dn — {pemda.name} {tahun}",
         [
             Block(_("Indicators"), summary),
-            Block(_("Realization by channel"), channels, channel_header),
+            Block(_("Realization by channel"), channels, channel_header()),
             Block(_("Perangkat daerah"), units, unit_header),
         ],
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.lib.money import parse_number
+from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.indicators import CHANNELS
 from p3dn.monitoring.models import Target
 
@@ -82,8 +83,6 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, options: dict[str, list[str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from p3dn.monitoring.drilldown import SOURCE_LABELS
-
         self.fields["saluran"].choices = [(c, SOURCE_LABELS[c]) for c in CHANNELS]  # type: ignore[attr-defined]
         for name in ("jenis", "metode", "sumber_dana"):
             self.fields[name].choices = [("", _("All"))] + [  # type: ignore[attr-defined]

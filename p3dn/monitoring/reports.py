@@ -30,6 +30,7 @@ from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
 from p3dn.lib.xlsx import HEADER_FILL
 from p3dn.monitoring import charts, compliance, monev, queries, targets
+from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
 from p3dn.monitoring.findings import CLOSED, is_overdue
 from p3dn.monitoring.indicators import CHANNELS, compute
 from p3dn.monitoring.models import Finding, Snapshot
@@ -201,7 +202,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
     for row in units:
         row["light"] = queries.light(row["capaian_pdn"], target.capaian)
         row["umk_light"] = queries.light(row["porsi_umk_rencana"], target.umk_floor)
-    units.sort(key=lambda r: (r["capaian_pdn"] is None, Decimal(r["capaian_pdn"] or 0)))
+    queries.sort_units(units, "capaian_pdn")
     channels = [{"key": c, "label": channel_label(c), **whole["realisasi"][c]} for c in CHANNELS]
     run = monev.latest_import(pemda)
     data_as_of = as_of or (run.data_as_of if run else None)
@@ -404,7 +405,7 @@ def report_xlsx(report: Report) -> bytes:
                 None,
             )
         ],
-        [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")],
+        channel_header(),
         formats={c: MONEY_FORMAT for c in range(2, 6)},
         first=True,
     )
@@ -415,37 +416,13 @@ def report_xlsx(report: Report) -> bytes:
         units,
         [
             (
-                u["kd_satker"],
-                u["kd_satker_str"],
-                u["nama_satker"],
-                _money(u["komitmen_pdn"]),
-                _money(u["komitmen_umk"]),
-                _money(u["belanja_pengadaan"]),
-                _money(u["realisasi_total"]),
-                _money(u["realisasi_pdn"]),
-                _money(u["realisasi_umk"]),
-                _money(u["capaian_pdn"]),
-                _money(u["porsi_umk_rencana"]),
-                _money(u["porsi_umk_realisasi"]),
+                *(u[key] for key in UNIT_KEYS[:3]),
+                *(_money(u[key]) for key in UNIT_KEYS[3:]),
                 u["light"],
             )
             for u in report.units
         ],
-        [
-            _("Satker code"),
-            _("Budget code"),
-            _("Unit"),
-            _("PDN commitment"),
-            _("UMK commitment"),
-            "Belanja pengadaan",
-            _("Realization"),
-            _("PDN realization"),
-            _("UMK realization"),
-            "Capaian PDN",
-            "Porsi UMK rencana",
-            "Porsi UMK realisasi",
-            _("Traffic light"),
-        ],
+        [*unit_header(), _("Traffic light")],
         formats={
             **{c: MONEY_FORMAT for c in range(4, 10)},
             **{c: RATIO_FORMAT for c in range(10, 13)},
