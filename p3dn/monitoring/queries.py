@@ -20,6 +20,7 @@ from p3dn.monitoring.targets import (
     reported_capaian,
     reported_umk_share,
     target_for,
+    trend_for,
 )
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
 from p3dn.regions.models import Region
@@ -119,25 +120,16 @@ def filter_options(pemda: Pemda, tahun: int) -> dict[str, list[str]]:
 def trend(
     target: Target, whole: dict[str, Any], months: list[dict[str, Any]], today: dt.date
 ) -> dict[str, Any]:
-    """Cumulative capaian month by month against the target path. Realization dated outside
-    the year (or undated) is not on the line and is reported beside it."""
-    komitmen = Decimal(whole["komitmen_pdn"])
-    by_month = {row["bulan"]: Decimal(row["realisasi_pdn"]) for row in months}
-    labels: list[str] = []
-    actual: list[Decimal | None] = []
-    path: list[Decimal] = []
-    running = Decimal(0)
-    for label, goal in month_path(target):
-        labels.append(label)
-        path.append(goal)
-        running += by_month.get(label, Decimal(0))
-        month_start = dt.date.fromisoformat(f"{label}-01")
-        if month_start > today or komitmen == 0:
-            actual.append(None)
-        else:
-            actual.append(running / komitmen)
-    outside = sum((v for k, v in by_month.items() if k not in labels), Decimal(0))
-    return {"labels": labels, "actual": actual, "path": path, "outside": outside}
+    """The Dasbor's trend: ``targets.trend_for`` (the report draws the same line) up to today,
+    with the path at the end of every month for the "on the path" figures."""
+    line = trend_for(months, Decimal(whole["komitmen_pdn"]), target.tahun, today, target.path())
+    return {
+        "labels": line.months,
+        "actual": line.capaian,
+        "path": [goal for _label, goal in month_path(target)],
+        "quarter_ends": line.target,
+        "outside": line.undated_pdn,
+    }
 
 
 def summarise_dashboard(

@@ -34,6 +34,7 @@ from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
 from p3dn.monitoring.findings import CLOSED, is_overdue
 from p3dn.monitoring.indicators import CHANNELS, compute
 from p3dn.monitoring.models import Finding, Snapshot
+from p3dn.monitoring.targets import Trend, trend_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
@@ -86,44 +87,6 @@ def target_for(pemda: Pemda, tahun: int, whole: dict[str, Any] | None = None) ->
         targets.reported_capaian(target, whole) if whole else None,
         targets.reported_umk_share(target, whole) if whole else None,
     )
-
-
-@dataclass
-class Trend:
-    months: list[str]
-    capaian: list[Decimal | None]
-    target: list[Decimal | None]
-    undated_pdn: Decimal  # PDN realization without a date, left out of the months
-
-
-def trend_for(
-    monthly: Sequence[dict[str, Any]],
-    komitmen_pdn: Decimal,
-    tahun: int,
-    last: dt.date,
-    path: list[Decimal],
-) -> Trend:
-    """The cumulative capaian at the end of each month of ``tahun`` up to ``last``.
-    Realization dated before the year counts from January, after it in December."""
-    months = [f"{tahun}-{m:02d}" for m in range(1, 13)]
-    dated = [(row["bulan"], Decimal(row["realisasi_pdn"])) for row in monthly if row["bulan"]]
-    undated = sum((Decimal(r["realisasi_pdn"]) for r in monthly if not r["bulan"]), Decimal(0))
-    end = (
-        f"{last.year}-{last.month:02d}"
-        if last.year == tahun
-        else (months[-1] if last.year > tahun else "")
-    )
-    capaian: list[Decimal | None] = []
-    for month in months:
-        if month > end or not komitmen_pdn:
-            capaian.append(None)
-            continue
-        upto = sum((v for bulan, v in dated if bulan <= month or month == months[-1]), Decimal(0))
-        capaian.append(upto / komitmen_pdn)
-    target: list[Decimal | None] = [None] * 12
-    for quarter, value in enumerate(path):
-        target[quarter * 3 + 2] = value
-    return Trend(months, capaian, target, undated)
 
 
 @dataclass

@@ -6,6 +6,8 @@ Perpres 12/2021 Pasal 65 ayat (3))."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -96,3 +98,44 @@ def reported_umk_share(target: Target, figures: dict[str, Any]) -> Decimal | Non
     if denominator == 0:
         return None
     return Decimal(figures["komitmen_umk"]) / denominator
+
+
+@dataclass
+class Trend:
+    """The cumulative capaian month by month, with the target at the quarter ends; the same
+    line on the Dasbor and in the report."""
+
+    months: list[str]
+    capaian: list[Decimal | None]
+    target: list[Decimal | None]
+    undated_pdn: Decimal  # PDN realization without a date, left out of the months
+
+
+def trend_for(
+    monthly: Sequence[dict[str, Any]],
+    komitmen_pdn: Decimal,
+    tahun: int,
+    last: dt.date,
+    path: list[Decimal],
+) -> Trend:
+    """The cumulative capaian at the end of each month of ``tahun`` up to ``last``.
+    Realization dated before the year counts from January, after it in December."""
+    months = [f"{tahun}-{m:02d}" for m in range(1, 13)]
+    dated = [(row["bulan"], Decimal(row["realisasi_pdn"])) for row in monthly if row["bulan"]]
+    undated = sum((Decimal(r["realisasi_pdn"]) for r in monthly if not r["bulan"]), Decimal(0))
+    end = (
+        f"{last.year}-{last.month:02d}"
+        if last.year == tahun
+        else (months[-1] if last.year > tahun else "")
+    )
+    capaian: list[Decimal | None] = []
+    for month in months:
+        if month > end or not komitmen_pdn:
+            capaian.append(None)
+            continue
+        upto = sum((v for bulan, v in dated if bulan <= month or month == months[-1]), Decimal(0))
+        capaian.append(upto / komitmen_pdn)
+    target: list[Decimal | None] = [None] * 12
+    for quarter, value in enumerate(path):
+        target[quarter * 3 + 2] = value
+    return Trend(months, capaian, target, undated)

@@ -53,13 +53,9 @@ def _charts(summary: dict[str, Any], links: list[str]) -> dict[str, Any]:
         for c in CHANNELS
     ]
     trend = summary["trend"]
-    quarter_ends = [
-        value if label.endswith(("-03", "-06", "-09", "-12")) else None
-        for label, value in zip(trend["labels"], trend["path"], strict=True)
-    ]
     return {
         "channel_chart": charts.channel_chart(rows, links),
-        "trend_chart": charts.trend_chart(trend["labels"], trend["actual"], quarter_ends),
+        "trend_chart": charts.trend_chart(trend["labels"], trend["actual"], trend["quarter_ends"]),
     }
 
 
