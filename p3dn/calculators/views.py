@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from p3dn.calculators import exports, services
 from p3dn.calculators.forms import choices_for
 from p3dn.calculators.pages import PAGES, PAGES_BY_SLUG
+from p3dn.core.downloads import PDF, XLSX, attachment
 from p3dn.core.partials import template_for
 from p3dn.lib.pdf import PdfUnavailable
 from p3dn.rules.registry import RULES
@@ -35,12 +36,8 @@ def calculator(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and action in ("pdf", "xlsx") and outcome.result is not None:
         filename = f"p3dn-{slugify(str(page.title))}"
         if action == "xlsx":
-            response = HttpResponse(
-                exports.to_xlsx(page, outcome.state, outcome.result),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-            return response
+            content = exports.to_xlsx(page, outcome.state, outcome.result)
+            return attachment(content, content_type=XLSX, filename=f"{filename}.xlsx")
         try:
             pdf = exports.to_pdf(page, outcome.state, outcome.result)
         except PdfUnavailable as exc:
@@ -49,9 +46,7 @@ def calculator(request: HttpRequest, slug: str) -> HttpResponse:
                 status=503,
                 content_type="text/plain",
             )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        return attachment(pdf, content_type=PDF, filename=f"{filename}.pdf")
     rule = RULES[page.rule]
     context = {
         "page": page,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.imports.datasets.manual import TEMPLATES
+from p3dn.lib.xlsx import new_workbook, workbook_to_bytes
 
 HEADER = PatternFill("solid", fgColor="DCE3EC")
 
@@ -18,7 +16,7 @@ def template_workbook(kind: str, *, pemda: Pemda | None, year: int) -> bytes:
     """The template of ``kind`` with one example row, or one row per unit of ``pemda`` for the
     commitment template, and a sheet explaining each column."""
     dataset, columns = TEMPLATES[kind]
-    book = Workbook()
+    book = new_workbook()
     data = book.active
     assert data is not None
     data.title = "Data"
@@ -47,6 +45,4 @@ def template_workbook(kind: str, *, pemda: Pemda | None, year: int) -> bytes:
     guide.append(["Catatan", "Satu baris satu data. Baris yang salah ditolak dengan nomor baris, "
                   "kolom dan alasannya; berkas diterapkan utuh atau tidak sama sekali."])
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 18, 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_to_bytes(book)

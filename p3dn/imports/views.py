@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 
@@ -18,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
+from p3dn.core.downloads import CSV, XLSX, attachment
 from p3dn.core.partials import template_for
 from p3dn.imports import access, services
 from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.imports.forms import UploadForm
 from p3dn.imports.templates import template_workbook
+from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -97,16 +95,8 @@ def error_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             f"{run.file_name} ({run.dataset})",
             [Block(_("Rejected rows"), rows, header)],
         )
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+        return attachment(content, content_type=XLSX, filename=f"{name}.xlsx")
+    return attachment(csv_text([header, *rows]), content_type=CSV, filename=f"{name}.csv")
 
 
 @login_required
@@ -117,6 +107,4 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     year = int(request.GET.get("tahun") or timezone.localdate().year)
     content = template_workbook(kind, pemda=user.pemda, year=year)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="templat-{kind}-{year}.xlsx"'
-    return response
+    return attachment(content, content_type=XLSX, filename=f"templat-{kind}-{year}.xlsx")

@@ -1,15 +1,52 @@
-"""Writing simple report workbooks: blocks of rows with a bold title and header rows."""
+"""Writing workbooks: the only workbook writer of p3dn, and simple report workbooks (blocks of
+rows with a bold title and header rows).
+
+Every workbook p3dn writes is a ``SafeWorkbook`` (``new_workbook``): when it is saved, every text
+cell goes through ``p3dn.lib.cells.neutralise``, so no cell is stored as a formula and
+formula-like text keeps its leading quote, also when a user saves the sheet again as CSV.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from p3dn.lib.cells import neutralise
+
 HEADER_FILL = PatternFill("solid", fgColor="DCE3EC")
+
+
+class SafeWorkbook(Workbook):
+    """An openpyxl workbook that neutralises formula-like text in every cell when saved."""
+
+    def save(self, filename: str | IO[bytes]) -> None:
+        neutralise_cells(self)
+        super().save(filename)
+
+
+def new_workbook() -> SafeWorkbook:
+    return SafeWorkbook()
+
+
+def neutralise_cells(book: Any) -> None:
+    """Store every text cell of ``book`` as ``neutralise`` gives it: as text, never a formula
+    (openpyxl makes a formula of any text starting with '=')."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise(cell.value)
+
+
+def workbook_to_bytes(book: SafeWorkbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 @dataclass
@@ -23,7 +60,7 @@ class Block:
 
 def workbook_bytes(sheet_title: str, heading: str, blocks: Iterable[Block]) -> bytes:
     """One sheet: the heading, then each block separated by an empty row."""
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = sheet_title[:31]
@@ -48,6 +85,4 @@ def workbook_bytes(sheet_title: str, heading: str, blocks: Iterable[Block]) -> b
                 )
     for col, width in widths.items():
         sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = width + 2
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_to_bytes(book)

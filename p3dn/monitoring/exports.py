@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from p3dn.accounts.models import Pemda
+from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
 from p3dn.monitoring.indicators import CHANNELS, NO_FILTERS, Filters, compute
 
@@ -80,11 +79,7 @@ def dashboard_tables(
     ]
     unit_header, units = _unit_rows(pemda, tahun, filters)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(unit_header)
-        writer.writerows(units)
-        return buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        return csv_text([unit_header, *units]).encode("utf-8"), "text/csv; charset=utf-8"
     summary = [
         [key, whole[key]]
         for key in (

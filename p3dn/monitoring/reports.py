@@ -10,7 +10,6 @@ with openpyxl, money as numbers with their cents, ratios as fractions formatted 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +19,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,7 +26,7 @@ from p3dn.accounts.models import Pemda
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
-from p3dn.lib.xlsx import HEADER_FILL
+from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
 from p3dn.monitoring import charts, compliance, monev, queries, targets
 from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
 from p3dn.monitoring.findings import CLOSED, is_overdue
@@ -296,7 +294,7 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
 
 def report_xlsx(report: Report) -> bytes:
     i = report.indicators
-    book = Workbook()
+    book = new_workbook()
     summary = book.active
     assert summary is not None
     summary.title = _("Summary")
@@ -476,9 +474,7 @@ def report_xlsx(report: Report) -> bytes:
         _write(monev_sheet, [(_("No Monev snapshot has been taken for this year."),)], first=True)
     _widths(monev_sheet, (34, 24))
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_to_bytes(book)
 
 
 # ------------------------------------------------------------------ the national ranking
@@ -521,7 +517,7 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
         ]
 
     formats = {**{c: MONEY_FORMAT for c in range(6, 10)}, 10: RATIO_FORMAT, 11: RATIO_FORMAT}
-    book = Workbook()
+    book = new_workbook()
     first = book.active
     assert first is not None
     first.title = _("By capaian")
@@ -566,6 +562,4 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
             first=True,
         )
         _widths(sheet, (14, 8, 40, 10))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_to_bytes(book)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
+from p3dn.core.downloads import attachment
 from p3dn.monitoring import charts, drilldown, exports, queries, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
@@ -196,7 +197,5 @@ def dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content, content_type = exports.dashboard_tables(
         pemda=pemda, tahun=tahun, fmt=fmt, filters=Filters.from_query(request.GET)
     )
-    response = HttpResponse(content, content_type=content_type)
     name = f"dasbor-{pemda.kd_klpd or pemda.region_id}-{tahun}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, content_type=content_type, filename=name)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
+from p3dn.core.downloads import attachment
 from p3dn.lib.pdf import PdfUnavailable
 from p3dn.monitoring import compliance, queries, reports
 from p3dn.monitoring.exports import XLSX
@@ -35,9 +36,7 @@ def _year(request: HttpRequest, pemda: Pemda) -> int | None:
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, content_type=content_type, filename=name)
 
 
 def _slug(pemda: Pemda) -> str:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -9,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from p3dn.accounts.models import Pemda
+from p3dn.lib.csvfile import write_csv
 from p3dn.monitoring.indicators import CHANNELS, Filters, compute
 
 
@@ -84,9 +84,8 @@ class Command(BaseCommand):
 
     def _csv(self, result: dict[str, Any]) -> None:
         rows = self._flat_rows(result)
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        fields = list(rows[0])
+        write_csv(sys.stdout, [fields, *([row.get(f, "") for f in fields] for row in rows)])
 
     def _table(self, result: dict[str, Any]) -> None:
         self.stdout.write(
