@@ -190,3 +190,23 @@ def test_limits_and_lock_length_come_from_the_settings(settings, tim_bandung, ti
     with time_machine.travel(start + timedelta(minutes=2, seconds=1), tick=False):
         assert signed_in(sign_in("tim.kalbar", PASSWORD, "10.0.0.1"), "tim.kalbar")
         assert signed_in(sign_in("tim.bandung", PASSWORD, "10.0.0.1"), "tim.bandung")
+
+
+def test_lifting_a_lock_also_lifts_its_twin_from_a_simultaneous_failure(
+    client_for, admin_pusat, tim_bandung
+):
+    fail_until_locked("tim.bandung", "10.0.0.1")
+    lock = SignInLock.objects.get()
+    # Two wrong passwords at the same instant, on two server processes, may both lock.
+    twin = SignInLock.objects.create(
+        kind=lock.kind,
+        username=lock.username,
+        address=lock.address,
+        pemda=lock.pemda,
+        failures=lock.failures,
+        locked_at=lock.locked_at,
+        locked_until=lock.locked_until,
+    )
+    admin = client_for(admin_pusat)
+    assert admin.post(reverse("accounts:sign-in-lock-lift", args=[twin.pk])).status_code == 302
+    assert signed_in(sign_in("tim.bandung", PASSWORD, "10.0.0.1"), "tim.bandung")

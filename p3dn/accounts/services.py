@@ -366,6 +366,14 @@ def lift_sign_in_lock(*, actor: User, lock: SignInLock) -> SignInLock:
     lock.lifted_at = timezone.now()
     lock.lifted_by = actor
     lock.save(update_fields=["lifted_at", "lifted_by"])
+    # Two failures at the same instant may each have started a lock of the same key.
+    SignInLock.objects.filter(
+        kind=lock.kind,
+        username=lock.username,
+        address=lock.address,
+        lifted_at__isnull=True,
+        locked_until__gt=lock.lifted_at,
+    ).update(lifted_at=lock.lifted_at, lifted_by=actor)
     failures = SignInFailure.objects.filter(address=lock.address)
     if lock.kind == SignInLock.Kind.ACCOUNT:
         failures = failures.filter(username=lock.username)
