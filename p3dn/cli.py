@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
+    "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
+    "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),
 }
 
 # Commands that compute without the database.

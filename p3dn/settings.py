@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "ninja",
     "template_partials",
     "django_htmx",
-    "axes",
     "p3dn.core",
     "p3dn.regions",
     "p3dn.accounts",
@@ -110,7 +109,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "p3dn.urls"
@@ -158,10 +156,7 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["p3dn.accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -175,13 +170,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Failed logins allowed per username and address before the account is locked for a while.
-AXES_FAILURE_LIMIT = env_int("P3DN_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_VERBOSE = False
+# Sign-in throttle (accounts/backends.py): wrong passwords for one username from one address
+# before that username is locked at that address; wrong passwords from one address, whatever the
+# usernames, before the whole address is locked (password spraying); how long a lock lasts.
+P3DN_LOGIN_FAILURE_LIMIT = env_int("P3DN_LOGIN_FAILURE_LIMIT", 5)
+P3DN_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("P3DN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+P3DN_LOGIN_LOCK_MINUTES = env_int("P3DN_LOGIN_LOCK_MINUTES", 15)
+if min(P3DN_LOGIN_FAILURE_LIMIT, P3DN_LOGIN_ADDRESS_FAILURE_LIMIT, P3DN_LOGIN_LOCK_MINUTES) < 1:
+    raise ImproperlyConfigured("P3DN_LOGIN_* limits and minutes must be at least 1")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -209,8 +205,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Redirect plain HTTP to HTTPS (leave off when a proxy in front already does it).
 SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", False)
-# Trust X-Forwarded-Proto from the reverse proxy that terminates TLS.
-if env_bool("P3DN_BEHIND_PROXY", False):
+# Trust X-Forwarded-Proto (and, for the sign-in throttle, the last X-Forwarded-For address)
+# from the reverse proxy that terminates TLS.
+P3DN_BEHIND_PROXY = env_bool("P3DN_BEHIND_PROXY", False)
+if P3DN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -47,10 +47,10 @@ def test_help_lists_every_subcommand_on_one_line():
     result = run_p3dn("--help")
     assert result.returncode == 0
     for name in ("serve", "migrate", "createadmin", "demo", "check", "calc", "import", "worker",
-                 "indicators", "monev"):
+                 "indicators", "monev", "backup", "restore"):
         assert sum(line.strip().startswith(name + " ") for line in result.stdout.splitlines()) == 1
     assert set(COMMANDS) == {"serve", "migrate", "createadmin", "demo", "check", "calc", "import",
-                             "indicators", "worker", "monev"}
+                             "indicators", "worker", "monev", "backup", "restore"}
 
 
 def test_an_unknown_subcommand_exits_2():

@@ -19,7 +19,7 @@ def test_signing_in_with_the_right_password_opens_the_home_page(client, tim_band
 
 
 def test_repeated_failures_lock_the_account(client, tim_bandung):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.P3DN_LOGIN_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "tim.bandung", "password": "salah"})
     response = client.post(
         reverse("accounts:login"), {"username": "tim.bandung", "password": PASSWORD}

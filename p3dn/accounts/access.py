@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.accounts.models import Pemda, SignInLock, Unit, User
 
 M = TypeVar("M", bound=Model)
 
@@ -104,6 +104,26 @@ def get_user_for(user: User, user_id: int | str, *, write: bool = False) -> User
     if write and not (can_manage_users(user) or other.pk == user.pk):
         raise PermissionDenied
     return other
+
+
+def visible_sign_in_locks(user: User) -> QuerySet[SignInLock]:
+    """Sign-in locks a user may see and lift: every one for the admin; for a Tim P3DN those of
+    its own Pemda's accounts, never a whole address (that spans every Pemda behind it)."""
+    qs = SignInLock.objects.select_related("pemda")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == User.Role.ADMIN:
+        return qs
+    if user.role == User.Role.TIM_P3DN and user.pemda_id is not None:
+        return qs.filter(kind=SignInLock.Kind.ACCOUNT, pemda_id=user.pemda_id)
+    return qs.none()
+
+
+def get_sign_in_lock_for(user: User, lock_id: int | str) -> SignInLock:
+    try:
+        return visible_sign_in_locks(user).get(pk=lock_id)
+    except (SignInLock.DoesNotExist, ValueError, TypeError):
+        raise Http404("Sign-in lock not found") from None
 
 
 def require_admin(user: User) -> None:

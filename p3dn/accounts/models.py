@@ -1,10 +1,12 @@
-"""Users and their roles, Pemda (KLPD) and their perangkat daerah (satker), API tokens."""
+"""Users and their roles, Pemda (KLPD) and their perangkat daerah (satker), API tokens, and the
+sign-in throttle's failures and locks."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.regions.models import Region
@@ -167,3 +169,79 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+def sign_in_key(username: str) -> str:
+    """A username as the sign-in throttle counts it: usernames are unique whatever their case."""
+    return username.strip().lower()[:150]
+
+
+class SignInFailure(models.Model):
+    """One wrong password at the sign-in form. Counted per username and address and per address
+    for the throttle (services.record_sign_in_failure); dropped once older than a lock lasts."""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "created_at"], name="signin_failure_address"),
+            models.Index(fields=["username", "address"], name="signin_failure_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"
+
+
+class SignInLock(models.Model):
+    """A sign-in lock: one username from one address, or a whole address that tried too many
+    usernames (password spraying). It ends by itself at ``locked_until`` or when lifted."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("Account from this address")
+        ADDRESS = "address", _("Every account from this address")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=45)
+    pemda = models.ForeignKey(
+        Pemda,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Pemda"),
+        help_text=_("The Pemda of the locked account, when the username is one of ours."),
+    )
+    failures = models.PositiveIntegerField(_("failed attempts"))
+    locked_at = models.DateTimeField(_("locked since"))
+    locked_until = models.DateTimeField(_("locked until"), db_index=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+
+    class Meta:
+        ordering = ["-locked_at", "-id"]
+        indexes = [models.Index(fields=["address", "locked_until"], name="signin_lock_address")]
+        constraints = [
+            models.CheckConstraint(
+                name="signin_lock_kind_username",
+                condition=Q(kind="account", username__gt="") | Q(kind="address", username=""),
+            ),
+        ]
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return f"{self.username or '*'} @ {self.address}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.locked_until > timezone.now()

@@ -1,13 +1,14 @@
-"""Reads for the Pemda, unit and user pages and the API."""
+"""Reads for the Pemda, unit, user and sign-in lock pages and the API."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from p3dn.accounts import access
-from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.accounts.models import Pemda, SignInLock, Unit, User, sign_in_key
 
 
 def list_pemda(*, user: User, filters: dict[str, Any]) -> QuerySet[Pemda]:
@@ -40,3 +41,26 @@ def list_units(*, user: User, pemda: Pemda | None = None, q: str = "") -> QueryS
 
 def list_users(*, user: User) -> QuerySet[User]:
     return access.visible_users(user).order_by("pemda_id", "role", "username")
+
+
+def _active_locks() -> QuerySet[SignInLock]:
+    return SignInLock.objects.filter(lifted_at__isnull=True, locked_until__gt=timezone.now())
+
+
+def get_active_sign_in_lock(*, username: str, address: str) -> SignInLock | None:
+    """The lock that refuses ``username`` at ``address`` now: the whole address's, else this
+    username's at this address. A username locked elsewhere signs in here."""
+    key = sign_in_key(username)
+    return (
+        _active_locks()
+        .filter(address=address)
+        .filter(Q(kind=SignInLock.Kind.ADDRESS) | Q(kind=SignInLock.Kind.ACCOUNT, username=key))
+        .order_by("-kind", "-locked_until")  # "address" sorts after "account"
+        .first()
+    )
+
+
+def list_sign_in_locks(*, user: User) -> QuerySet[SignInLock]:
+    """The current locks ``user`` may see and lift, newest first."""
+    visible = access.visible_sign_in_locks(user)
+    return visible.filter(pk__in=_active_locks().values("pk")).order_by("-locked_at", "-id")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,12 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
-from p3dn.accounts.models import ApiToken, Pemda, Unit, User
+from p3dn.accounts.models import (
+    ApiToken,
+    Pemda,
+    SignInFailure,
+    SignInLock,
+    Unit,
+    User,
+    sign_in_key,
+)
 from p3dn.audit.services import diff, log, snapshot
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "pemda", "unit", "is_active"]
 UNIT_FIELDS = ["pemda", "kd_satker", "kd_satker_str", "name", "parent", "is_active"]
 PEMDA_FIELDS = ["name", "kd_klpd", "has_tim_p3dn", "tim_p3dn_decree"]
+LOCK_FIELDS = ["kind", "username", "address", "failures", "locked_at", "locked_until"]
 
 
 def _check_role_scope(
@@ -289,3 +300,92 @@ def user_for_api_key(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def _lock(*, kind: str, username: str, address: str, failures: int) -> SignInLock:
+    now = timezone.now()
+    owner = User.objects.filter(username__iexact=username).first() if username else None
+    lock = SignInLock.objects.create(
+        kind=kind,
+        username=username,
+        address=address,
+        pemda_id=owner.pemda_id if owner else None,
+        failures=failures,
+        locked_at=now,
+        locked_until=now + timedelta(minutes=settings.P3DN_LOGIN_LOCK_MINUTES),
+    )
+    log(
+        actor=None,
+        action="accounts.login.locked",
+        obj=lock,
+        pemda=lock.pemda,
+        changes=diff({}, snapshot(lock, LOCK_FIELDS)),
+    )
+    return lock
+
+
+@transaction.atomic
+def record_sign_in_failure(*, username: str, address: str) -> SignInLock | None:
+    """Count one wrong password. Within the last P3DN_LOGIN_LOCK_MINUTES, P3DN_LOGIN_FAILURE_LIMIT
+    failures of one username from one address lock that username at that address only, and
+    P3DN_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the usernames, lock the
+    whole address. Returns the lock this failure started, the address lock first."""
+    now = timezone.now()
+    window_start = now - timedelta(minutes=settings.P3DN_LOGIN_LOCK_MINUTES)
+    SignInFailure.objects.filter(created_at__lt=window_start).delete()
+    key = sign_in_key(username)
+    SignInFailure.objects.create(username=key, address=address, created_at=now)
+    recent = SignInFailure.objects.filter(address=address, created_at__gte=window_start)
+    started = None
+    account_failures = recent.filter(username=key).count()
+    if account_failures >= settings.P3DN_LOGIN_FAILURE_LIMIT:
+        started = _lock(
+            kind=SignInLock.Kind.ACCOUNT, username=key, address=address, failures=account_failures
+        )
+    address_failures = recent.count()
+    if address_failures >= settings.P3DN_LOGIN_ADDRESS_FAILURE_LIMIT:
+        started = _lock(
+            kind=SignInLock.Kind.ADDRESS, username="", address=address, failures=address_failures
+        )
+    return started
+
+
+@transaction.atomic
+def clear_sign_in_failures(*, username: str, address: str) -> None:
+    """A right password: forget this username's failures at this address (only those)."""
+    SignInFailure.objects.filter(username=sign_in_key(username), address=address).delete()
+
+
+@transaction.atomic
+def lift_sign_in_lock(*, actor: User, lock: SignInLock) -> SignInLock:
+    """End a lock now and forget the failures behind it, so the next try starts afresh."""
+    if not access.visible_sign_in_locks(actor).filter(pk=lock.pk).exists():
+        raise PermissionDenied
+    if not lock.is_active:
+        return lock
+    lock.lifted_at = timezone.now()
+    lock.lifted_by = actor
+    lock.save(update_fields=["lifted_at", "lifted_by"])
+    # Two failures at the same instant may each have started a lock of the same key.
+    SignInLock.objects.filter(
+        kind=lock.kind,
+        username=lock.username,
+        address=lock.address,
+        lifted_at__isnull=True,
+        locked_until__gt=lock.lifted_at,
+    ).update(lifted_at=lock.lifted_at, lifted_by=actor)
+    failures = SignInFailure.objects.filter(address=lock.address)
+    if lock.kind == SignInLock.Kind.ACCOUNT:
+        failures = failures.filter(username=lock.username)
+    failures.delete()
+    log(
+        actor=actor,
+        action="accounts.login.unlocked",
+        obj=lock,
+        pemda=lock.pemda,
+        changes=diff(
+            {"lifted_at": None, "lifted_by": None},
+            snapshot(lock, ["lifted_at", "lifted_by"]),
+        ),
+    )
+    return lock

@@ -19,4 +19,6 @@ urlpatterns = [
     path("pengguna/", views.user_list, name="user-list"),
     path("pengguna/baru/", views.create_user, name="user-create"),
     path("pengguna/<int:pk>/", views.update_user, name="user-update"),
+    path("pengguna/kunci-masuk/", views.sign_in_locks, name="sign-in-locks"),
+    path("pengguna/kunci-masuk/<int:pk>/buka/", views.lift_sign_in_lock, name="sign-in-lock-lift"),
 ]

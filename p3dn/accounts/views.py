@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts import access, queries, services
 from p3dn.accounts.access import user_of
+from p3dn.accounts.backends import lock_of
 from p3dn.accounts.forms import PemdaFilterForm, PemdaForm, TokenForm, UnitForm, UserForm
 from p3dn.accounts.models import Pemda, User
 from p3dn.core.forms import apply_errors
@@ -23,6 +27,19 @@ from p3dn.core.partials import template_for
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "failure_limit": settings.P3DN_LOGIN_FAILURE_LIMIT,
+            "lock_minutes": settings.P3DN_LOGIN_LOCK_MINUTES,
+        }
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        lock = lock_of(self.request)
+        if lock is not None:
+            return render(self.request, "accounts/locked.html", {"lock": lock}, status=429)
+        return super().form_invalid(form)
 
 
 @login_required
@@ -264,3 +281,33 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_api_token(actor=user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
+
+
+@login_required
+def sign_in_locks(request: HttpRequest) -> HttpResponse:
+    """Current sign-in locks: all for the admin, its Pemda's accounts for a Tim P3DN."""
+    user = user_of(request)
+    if not access.can_manage_users(user):
+        raise PermissionDenied
+    context = {
+        "locks": queries.list_sign_in_locks(user=user),
+        "failure_limit": settings.P3DN_LOGIN_FAILURE_LIMIT,
+        "address_failure_limit": settings.P3DN_LOGIN_ADDRESS_FAILURE_LIMIT,
+        "lock_minutes": settings.P3DN_LOGIN_LOCK_MINUTES,
+    }
+    return render(request, "accounts/sign_in_locks.html", context)
+
+
+@login_required
+@require_POST
+def lift_sign_in_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    if not access.can_manage_users(user):
+        raise PermissionDenied
+    lock = services.lift_sign_in_lock(actor=user, lock=access.get_sign_in_lock_for(user, pk))
+    if lock.username:
+        text = _("Sign-in as %(username)s from %(address)s is unlocked.")
+    else:
+        text = _("Sign-in from %(address)s is unlocked.")
+    messages.success(request, text % {"username": lock.username, "address": lock.address})
+    return redirect("accounts:sign-in-locks")
