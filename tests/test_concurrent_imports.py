@@ -58,6 +58,17 @@ def p3dn(env: dict, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def query(env: dict, sql: str) -> list[tuple]:
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            return conn.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def test_a_second_import_of_the_same_file_stops_cleanly_or_waits(migrated_db, tmp_path):
     rows = 50_000
     big = tmp_path / "RUP-PaketPenyedia-Terumumkan.jsonl"
@@ -83,6 +94,35 @@ def test_a_second_import_of_the_same_file_stops_cleanly_or_waits(migrated_db, tm
     else:  # SQLite: one writer at a time, the second waited for the first
         assert second.returncode == 0, err2
         assert (run["status"], run["unchanged"], run["inserted"]) == ("applied", rows, 0)
+
+
+def test_two_datasets_of_one_pemda_may_meet_the_same_new_unit_at_once(migrated_db, tmp_path):
+    """Two imports of different data of Kab. Bandung (no lock between them) each meet the
+    perangkat daerah 152339 for the first time: both apply, and it is one unit."""
+    swakelola = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-swakelola-terumumkan.sample.json"
+    rows = json.loads(swakelola.read_text(encoding="utf-8"))
+    satker = {r["kd_satker"] for r in rows}
+    big = tmp_path / "RUP-PaketPenyedia-Terumumkan.jsonl"
+    big_rup_file(big, 50_000)  # every row of the first sample row's perangkat daerah
+    assert json.loads(SAMPLE.read_text(encoding="utf-8"))[0]["kd_satker"] in satker
+    first = p3dn(migrated_db, "import", str(big), "--json")
+    wait_for_progress(migrated_db, first, 5_000)
+
+    second = p3dn(migrated_db, "import", str(swakelola), "--json")
+    out2, err2 = second.communicate(timeout=600)
+    _out1, err1 = first.communicate(timeout=600)
+
+    for text in (err1, err2):
+        assert "Traceback" not in text and "UniqueViolation" not in text
+    assert (first.returncode, second.returncode) == (0, 0), err1 + err2
+    run = json.loads(out2)["runs"][0]
+    assert (run["status"], run["inserted"]) == ("applied", len(rows))
+    [(units,)] = query(
+        migrated_db,
+        "SELECT count(*) FROM accounts_unit WHERE kd_satker IN "
+        f"({', '.join(repr(str(s)) for s in satker)})",
+    )
+    assert units == len(satker)
 
 
 @contextlib.contextmanager

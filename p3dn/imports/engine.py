@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,9 +203,9 @@ class Writer:
             if budget and budget in by_budget:
                 by_code[kd_satker] = by_budget[budget]
             else:
-                unit = Unit.objects.create(
-                    pemda_id=pemda_id,
-                    kd_satker=kd_satker,
+                unit, _created = _create_unit(
+                    pemda_id,
+                    kd_satker,
                     kd_satker_str=budget,
                     name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
                 )
@@ -540,7 +540,10 @@ class Writer:
             "is_active": values["aktif"],
         }
         if unit is None:
-            Unit.objects.create(pemda_id=pemda_id, kd_satker=values["kd_satker"], **wanted)
+            unit, created = _create_unit(pemda_id, values["kd_satker"], **wanted)
+        else:
+            created = False
+        if created:
             self.counts.inserted += 1
         elif any(getattr(unit, k) != v for k, v in wanted.items()):
             Unit.objects.filter(pk=unit.pk).update(**wanted)
@@ -610,6 +613,16 @@ class Writer:
                 self._close.extend(gone)
                 self.counts.removed += len(gone)
         self.flush()
+
+
+def _create_unit(pemda_id: int, kd_satker: str, **fields: Any) -> tuple[Unit, bool]:
+    """A new unit, or the one another import created meanwhile and committed first (on
+    PostgreSQL the insert waits for that import and then meets its unit)."""
+    try:
+        with transaction.atomic():  # a savepoint: the import goes on after a clash
+            return Unit.objects.create(pemda_id=pemda_id, kd_satker=kd_satker, **fields), True
+    except IntegrityError:
+        return Unit.objects.get(pemda_id=pemda_id, kd_satker=kd_satker), False
 
 
 def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
