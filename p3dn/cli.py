@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Commands that compute without the database.
 NO_DATABASE = {"calc"}
+# Commands that run before the tables are there (or change them): no sweep of dead imports.
+NO_SWEEP = {"migrate"}
 
 
 def usage() -> str:
@@ -66,6 +68,20 @@ def redact(url: str) -> str:
 def _fail(message: str, code: int) -> int:
     print(f"p3dn: {message}", file=sys.stderr)
     return code
+
+
+def _sweep_interrupted_imports() -> None:
+    """Mark as failed the import runs whose process died (killed, power cut), and say so."""
+    from django.db.utils import Error as DatabaseError
+
+    from p3dn.imports.services import sweep_interrupted
+
+    try:
+        swept = sweep_interrupted()
+    except DatabaseError:  # not migrated yet, or busy: the next command sweeps
+        return
+    for run in swept:
+        print(f"p3dn: import run {run.pk} ({run.file_name}): {run.message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             url = os.environ.get("DATABASE_URL") or str(connection.settings_dict["NAME"])
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return _fail(f"cannot connect to the database {redact(url)}: {reason}", 1)
+        if name not in NO_SWEEP:
+            _sweep_interrupted_imports()
 
     from django.core.management import execute_from_command_line
 

@@ -224,4 +224,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The p3dn settings proper.
 # Run uploaded imports inside the web request instead of leaving them to the worker.
 P3DN_IMPORTS_INLINE = env_bool("P3DN_IMPORTS_INLINE", False)
+# An import that would close more than this percentage of the current facts of a Pemda-year
+# (facts its file no longer lists) stops and asks for confirmation (p3dn/imports/closing.py).
+P3DN_IMPORT_CLOSE_PERCENT = env_int("P3DN_IMPORT_CLOSE_PERCENT", 10)
+if not 0 <= P3DN_IMPORT_CLOSE_PERCENT <= 100:
+    raise ImproperlyConfigured("P3DN_IMPORT_CLOSE_PERCENT must be between 0 and 100")
 P3DN_DEMO_PASSWORD = "p3dn-demo-2025"

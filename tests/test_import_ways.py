@@ -53,9 +53,11 @@ def test_cli_json_has_exactly_the_documented_shape_and_exit_codes(migrated_db):
         "file",
         "dataset",
         "status",
+        "message",
         "read",
         "inserted",
         "updated",
+        "closed",
         "unchanged",
         "rejected",
         "errors",
@@ -241,7 +243,7 @@ def test_a_run_left_running_by_a_dead_process_is_marked_failed(db):
         status=ImportRun.Status.RUNNING,
         started_at=timezone.now(),
     )
-    assert services.sweep_interrupted() == 1
+    assert services.sweep_interrupted() == [dead]
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert dead.status == "failed" and "tidak ada yang diterapkan" in dead.message

@@ -84,7 +84,9 @@ def test_a_newer_file_updates_what_changed_and_keeps_history(tmp_path):
     newer = tmp_path / "RUP-PaketPenyedia-Terumumkan.json"
     newer.write_text(json.dumps(rows), encoding="utf-8")
     run = run_file(newer)
-    assert (run.rows_inserted, run.rows_updated, run.rows_unchanged) == (0, 2, len(rows) - 1)
+    assert (run.rows_inserted, run.rows_updated, run.rows_closed, run.rows_unchanged) == (
+        0, 1, 1, len(rows) - 1
+    )
     versions = RupPackage.objects.filter(kd_rup=changed).order_by("id")
     assert [v.valid_to_id for v in versions] == [run.pk, None]
     assert versions[1].pagu - versions[0].pagu == 1000

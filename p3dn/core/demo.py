@@ -57,7 +57,11 @@ def import_demo_files(report: Callable[[str], None] = print) -> list[ImportRun]:
                 file_sha256=sha256_of(path), status=ImportRun.Status.APPLIED
             ).exists():
                 continue
-            run = services.import_now(actor=None, path=path, apply_valid_rows=True)
+            try:
+                run = services.import_now(actor=None, path=path, apply_valid_rows=True)
+            except services.ImportBusy as exc:
+                report(f"  {name.removesuffix('.gz')}: {exc}")
+                continue
             runs.append(run)
             rejected = f", {run.rows_rejected} rejected" if run.rows_rejected else ""
             report(

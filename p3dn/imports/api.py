@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -24,6 +25,10 @@ class RowErrorOut(Schema):
     reason: str
 
 
+class ErrorOut(Schema):
+    error: str
+
+
 class RunOut(Schema):
     id: int
     file: str
@@ -36,6 +41,7 @@ class RunOut(Schema):
     read: int
     inserted: int
     updated: int
+    closed: int
     unchanged: int
     rejected: int
     errors: list[RowErrorOut]
@@ -54,6 +60,7 @@ def run_out(run: ImportRun) -> dict[str, object]:
         "read": run.rows_read,
         "inserted": run.rows_inserted,
         "updated": run.rows_updated,
+        "closed": run.rows_closed,
         "unchanged": run.rows_unchanged,
         "rejected": run.rows_rejected,
         "errors": [
@@ -63,7 +70,7 @@ def run_out(run: ImportRun) -> dict[str, object]:
     }
 
 
-@router.post("", response={201: RunOut, 202: RunOut})
+@router.post("", response={201: RunOut, 202: RunOut, 409: ErrorOut})
 def create_import(
     request: HttpRequest,
     file: File[UploadedFile],
@@ -72,11 +79,25 @@ def create_import(
     year: Form[int | None] = None,
     apply_valid_rows: Form[bool] = False,
     dry_run: Form[bool] = False,
+    confirm_close: Form[bool] = False,
+    no_close: Form[bool] = False,
 ) -> Status:
-    """Upload one file. 201 with the outcome when processed at once, 202 when queued."""
+    """Upload one file. 201 with the outcome when processed at once, 202 when queued; 409 when
+    processed at once while another import of the same Pemda-year and dataset was running
+    (the run is recorded with status ``busy``).
+
+    A file that would close more than a small share of the current facts of its Pemda-year
+    (facts it no longer lists) stops with status ``needs_confirmation`` and nothing applied:
+    send it again with ``confirm_close`` to close them, or with ``no_close`` to apply it
+    without closing anything."""
     user = user_of(request)
     if not access.can_import(user):
         raise access.PermissionDenied
+    if confirm_close and no_close:
+        raise ValidationError({"confirm_close": ["confirm_close and no_close exclude each other"]})
+    closing = ImportRun.Closing.AUTO
+    if confirm_close or no_close:
+        closing = ImportRun.Closing.CONFIRMED if confirm_close else ImportRun.Closing.NONE
     if user.role != "admin":
         klpd = user.pemda.kd_klpd or "" if user.pemda else ""
     with tempfile.NamedTemporaryFile(suffix=Path(file.name or "").suffix) as tmp:
@@ -92,9 +113,13 @@ def create_import(
             year=year,
             apply_valid_rows=apply_valid_rows,
             dry_run=dry_run,
+            closing=closing,
         )
     if settings.P3DN_IMPORTS_INLINE and services.claim(run):
-        run = services.run_import(run)
+        try:
+            run = services.run_import(run)
+        except services.ImportBusy as exc:
+            return Status(409, {"error": str(exc)})
         return Status(201, run_out(run))
     return Status(202, run_out(run))
 

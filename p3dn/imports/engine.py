@@ -8,11 +8,14 @@ natural key; its content by a hash, so an unchanged row costs its cleaning and o
 lookup. Rows are written as prepared tuples in batches (writer.py), not as model instances.
 
 Each file is a snapshot of the Pemda and year it covers: a current fact of that Pemda, year
-and dataset that the file no longer lists is closed (it was removed at the source).
+and dataset that the file no longer lists is closed (it was removed at the source), unless that
+would close so many that the file is likely partial: then it stops and asks (closing.py). One
+import at a time writes the facts of a Pemda-year and dataset (locks.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -21,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.audit.services import log as log_change
-from p3dn.imports import datasets
+from p3dn.imports import closing, datasets, locks
 from p3dn.imports.datasets.base import Dataset, text
 from p3dn.imports.models import ImportRowError, ImportRun
 from p3dn.imports.writer import (
@@ -64,6 +67,10 @@ class Refused(ValueError):
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo everything the file wrote."""
+
+
+class _Hold(_Rollback):
+    """The file would close too many facts: undone, to be confirmed (closing.py)."""
 
 
 @dataclass
@@ -139,6 +146,8 @@ class Writer:
         self._nothing_stored = False
         self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
         self._close: list[Any] = []  # keys whose current version this run closes
+        self._kept: set[Any] = set()  # keys of rejected rows: their current version stays
+        self._locked: set[Any] = set()  # the scopes this run holds the lock of (locks.py)
         self._delete: list[Any] = []  # keys whose inserted row a later copy in the file replaced
         # (hash, key) of stored current versions found unchanged by content under another hash
         self._restamp: list[tuple[str, Any]] = []
@@ -194,9 +203,9 @@ class Writer:
             if budget and budget in by_budget:
                 by_code[kd_satker] = by_budget[budget]
             else:
-                unit = Unit.objects.create(
-                    pemda_id=pemda_id,
-                    kd_satker=kd_satker,
+                unit, _created = _create_unit(
+                    pemda_id,
+                    kd_satker,
                     kd_satker_str=budget,
                     name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
                 )
@@ -296,9 +305,25 @@ class Writer:
                 )
         return pemda_id, year
 
+    def _lock(self, scope: tuple[int, int] | None, name: str) -> None:
+        """Hold the lock of a scope's facts before anything of it is read or written."""
+        if scope in self._locked:
+            return
+        if not locks.take(f"{name}|{scope}"):
+            what = self.dataset.name
+            if scope is not None:
+                what = f"{closing.scope_label(*scope)} ({what})"
+            raise locks.Busy(
+                _("an import of %(what)s is already running: try again when it has finished")
+                % {"what": what}
+            )
+        self._locked.add(scope)
+
     def _existing_for(self, scope: tuple[int, int] | None) -> dict[Any, str]:
         if scope not in self._existing:
             assert self.model is not None
+            fixed = sorted(self.dataset.fixed.items())
+            self._lock(scope, f"{self.model._meta.label}|{fixed}")
             rows = self.model.objects.filter(valid_to__isnull=True, **self.dataset.fixed)
             if scope is not None:
                 rows = rows.filter(**{"pemda_id": scope[0], "tahun_anggaran": scope[1]})
@@ -416,6 +441,7 @@ class Writer:
             self.counts.rejected += 1
             if len(self.errors) < MAX_STORED_ERRORS:
                 self.errors.extend(problems)
+            self._keep(raw, pemda_id, year)
             return
         event = raw.get("_event_date")
         if event:
@@ -428,6 +454,7 @@ class Writer:
         values.update(self.dataset.fixed)
         extra = self._extra(raw)
         scope = (pemda_id, year) if pemda_id is not None and year is not None else None
+        existing = self._existing_for(scope)  # locked before its units are written
         if scope:
             self.pemda_ids.add(scope[0])
             self.years.add(scope[1])
@@ -441,7 +468,7 @@ class Writer:
         stamp = content
         if self._quick:
             stamp += self._source(raw, line, extra, scope, values.get("unit_id"))
-        current = self._existing_for(scope).get(key)
+        current = existing.get(key)
         earlier = self._seen.get(key)
         if earlier is not None:
             # The same fact twice in one file: identical copies collapse; a differing copy is
@@ -482,10 +509,24 @@ class Writer:
         if len(self._pending) >= BATCH:
             self.flush()
 
+    def _keep(self, raw: Mapping[str, Any], pemda_id: int | None, year: int | None) -> None:
+        """A rejected row whose fact can still be named: its current version is not closed
+        (the row was not taken, which is not the fact's removal at the source)."""
+        if self.model is None or pemda_id is None or year is None:
+            return
+        problems: list[RowError] = []
+        values = self._clean_key(0, raw, problems)
+        values["pemda_id"], values["tahun_anggaran"] = pemda_id, year
+        values.update(self.dataset.fixed)
+        if not problems:
+            with contextlib.suppress(KeyError):  # a key the dataset derives needs the whole row
+                self._kept.add(self._key(values))
+
     def _add_unit(self, row: int, values: dict[str, Any], pemda_id: int | None) -> None:
         """RUP-MasterSatker: create or update the perangkat daerah itself."""
         if pemda_id is None:
             return
+        self._lock((pemda_id, 0), "units")
         key = (pemda_id, values["kd_satker"])
         if key in self._seen:
             self.counts.duplicate += 1
@@ -499,7 +540,10 @@ class Writer:
             "is_active": values["aktif"],
         }
         if unit is None:
-            Unit.objects.create(pemda_id=pemda_id, kd_satker=values["kd_satker"], **wanted)
+            unit, created = _create_unit(pemda_id, values["kd_satker"], **wanted)
+        else:
+            created = False
+        if created:
             self.counts.inserted += 1
         elif any(getattr(unit, k) != v for k, v in wanted.items()):
             Unit.objects.filter(pk=unit.pk).update(**wanted)
@@ -545,17 +589,40 @@ class Writer:
             self._insert.write(self._pending.values())
             self._pending.clear()
 
-    def finish(self) -> None:
-        """Write what is left and close the facts the file no longer lists."""
-        if self.model is not None and self.dataset.scope == "pemda":
-            for scope, existing in self._existing.items():
-                if scope is None:
-                    continue
-                for key in existing:
-                    if key not in self._seen:
-                        self._close.append(key)
-                        self.counts.removed += 1
+    def _missing(self) -> Iterator[tuple[tuple[int, int], dict[Any, str], list[Any]]]:
+        """Each Pemda-year of the file, its current facts and the keys of those the file no
+        longer lists."""
+        if self.model is None or self.dataset.scope != "pemda":
+            return
+        for scope, existing in self._existing.items():
+            if scope is not None:
+                gone = [k for k in existing if k not in self._seen and k not in self._kept]
+                yield scope, existing, gone
+
+    def closings(self) -> list[closing.ScopeClosing]:
+        """What ``finish`` would close, by Pemda-year."""
+        return [
+            closing.ScopeClosing(scope[0], scope[1], len(existing), len(gone))
+            for scope, existing, gone in self._missing()
+        ]
+
+    def finish(self, *, close: bool = True) -> None:
+        """Write what is left and (with ``close``) close the facts the file no longer lists."""
+        if close:
+            for _scope, _existing, gone in self._missing():
+                self._close.extend(gone)
+                self.counts.removed += len(gone)
         self.flush()
+
+
+def _create_unit(pemda_id: int, kd_satker: str, **fields: Any) -> tuple[Unit, bool]:
+    """A new unit, or the one another import created meanwhile and committed first (on
+    PostgreSQL the insert waits for that import and then meets its unit)."""
+    try:
+        with transaction.atomic():  # a savepoint: the import goes on after a clash
+            return Unit.objects.create(pemda_id=pemda_id, kd_satker=kd_satker, **fields), True
+    except IntegrityError:
+        return Unit.objects.get(pemda_id=pemda_id, kd_satker=kd_satker), False
 
 
 def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
@@ -608,9 +675,16 @@ def process_file(
                                 getattr(source, "fraction_done", lambda: None)(),
                             )
                         )
-                writer.finish()
+                rejected = writer.counts.rejected and not run.apply_valid_rows
+                scopes = writer.closings()
+                held = "" if rejected else closing.hold_reason(run, dataset.name, scopes)
+                run.message = held  # a dry run says too that applying would ask first
+                if held and not run.dry_run:
+                    writer.counts.removed = sum(s.closing for s in scopes)
+                    raise _Hold
+                writer.finish(close=run.closing != ImportRun.Closing.NONE)
                 rollups.refresh_after_import(dataset.model, writer.pemda_ids, writer.years)
-                if run.dry_run or (writer.counts.rejected and not run.apply_valid_rows):
+                if run.dry_run or rejected:
                     raise _Rollback
                 c = writer.counts
                 log_change(
@@ -620,7 +694,9 @@ def process_file(
                     changes={
                         "dataset": [None, dataset.name],
                         "inserted": [None, c.inserted],
-                        "updated": [None, c.updated + c.removed],
+                        "updated": [None, c.updated],
+                        "closed": [None, c.removed],
+                        "closing": [None, run.closing],
                         "rejected": [None, c.rejected],
                     },
                     pemda=Pemda.objects.filter(pk__in=writer.pemda_ids).first()
@@ -628,15 +704,24 @@ def process_file(
                     else None,
                 )
         status = ImportRun.Status.APPLIED
+    except _Hold:
+        status = ImportRun.Status.NEEDS_CONFIRMATION
     except _Rollback:
         status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.REJECTED
     except (Refused, UnreadableFile) as exc:
         status = ImportRun.Status.REFUSED
         run.message = str(exc)
+    except locks.Busy as exc:
+        status = ImportRun.Status.BUSY
+        run.message = str(exc)
     except Exception as exc:  # a crash must leave a trace on the run, never a half import
-        log.exception("import run %s failed", run.pk)
-        status = ImportRun.Status.FAILED
-        run.message = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        if locks.is_locked_database(exc):  # SQLite: another writer outlasted the wait
+            status = ImportRun.Status.BUSY
+            run.message = locks.busy_database_message()
+        else:
+            log.exception("import run %s failed", run.pk)
+            status = ImportRun.Status.FAILED
+            run.message = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
     return _finish(run, status, writer)
 
 
@@ -645,10 +730,13 @@ def _finish(run: ImportRun, status: str, writer: Writer | None) -> ImportRun:
     run.finished_at = timezone.now()
     if writer is not None:
         c = writer.counts
-        applied = status == ImportRun.Status.APPLIED
+        # what was written, or for a dry run or a run to confirm what would have been
+        shown = run.dry_run or status in (
+            ImportRun.Status.APPLIED, ImportRun.Status.NEEDS_CONFIRMATION)
         run.rows_read, run.rows_rejected, run.rows_duplicate = c.read, c.rejected, c.duplicate
-        run.rows_inserted = c.inserted if applied or run.dry_run else 0
-        run.rows_updated = c.updated + c.removed if applied or run.dry_run else 0
+        run.rows_inserted = c.inserted if shown else 0
+        run.rows_updated = c.updated if shown else 0
+        run.rows_closed = c.removed if shown else 0
         run.rows_unchanged = c.unchanged
         if len(writer.pemda_ids) == 1:
             run.pemda_id = next(iter(writer.pemda_ids))

@@ -52,4 +52,8 @@ class UploadForm(forms.Form):
     apply_valid_rows = forms.BooleanField(
         label=_("Apply the valid rows even if some rows are rejected"), required=False
     )
+    partial = forms.BooleanField(
+        label=_("Partial file: apply it without closing the facts it does not list"),
+        required=False,
+    )
     dry_run = forms.BooleanField(label=_("Check only (dry run)"), required=False)

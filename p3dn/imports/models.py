@@ -18,6 +18,15 @@ class ImportRun(models.Model):
         REFUSED = "refused", _("File refused")
         FAILED = "failed", _("Failed")
         CHECKED = "checked", _("Checked (dry run)")
+        NEEDS_CONFIRMATION = "needs_confirmation", _("Needs confirmation, nothing applied")
+        BUSY = "busy", _("Not run: another import of the same data was running")
+
+    class Closing(models.TextChoices):
+        """What becomes of the current facts of the file's Pemda-years it no longer lists."""
+
+        AUTO = "auto", _("Close them when few (a full extract)")
+        CONFIRMED = "confirmed", _("Close them, as confirmed")
+        NONE = "none", _("Close nothing (a partial file)")
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     user = models.ForeignKey(
@@ -41,6 +50,12 @@ class ImportRun(models.Model):
     requested_year = models.PositiveSmallIntegerField(null=True, blank=True)
     apply_valid_rows = models.BooleanField(_("apply the valid rows"), default=False)
     dry_run = models.BooleanField(default=False)
+    closing = models.CharField(
+        _("closing"), max_length=10, choices=Closing.choices, default=Closing.AUTO
+    )
+    close_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="with CONFIRMED: the most facts the user agreed to close"
+    )
     # What was found
     dataset = models.CharField(_("dataset"), max_length=80, blank=True)
     file_format = models.CharField(max_length=10, blank=True)
@@ -55,17 +70,22 @@ class ImportRun(models.Model):
     tahun = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     data_as_of = models.DateField(_("data as of"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     message = models.TextField(_("message"), blank=True)
     rows_read = models.PositiveIntegerField(_("read"), default=0)
     rows_inserted = models.PositiveIntegerField(_("inserted"), default=0)
     rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_closed = models.PositiveIntegerField(_("closed"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rows_duplicate = models.PositiveIntegerField(_("identical duplicates"), default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process that claimed the run, to tell at once when it died (p3dn.lib.processes)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    process_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

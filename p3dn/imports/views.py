@@ -21,6 +21,7 @@ from p3dn.core.partials import template_for
 from p3dn.imports import access, services
 from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.imports.forms import UploadForm
+from p3dn.imports.models import ImportRun
 from p3dn.imports.templates import template_workbook
 from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
@@ -50,10 +51,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     year=data["year"],
                     apply_valid_rows=data["apply_valid_rows"],
                     dry_run=data["dry_run"],
+                    closing=ImportRun.Closing.NONE if data["partial"] else ImportRun.Closing.AUTO,
                 )
             queued.append(run)
-            if settings.P3DN_IMPORTS_INLINE and services.claim(run):
-                services.run_import(run)
+            _process_inline(request, run)
         messages.success(request, _("%(n)s file(s) received.") % {"n": len(queued)})
         if len(queued) == 1:
             return redirect("imports:detail", pk=queued[0].pk)
@@ -71,6 +72,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template_for(request, "imports/import_detail.html", "status"), context)
 
 
+def _process_inline(request: HttpRequest, run: ImportRun) -> None:
+    """Process the run in this request when imports run inline (else the worker will)."""
+    if settings.P3DN_IMPORTS_INLINE and services.claim(run):
+        try:
+            services.run_import(run)
+        except services.ImportBusy as exc:  # recorded on the run, shown on its page
+            messages.error(request, str(exc))
+
+
 @login_required
 @require_POST
 def apply_valid_rows(request: HttpRequest, pk: int) -> HttpResponse:
@@ -78,8 +88,30 @@ def apply_valid_rows(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     run = access.get_run_for(user, pk)
     again = services.requeue(actor=user, run=run, apply_valid_rows=True)
-    if settings.P3DN_IMPORTS_INLINE and services.claim(again):
-        services.run_import(again)
+    _process_inline(request, again)
+    return redirect("imports:detail", pk=again.pk)
+
+
+@login_required
+@require_POST
+def decide_closing(request: HttpRequest, pk: int, close: bool) -> HttpResponse:
+    """A file stopped before closing many facts: run it again closing them (at most the
+    number shown) or closing none."""
+    user = user_of(request)
+    run = access.get_run_for(user, pk)
+    again = services.decide_closing(actor=user, run=run, close=close)
+    _process_inline(request, again)
+    return redirect("imports:detail", pk=again.pk)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a file again that did not run because another import of its data was running."""
+    user = user_of(request)
+    run = access.get_run_for(user, pk)
+    again = services.requeue(actor=user, run=run)
+    _process_inline(request, again)
     return redirect("imports:detail", pk=again.pk)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -59,4 +60,5 @@ def _work_forever() -> None:
                 monev.take_due_snapshots_safely()
             time.sleep(2)
             continue
-        services.run_import(run, progress=services.progress_writer(run))
+        with contextlib.suppress(services.ImportBusy):  # recorded on the run
+            services.run_import(run, progress=services.progress_writer(run))

@@ -21,14 +21,16 @@ def run_json(run: ImportRun) -> dict[str, Any]:
         "file": run.file_name,
         "dataset": run.dataset,
         "status": run.status,
+        "message": run.message,
         "read": run.rows_read,
         "inserted": run.rows_inserted,
         "updated": run.rows_updated,
+        "closed": run.rows_closed,
         "unchanged": run.rows_unchanged,
         "rejected": run.rows_rejected,
         "errors": [
             {"row": e.row_number, "field": e.field, "value": e.value, "reason": e.reason}
-            for e in run.row_errors.all()
+            for e in (run.row_errors.all() if run.pk else ())
         ],
     }
 
@@ -47,6 +49,18 @@ class Command(BaseCommand):
             action="store_true",
             help="apply the valid rows even when some rows are rejected",
         )
+        closing = parser.add_mutually_exclusive_group()
+        closing.add_argument(
+            "--confirm-close",
+            action="store_true",
+            help="close the current facts the file no longer lists even when they are many "
+            "(the file is a full extract)",
+        )
+        closing.add_argument(
+            "--no-close",
+            action="store_true",
+            help="apply the file without closing any fact it does not list (a partial file)",
+        )
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(
@@ -58,6 +72,8 @@ class Command(BaseCommand):
         year: int | None,
         dry_run: bool,
         apply_valid_rows: bool,
+        confirm_close: bool,
+        no_close: bool,
         json: bool,
         **options: Any,
     ) -> None:
@@ -72,11 +88,14 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}", returncode=2)
+        closing = ImportRun.Closing.AUTO
+        if confirm_close or no_close:
+            closing = ImportRun.Closing.CONFIRMED if confirm_close else ImportRun.Closing.NONE
         show_progress = not json and sys.stderr.isatty()
         runs = []
         for path in paths:
-            runs.append(
-                services.import_now(
+            try:
+                run = services.import_now(
                     actor=None,
                     path=path,
                     dataset=dataset,
@@ -84,9 +103,14 @@ class Command(BaseCommand):
                     year=year,
                     dry_run=dry_run,
                     apply_valid_rows=apply_valid_rows,
+                    closing=closing,
                     progress=self._progress(path.name) if show_progress else None,
                 )
-            )
+            except services.ImportBusy as exc:  # recorded on its run, if it has one
+                run = exc.run or ImportRun(
+                    file_name=path.name, status=ImportRun.Status.BUSY, message=str(exc)
+                )
+            runs.append(run)
             if show_progress:
                 sys.stderr.write("\r\033[K")
         if json:
@@ -109,7 +133,10 @@ class Command(BaseCommand):
         return show
 
     def _table(self, runs: list[ImportRun]) -> None:
-        head = ("file", "dataset", "status", "read", "inserted", "updated", "unchanged", "rejected")
+        head = (
+            "file", "dataset", "status", "read", "inserted", "updated", "closed", "unchanged",
+            "rejected",
+        )
         rows = [
             (
                 r.file_name,
@@ -118,6 +145,7 @@ class Command(BaseCommand):
                 r.rows_read,
                 r.rows_inserted,
                 r.rows_updated,
+                r.rows_closed,
                 r.rows_unchanged,
                 r.rows_rejected,
             )
@@ -129,6 +157,13 @@ class Command(BaseCommand):
         for run in runs:
             if run.message:
                 self.stdout.write(f"{run.file_name}: {run.message}")
+            if run.status == ImportRun.Status.NEEDS_CONFIRMATION:
+                self.stdout.write(
+                    "  run it again with --confirm-close to close them, or with --no-close to "
+                    "apply it without closing anything"
+                )
+            if not run.pk:
+                continue
             for err in run.row_errors.all()[:20]:
                 self.stdout.write(f"  row {err.row_number} {err.field}={err.value!r}: {err.reason}")
             extra = run.row_errors.count() - 20

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from typing import Any
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         while not self.stopping:
             run = services.next_pending()
             if run is not None:
-                services.run_import(run, progress=services.progress_writer(run))
+                with contextlib.suppress(services.ImportBusy):  # recorded on the run
+                    services.run_import(run, progress=services.progress_writer(run))
                 self.stdout.write(f"run {run.pk} {run.file_name}: {run.status}")
                 continue
             if monev_due():  # scheduled Monev snapshots, checked at most once an hour
