@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "p3dn.core.middleware.NulMiddleware",
 ]
 
 ROOT_URLCONF = "p3dn.urls"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
+from p3dn.core import params
 from p3dn.core.partials import template_for
 from p3dn.imports import access, services
 from p3dn.imports.datasets.manual import TEMPLATES
@@ -115,7 +116,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     user = user_of(request)
     if not access.can_import(user) or kind not in TEMPLATES:
         raise Http404
-    year = int(request.GET.get("tahun") or timezone.localdate().year)
+    year = params.year(request.GET, timezone.localdate().year)
     content = template_workbook(kind, pemda=user.pemda, year=year)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="templat-{kind}-{year}.xlsx"'
