@@ -150,6 +150,13 @@ def test_ninja_validation_and_unreadable_bodies_use_the_error_shape(machine, tim
     body = is_error(machine.post(url, {}, content_type="application/json", **auth), 422)
     assert "name" in body["fields"]
     is_error(machine.post(url, "{not json", content_type="application/json", **auth), 400)
+    unit = services.create_unit(actor=tim_bandung, pemda=bandung, name="DINAS PERTANIAN")
+    for field in ("name", "kd_satker_str", "is_active"):  # may be left out, not set to null
+        response = machine.patch(
+            f"/api/v1/units/{unit.pk}", {field: None}, content_type="application/json", **auth
+        )
+        body = is_error(response, 422)
+        assert field in body["fields"], body
     body = is_error(
         machine.post("/api/v1/calc/hea", {"bids": "x"}, content_type="application/json"), 422
     )

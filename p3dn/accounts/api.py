@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from p3dn.accounts import access, queries, services
 from p3dn.accounts.access import user_of
@@ -62,10 +64,20 @@ class UnitIn(Schema):
 
 
 class UnitPatch(Schema):
-    name: ShortText | None = None
+    """Only the fields sent change. `kd_satker` may be null (no SiRUP code); the others may
+    be left out but not set to null."""
+
+    name: ShortText | SkipJsonSchema[None] = None
     kd_satker: ShortText | None = None
-    kd_satker_str: ShortText | None = None
-    is_active: bool | None = None
+    kd_satker_str: ShortText | SkipJsonSchema[None] = None
+    is_active: bool | SkipJsonSchema[None] = None
+
+    @field_validator("name", "kd_satker_str", "is_active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 @router.get("/pemda", response={200: list[PemdaOut], **errors(*READ)})
