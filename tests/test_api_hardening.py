@@ -183,3 +183,14 @@ def test_every_operation_declares_its_error_answers_with_the_one_schema():
                     assert ref == "#/components/schemas/ErrorOut", (method, path, code)
     described = schema["info"]["description"]
     assert all(f"- {code}:" in described for code in (400, 401, 403, 404, 409, 422))
+
+
+def test_an_error_answer_built_from_the_schema_carries_no_empty_members():
+    """What an endpoint's ``Status(409, {"error": ...})`` answers, through ninja's wrapper."""
+    from pydantic import create_model
+
+    from p3dn.core.apikit import ErrorOut
+
+    wrapper = create_model("Answer", response=(ErrorOut, ...))
+    answer = wrapper.model_validate({"response": {"error": "busy"}})
+    assert answer.model_dump(mode="json") == {"response": {"error": "busy"}}

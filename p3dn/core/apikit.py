@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StringConstraints
+from pydantic import SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
 from p3dn.core.params import YEAR_MAX, YEAR_MIN
 
@@ -38,7 +38,7 @@ ERROR_CODES = {
 
 
 class FieldProblem(Schema):
-    """One problem of a calculator payload (the same as ``p3dn calc`` prints)."""
+    """One problem of a calculator payload (the same as `p3dn calc` prints)."""
 
     field: str
     code: str
@@ -53,6 +53,12 @@ class ErrorOut(Schema):
     error: str
     fields: dict[str, list[str]] | None = None
     errors: list[FieldProblem] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_members(self, handler: SerializerFunctionWrapHandler):
+        """``Status(409, {"error": ...})`` answers ``{"error": ...}``, not ``"fields": null``.
+        (No return annotation: with one, pydantic would document the schema as that type.)"""
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
