@@ -1,7 +1,9 @@
 """The JSON API under /api/v1/: one NinjaAPI, each app mounts its router.
 
-Authentication: the browser session (with CSRF on writes) or a personal token sent as
-``Authorization: Bearer p3dn_…`` (created on the profile page).
+Authentication: a personal token sent as ``Authorization: Bearer p3dn_…`` (created on the
+profile page), or the browser session. A bearer request needs no CSRF token (a browser never
+adds that header by itself); a session request that writes does. Every error answer has one
+shape, ``ErrorOut`` (p3dn/core/apikit.py): ``{"error": "...", "fields": {...}}``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, SessionAuth
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from p3dn import __version__
 from p3dn.accounts.services import user_for_api_key
+from p3dn.core.apikit import ERROR_CODES, ApiError, ErrorOut
+
+__all__ = ["ErrorOut", "api"]
 
 
 class TokenAuth(HttpBearer):
@@ -25,11 +33,34 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SessionAuth(NinjaSessionAuth):
+    """The browser session, CSRF-checked on writes; a request without a signed-in session is
+    not this method's business (so a bad token answers 401, not a CSRF 403)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="p3dn API",
     version=__version__,
-    description="P3DN monitoring: regions, government units and (later) indicators.",
-    auth=[SessionAuth(), TokenAuth()],
+    description="\n".join(
+        [
+            "P3DN monitoring: regions, government units, imports, indicators and Monev.",
+            "",
+            "Authenticate with `Authorization: Bearer p3dn_…` (a token from the profile page) or"
+            " the browser session (whose writes need the CSRF token).",
+            "",
+            'Every error answer is `{"error": "…"}` (schema `ErrorOut`); each endpoint lists the'
+            " statuses it can answer:",
+            "",
+            *(f"- {code}: {text}" for code, text in ERROR_CODES.items()),
+        ]
+    ),
+    # The token first: a request that carries one never depends on a session's CSRF check.
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 
@@ -52,6 +83,29 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return _error(request, "invalid input", 422, fields=fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_parameters(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Ninja's own validation (types, bounds, missing parameters) in the same shape."""
+    fields: dict[str, list[str]] = {}
+    for problem in exc.errors:
+        loc = [str(part) for part in problem.get("loc", ())]
+        # ("query", "limit") → "limit"; ("body", "payload", "name") → "name"
+        name = ".".join(loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]) or "__all__"
+        fields.setdefault(name, []).append(str(problem.get("msg", "invalid")))
+    return _error(request, "invalid input", 422, fields=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, "not authenticated: send Authorization: Bearer <token>", 401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    extra = exc.extra if isinstance(exc, ApiError) else {}
+    return _error(request, exc.message, exc.status_code, **extra)
 
 
 from p3dn.accounts.api import router as accounts_router  # noqa: E402

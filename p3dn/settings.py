@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "p3dn.core.middleware.NulMiddleware",
 ]
 
 ROOT_URLCONF = "p3dn.urls"

@@ -4,6 +4,8 @@ from django.views.i18n import set_language
 from p3dn.api import api
 from p3dn.core import views as core_views
 
+handler400 = "p3dn.core.views.bad_request"
+
 urlpatterns = [
     path("", include("p3dn.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),

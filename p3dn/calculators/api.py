@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Router, Schema
 
 from p3dn.calculators.shapes import public_output
+from p3dn.core.apikit import PUBLIC, ApiError, errors
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.registry import RULES
 
@@ -23,18 +24,13 @@ class RuleOut(Schema):
     example_input: dict[str, Any]
 
 
-class CalcError(Schema):
-    error: str
-    errors: list[dict[str, str]]
-
-
-@router.get("", response=list[RuleOut], auth=None)
+@router.get("", response={200: list[RuleOut], **errors(*PUBLIC)}, auth=None)
 def list_rules(request: HttpRequest) -> list[Any]:
     """Every rule the calculators know, with a worked example input."""
     return list(RULES.values())
 
 
-@router.post("/{rule}", response={200: dict[str, Any], 404: CalcError, 422: CalcError}, auth=None)
+@router.post("/{rule}", response={200: dict[str, Any], **errors(*PUBLIC, 404)}, auth=None)
 def calculate(
     request: HttpRequest,
     rule: str,
@@ -48,8 +44,8 @@ def calculate(
     are not confirmed). ``hea`` returns exactly formula, eligible, bids, winner, legal_basis.
     """
     if rule not in RULES:
-        return Status(404, {"error": f"unknown rule {rule!r}", "errors": []})
+        raise ApiError(404, f"unknown rule {rule!r}", errors=[])
     try:
         return public_output(rule, RULES[rule].run(payload), explain=explain)
     except RuleInputError as exc:
-        return Status(422, {"error": "invalid input", "errors": [dict(e) for e in exc.errors]})
+        raise ApiError(422, "invalid input", errors=[dict(e) for e in exc.errors]) from None

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,3 +27,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page: what is wrong with the request, in the user's language (a ``BadRequest``
+    raised by a view, e.g. through core/params.py); JSON under the API."""
+    message = str(exception) if exception.args else ""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"error": message or "bad request"}, status=400)
+    html = render(request, "400.html", {"message": message}).content
+    return HttpResponseBadRequest(html)

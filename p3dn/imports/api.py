@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from p3dn.accounts.access import user_of
+from p3dn.core.apikit import NO_NUL, READ, WRITE, Id, Year, errors
 from p3dn.imports import access, services
 from p3dn.imports.models import ImportRun
 
@@ -23,10 +25,6 @@ class RowErrorOut(Schema):
     field: str
     value: str
     reason: str
-
-
-class ErrorOut(Schema):
-    error: str
 
 
 class RunOut(Schema):
@@ -70,13 +68,14 @@ def run_out(run: ImportRun) -> dict[str, object]:
     }
 
 
-@router.post("", response={201: RunOut, 202: RunOut, 409: ErrorOut})
+@router.post("", response={201: RunOut, 202: RunOut, **errors(*WRITE, 409)})
 def create_import(
     request: HttpRequest,
     file: File[UploadedFile],
-    dataset: Form[str] = "",
-    klpd: Form[str] = "",
-    year: Form[int | None] = None,
+    # Form[ShortText] would lose the default (ninja 1.7 and a constrained type)
+    dataset: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
+    klpd: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
+    year: Form[Year | None] = None,
     apply_valid_rows: Form[bool] = False,
     dry_run: Form[bool] = False,
     confirm_close: Form[bool] = False,
@@ -124,6 +123,6 @@ def create_import(
     return Status(202, run_out(run))
 
 
-@router.get("/{run_id}", response=RunOut)
-def get_import(request: HttpRequest, run_id: int) -> dict[str, object]:
+@router.get("/{run_id}", response={200: RunOut, **errors(*READ)})
+def get_import(request: HttpRequest, run_id: Id) -> dict[str, object]:
     return run_out(access.get_run_for(user_of(request), run_id))

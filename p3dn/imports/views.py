@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
+from p3dn.core import params
 from p3dn.core.downloads import CSV, XLSX, attachment
 from p3dn.core.partials import template_for
 from p3dn.imports import access, services
@@ -137,6 +138,6 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     user = user_of(request)
     if not access.can_import(user) or kind not in TEMPLATES:
         raise Http404
-    year = int(request.GET.get("tahun") or timezone.localdate().year)
+    year = params.year(request.GET, timezone.localdate().year)
     content = template_workbook(kind, pemda=user.pemda, year=year)
     return attachment(content, content_type=XLSX, filename=f"templat-{kind}-{year}.xlsx")

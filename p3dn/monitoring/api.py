@@ -11,22 +11,23 @@ from ninja import Query, Router
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
+from p3dn.core.apikit import READ, ShortText, Year, errors
 from p3dn.monitoring.indicators import CHANNELS, Filters, compute
 
 router = Router(tags=["indicators"])
 
 
-@router.get("", response=dict[str, Any])
+@router.get("", response={200: dict[str, Any], **errors(*READ)})
 def indicators(
     request: HttpRequest,
-    klpd: str,
-    year: int,
+    klpd: ShortText,
+    year: Year,
     as_of: dt.date | None = None,
-    by: str | None = None,
-    channel: list[str] = Query([]),  # noqa: B008 -- Ninja's way to declare a repeated parameter
-    jenis: str = "",
-    metode: str = "",
-    sumber_dana: str = "",
+    by: ShortText | None = None,
+    channel: list[ShortText] = Query([]),  # noqa: B008 -- Ninja's way to declare a repeated parameter
+    jenis: ShortText = "",
+    metode: ShortText = "",
+    sumber_dana: ShortText = "",
 ) -> dict[str, Any]:
     """Komitmen, realisasi per channel, capaian and UMK shares of a Pemda and fiscal year
     (``by`` = satker, channel or month), optionally narrowed like the Dasbor: ``channel``

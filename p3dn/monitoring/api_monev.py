@@ -8,11 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
+from p3dn.core.apikit import READ, Id, ShortText, Year, errors, paginated
 from p3dn.monitoring import access, monev
 from p3dn.monitoring.models import Snapshot
 
@@ -62,9 +62,11 @@ class SnapshotDetailOut(SnapshotOut):
     figures: dict[str, Any]
 
 
-@router.get("/snapshots", response=list[SnapshotOut])
-@paginate(LimitOffsetPagination)
-def list_snapshots(request: HttpRequest, klpd: str, tahun: int | None = None) -> QuerySet[Snapshot]:
+@router.get("/snapshots", response={200: list[SnapshotOut], **errors(*READ)})
+@paginated
+def list_snapshots(
+    request: HttpRequest, klpd: ShortText, tahun: Year | None = None
+) -> QuerySet[Snapshot]:
     """The Monev snapshots of a Pemda (of one fiscal year), newest first, with their headline
     numbers."""
     user = user_of(request)
@@ -73,8 +75,8 @@ def list_snapshots(request: HttpRequest, klpd: str, tahun: int | None = None) ->
     return monev.list_snapshots(access.visible_snapshots(user), pemda=pemda, tahun=tahun)
 
 
-@router.get("/snapshots/{snapshot_id}", response=SnapshotDetailOut)
-def get_snapshot(request: HttpRequest, snapshot_id: int) -> Snapshot:
+@router.get("/snapshots/{snapshot_id}", response={200: SnapshotDetailOut, **errors(*READ)})
+def get_snapshot(request: HttpRequest, snapshot_id: Id) -> Snapshot:
     """One snapshot with its ``figures`` exactly as stored: the indicator JSON of the
     Pemda-year with ``rows`` per perangkat daerah (money as exact decimal strings)."""
     return access.get_snapshot_for(user_of(request), snapshot_id)

@@ -91,7 +91,7 @@ class Selection:
             except ValueError:
                 raise BadRequest(bulan) from None
         unit = query.get("unit") or ""
-        if unit and unit != NO_UNIT and not unit.isdigit():
+        if unit and unit != NO_UNIT and not (unit.isascii() and unit.isdigit() and len(unit) < 19):
             raise BadRequest(unit)
         return cls(tahun=tahun, sumber=sumber, nilai=nilai, unit=unit, bulan=bulan)
 

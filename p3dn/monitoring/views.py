@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
+from p3dn.core import params
 from p3dn.core.downloads import attachment
 from p3dn.monitoring import charts, drilldown, exports, queries, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
@@ -32,10 +33,8 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
-    try:
-        return int(request.GET.get("tahun") or default or 0)
-    except ValueError:
-        raise Http404 from None
+    """?tahun= (a 400 page when it is no fiscal year), else ``default``, else 0."""
+    return params.year(request.GET, default) or 0
 
 
 def _with_query(url: str, pairs: list[tuple[str, str]]) -> str:
@@ -168,10 +167,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     """The national (or own-Pemda) ranking of a fiscal year."""
     user = user_of(request)
-    try:
-        tahun = int(request.GET.get("tahun") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    tahun = _year(request, timezone.localdate().year)
     provinsi = request.GET.get("provinsi") or ""
     scope = queries.in_province(access.visible_pemda(user), provinsi)
     context = {
@@ -188,10 +184,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The Dasbor's tables (channels and perangkat daerah) as Excel or CSV."""
     pemda = access.get_pemda_for(user_of(request), pk)
-    try:
-        tahun = int(request.GET.get("tahun") or 0)
-    except ValueError:
-        raise Http404 from None
+    tahun = _year(request)
     if fmt not in ("xlsx", "csv") or not tahun:
         raise Http404
     content, content_type = exports.dashboard_tables(

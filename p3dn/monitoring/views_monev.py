@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.core import params
 from p3dn.core.forms import apply_errors
 from p3dn.core.partials import template_for
 from p3dn.monitoring import access, findings, monev
@@ -26,13 +27,7 @@ from p3dn.monitoring.queries import years_with_data
 
 def _year(request: HttpRequest, pemda: Pemda, source: str = "GET") -> tuple[int, list[int]]:
     years = years_with_data(pemda) or [timezone.localdate().year]
-    raw = (request.POST if source == "POST" else request.GET).get("tahun") or years[0]
-    try:
-        tahun = int(raw)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= tahun <= 2100:
-        raise Http404
+    tahun = params.year(request.POST if source == "POST" else request.GET, years[0])
     if tahun not in years:
         years = sorted({*years, tahun}, reverse=True)
     return tahun, years

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
+from p3dn.core import params
 from p3dn.core.downloads import attachment
 from p3dn.lib.pdf import PdfUnavailable
 from p3dn.monitoring import compliance, queries, reports
@@ -25,12 +26,9 @@ from p3dn.rules.compliance import RULES
 
 def _year(request: HttpRequest, pemda: Pemda) -> int | None:
     """?tahun=, else the latest year with data (None when the Pemda has none)."""
-    raw = request.GET.get("tahun")
-    if raw:
-        try:
-            return int(raw)
-        except ValueError:
-            raise Http404 from None
+    tahun = params.year(request.GET)
+    if tahun is not None:
+        return tahun
     years = queries.years_with_data(pemda)
     return years[0] if years else None
 
@@ -155,10 +153,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ranking_export(request: HttpRequest) -> HttpResponse:
     """The ranking of a fiscal year (of the Pemda the user may see) as an Excel workbook."""
-    try:
-        tahun = int(request.GET.get("tahun") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    tahun = params.year(request.GET, timezone.localdate().year)
     scope = queries.in_province(
         access.visible_pemda(user_of(request)), request.GET.get("provinsi") or ""
     )

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from p3dn.core.apikit import PUBLIC, ShortText, errors
 from p3dn.regions.models import ExternalCode, Region
 
 router = Router(tags=["regions"])
@@ -33,12 +34,12 @@ class ExternalCodeOut(Schema):
         return obj.region_id
 
 
-@router.get("", response=list[RegionOut], auth=None)
+@router.get("", response={200: list[RegionOut], **errors(*PUBLIC)}, auth=None)
 def list_regions(
     request: HttpRequest,
     level: Region.Level | None = None,
-    parent: str | None = None,
-    q: str | None = None,
+    parent: ShortText | None = None,
+    q: ShortText | None = None,
 ) -> QuerySet[Region]:
     """Kemendagri regions; filter by level, parent code or a name fragment."""
     qs = Region.objects.all()
@@ -51,7 +52,7 @@ def list_regions(
     return qs
 
 
-@router.get("/codes", response=list[ExternalCodeOut], auth=None)
+@router.get("/codes", response={200: list[ExternalCodeOut], **errors(*PUBLIC)}, auth=None)
 def list_codes(
     request: HttpRequest, system: ExternalCode.System | None = None
 ) -> QuerySet[ExternalCode]:
@@ -60,8 +61,8 @@ def list_codes(
     return qs.filter(system=system) if system else qs
 
 
-@router.get("/{code}", response=RegionOut, auth=None)
-def get_region(request: HttpRequest, code: str) -> Region:
+@router.get("/{code}", response={200: RegionOut, **errors(*PUBLIC, 404)}, auth=None)
+def get_region(request: HttpRequest, code: ShortText) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None:
         raise Http404

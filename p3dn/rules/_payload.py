@@ -23,6 +23,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ZERO = Decimal(0)
 ONE = Decimal(1)
+# Larger numbers than any rupiah amount or count (10^18 is a million times the national
+# budget) would overflow the 28 significant digits the rules compute with.
+TOO_LARGE = Decimal(10) ** 18
 
 # code -> (Indonesian, English); placeholders filled with str.format
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -42,6 +45,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "above_max": (
         "Tidak boleh lebih dari {limit} ({value}).",
         "Must not be more than {limit} ({value}).",
+    ),
+    "too_large": (
+        "Angka terlalu besar: paling banyak 18 digit sebelum titik desimal.",
+        "Number too large: at most 18 digits before the decimal point.",
     ),
     "fraction_above_one": (
         "Nilai {value} di atas 100%; isi sebagai pecahan (0.60 = 60%).",
@@ -179,6 +186,9 @@ class Obj:
                 self.checker.add(self.at(key), "invalid_number", value=raw)
             else:
                 self.checker.add_type(self.at(key), "number")
+            return None
+        if abs(value) >= TOO_LARGE:
+            self.checker.add(self.at(key), "too_large")
             return None
         shown = format(value, "f")
         if minimum is not None and value < minimum:

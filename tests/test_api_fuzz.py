@@ -1,0 +1,227 @@
+"""A bounded schemathesis run over the whole API, in-process (WSGI), with the bearer token of
+the national administrator and of a Tim P3DN: valid and invalid requests of every operation,
+first with whatever ids and codes schemathesis makes up, then with the ids and codes of real
+data (so the requests reach past the 404). Zero server errors, zero status codes the schema
+does not declare, zero answers that break their schema or their declared content type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from p3dn.accounts import services
+from p3dn.imports import services as imports
+from p3dn.monitoring import findings, monev
+from p3dn.monitoring.models import Snapshot
+from p3dn.rules.registry import RULES
+
+KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+# Requests per operation, persona and mode. The whole run sends about 700 requests: 15 s on a
+# quiet 2-core machine, under a minute while other test runs share it.
+EXAMPLES = 6
+
+
+@pytest.fixture
+def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
+    """Kalbar with its 2023 tender contracts, an import run, a snapshot and a finding; the
+    tokens of both personas and the real ids to aim at."""
+    settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis's WSGI client sends
+    settings.P3DN_IMPORTS_INLINE = True
+    run = imports.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    snapshot = monev.take_snapshot(pemda=kalbar, tahun=2023, kind=Snapshot.Kind.ON_DEMAND)
+    findings.create_finding(
+        actor=tim_kalbar,
+        pemda=kalbar,
+        tahun=2023,
+        unit=dinkes_kalbar,
+        temuan="Realisasi PDN belum dicatat",
+        tindak_lanjut="Catat realisasi",
+        penanggung_jawab="Kepala Subbag Keuangan",
+        due_date=dt.date(2023, 4, 30),
+    )
+    tokens = {}
+    for user in (admin_pusat, tim_kalbar):
+        _token, key = services.create_api_token(actor=user, name="schemathesis")
+        tokens[user.username] = {"Authorization": f"Bearer {key}"}
+    real = {
+        "pemda_id": kalbar.pk,
+        "unit_id": dinkes_kalbar.pk,
+        "run_id": run.pk,
+        "snapshot_id": snapshot.pk,
+        "code": kalbar.region_id,
+        "klpd": kalbar.kd_klpd,
+        "year": 2023,
+    }
+    # As Django's test client does: a request must not close the test's database connection
+    # (with its open transaction) when it finishes.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield tokens, real
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def fuzz(operation, mode: GenerationMode, headers: dict[str, str], **fixed: Any) -> list[int]:
+    """Send one operation's cases in one mode; the statuses answered. ``fixed`` holds
+    ``path_parameters`` and ``query`` values to keep; the rest is generated."""
+    statuses: list[int] = []
+
+    @given(case=operation.as_strategy(generation_mode=mode, **fixed))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call(headers=headers)
+        statuses.append(response.status_code)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    try:
+        run()
+    except Unsatisfiable:
+        # A negative case needs a value to spoil: GET /calc has none.
+        assert mode == GenerationMode.NEGATIVE and not statuses, operation.label
+    return statuses
+
+
+def aimed(operation, real: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fixed parameters that point an operation at real data (several for /calc/{rule})."""
+    names = {p.name for p in operation.path_parameters}
+    path = {name: real[name] for name in names if name in real}
+    query = {}
+    query_names = {p.name for p in operation.query}
+    if "klpd" in query_names:
+        query["klpd"] = real["klpd"]
+    if "year" in query_names:
+        query["year"] = real["year"]
+    if "pemda" in query_names:
+        query["pemda"] = real["pemda_id"]
+    if "rule" in names:  # each rule with its worked example; spoiled_payloads() goes deeper
+        return [
+            {"path_parameters": {"rule": name}, "body": rule.example_input}
+            for name, rule in RULES.items()
+        ]
+    if not path and not query:
+        return []
+    return [{"path_parameters": path or None, "query": query or None}]
+
+
+def test_the_whole_api_holds_against_schemathesis(world):
+    tokens, real = world
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == len(schema.raw_schema["paths"]) + 1  # /units/{id}: GET, PATCH
+    failures: list[str] = []
+    answered: dict[str, set[int]] = {}
+    for persona, headers in tokens.items():
+        for operation in operations:
+            public = not operation.definition.raw.get("security")
+            if public and persona != "admin.pusat":
+                continue  # without a login, one persona is enough
+            for fixed in [{}, *aimed(operation, real)]:
+                for mode in MODES:
+                    try:
+                        statuses = fuzz(operation, mode, headers, **fixed)
+                    except (Exception, FailureGroup) as exc:  # every failure, not the first
+                        failures.append(f"{persona} {mode} {operation.label} {fixed}: {exc}")
+                    else:
+                        answered.setdefault(operation.label, set()).update(statuses)
+    assert failures == [], "\n\n".join(f[:3000] for f in failures)
+    # aimed at real data, every operation got past its 404 at least once
+    succeeded = {label for label, codes in answered.items() if codes & {200, 201, 202}}
+    assert succeeded == {operation.label for operation in operations}, answered
+
+
+# ------------------------------------------------------------------ calculators, field by field
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["1e308", "-1", "0.5", "abc", "", "1" * 40])
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Every place in a payload: the payload itself, each member, each list item, recursively."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*path, index))
+    return found
+
+
+def _replaced(payload: Any, path: tuple, value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    copy = list(payload) if isinstance(payload, list) else dict(payload)
+    copy[head] = _replaced(payload[head], rest, value)
+    return copy
+
+
+@st.composite
+def spoiled_payloads(draw) -> tuple[str, Any]:
+    """A rule's worked example with one place (a field, an item, the whole) replaced by any JSON."""
+    rule = draw(st.sampled_from(sorted(RULES)))
+    example_input = RULES[rule].example_input
+    path = draw(st.sampled_from(_paths(example_input)))
+    return rule, _replaced(example_input, path, draw(JSON))
+
+
+@pytest.mark.django_db
+@given(spoiled=spoiled_payloads())
+@example(spoiled=("hea", {**RULES["hea"].example_input, "hps": 1e308}))
+@example(spoiled=("capaian", {**RULES["capaian"].example_input, "realisasi_pdn": 10**30}))
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+def test_a_calculator_answers_any_value_in_any_field_with_a_result_or_a_422(spoiled):
+    rule, payload = spoiled
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        f"/api/v1/calc/{rule}", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code in (200, 422), (rule, payload, response.content[:500])
+    body = response.json()
+    if response.status_code == 422:  # the rule's problems, or not a JSON object at all
+        assert body["error"] == "invalid input" and (body.get("errors") or body["fields"]), body
+    else:
+        assert body["legal_basis"], body
