@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -48,7 +49,7 @@ from p3dn.imports.writer import (
     row_cleaner,
     source_digest,
 )
-from p3dn.lib.readers import RawRow, UnreadableFile, open_rows
+from p3dn.lib.readers import Limits, RawRow, UnreadableFile, open_rows
 from p3dn.monitoring import rollups
 
 log = logging.getLogger(__name__)
@@ -574,6 +575,20 @@ def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
         raise Refused(str(exc)) from None
 
 
+def reader_limits() -> Limits:
+    """What one file may hold, from the settings (docs/configuration.md)."""
+    megabyte = 1_048_576
+    return Limits(
+        rows=settings.P3DN_IMPORT_MAX_ROWS,
+        depth=settings.P3DN_IMPORT_MAX_DEPTH,
+        value_length=settings.P3DN_IMPORT_MAX_VALUE_LENGTH,
+        row_bytes=settings.P3DN_IMPORT_MAX_ROW_BYTES,
+        unzipped_bytes=settings.P3DN_IMPORT_MAX_UNZIPPED_MB * megabyte,
+        part_bytes=settings.P3DN_IMPORT_MAX_PART_MB * megabyte,
+        zip_ratio=settings.P3DN_IMPORT_MAX_ZIP_RATIO,
+    )
+
+
 def _rows(source: Iterator[RawRow]) -> Iterator[RawRow]:
     try:
         yield from source
@@ -592,7 +607,7 @@ def process_file(
     started = time.monotonic()
     writer: Writer | None = None
     try:
-        with open_rows(path) as source:
+        with open_rows(path, limits=reader_limits()) as source:
             run.file_format = source.format
             dataset = _resolve(run, list(source.columns))
             run.dataset = dataset.name
