@@ -240,4 +240,7 @@ P3DN_IMPORT_MAX_UNZIPPED_MB = env_int("P3DN_IMPORT_MAX_UNZIPPED_MB", 1024)
 P3DN_IMPORT_MAX_ZIP_RATIO = env_int("P3DN_IMPORT_MAX_ZIP_RATIO", 200)
 # MB a part decoded whole may take: a column of a Parquet row group, XLSX shared strings.
 P3DN_IMPORT_MAX_PART_MB = env_int("P3DN_IMPORT_MAX_PART_MB", 64)
+# Characters a stored text value (a text column or a value kept in `extra`) may have; a row
+# with a longer one is rejected.
+P3DN_IMPORT_MAX_TEXT_LENGTH = env_int("P3DN_IMPORT_MAX_TEXT_LENGTH", 100_000)
 P3DN_DEMO_PASSWORD = "p3dn-demo-2025"
