@@ -598,3 +598,33 @@ def test_an_xlsx_part_read_whole_is_refused_over_a_sixteenth_of_the_part_limit(t
     assert refused.value.reason == (
         f"an Excel workbook whose part 'xl/styles.xml' unpacks to {size:,} bytes; at most "
         "65,536 bytes")
+
+
+def test_a_sheet_written_with_a_namespace_prefix_has_its_rows_and_cells_counted_as_such(
+    tmp_path: Path,
+):
+    # Some writers prefix every tag (<x:row>, <x:c>): each row is still a row of 5 cells.
+    rows = [["kd", "a", "b", "c", "nama"], *[[str(i), "1", "2", "3", "x"] for i in range(3)]]
+    sheet = (b'<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><x:sheetData>' + b"".join(
+                 b'<x:row r="%d">' % (n + 1) + b"".join(
+                     f'<x:c r="{_ref(c)}{n + 1}" t="inlineStr"><x:is><x:t>{v}</x:t></x:is>'
+                     "</x:c>".encode() for c, v in enumerate(values)) + b"</x:row>"
+                 for n, values in enumerate(rows)) + b"</x:sheetData></x:worksheet>")
+    path = tmp_path / "prefixed.xlsx"
+    build_xlsx(path, [], [], sheet=sheet)
+    assert _read(path, SMALL) == 3
+    with pytest.raises(UnreadableFile) as refused:
+        _read(path, replace(SMALL, rows=2, columns=5))
+    assert refused.value.reason == (
+        "an Excel sheet with more than 2 rows; split it into files of at most 2 rows")
+
+
+def test_parts_openpyxl_does_not_open_are_not_limited_on_their_own(tmp_path: Path):
+    path = tmp_path / "formulas.xlsx"
+    build_xlsx(path, ["kd"], [["1"]])
+    with zipfile.ZipFile(path, "a") as archive:  # a long calculation chain, as Excel writes
+        archive.writestr("xl/calcChain.xml", '<?xml version="1.0"?><calcChain>' + "".join(
+            f'<c r="A{i}" i="1"/>' for i in range(10_000)) + "</calcChain>")
+    assert zipfile.ZipFile(path).getinfo("xl/calcChain.xml").file_size > SMALL.part_bytes // 16
+    assert _read(path, SMALL) == 1

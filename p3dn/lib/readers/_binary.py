@@ -206,7 +206,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> RowSource:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = load_workbook(file, read_only=True, data_only=True)
+            book = load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
         file.close()
         raise UnreadableFile(f"a damaged Excel workbook ({type(exc).__name__}: {exc})") from None
@@ -280,7 +280,12 @@ def _cell(value: Any) -> Any:
 # ------------------------------------------------------------------ XLSX before openpyxl
 
 _CHUNK = _MB
-_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+_ROOT = re.compile(rb"<(?![?!])((?:[\w.-]+:)?)([\w.-]+)")
+# Parts openpyxl does not open in read-only mode: no limit of their own but the workbook's.
+_NOT_READ = frozenset({
+    b"calcChain", b"comments", b"pivotCacheDefinition", b"pivotCacheRecords",
+    b"pivotTableDefinition", b"table", b"queryTable", b"connections", b"volTypes",
+})
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _count_tags = operator.methodcaller("count", b"<")
 
@@ -331,12 +336,12 @@ def _check_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits)
                 "type, which Excel never writes"
             )
         root = _ROOT.search(head)
-        kind = root.group(1) if root else b""
+        prefix, kind = (root.group(1), root.group(2)) if root else (b"", b"")
         if kind == b"worksheet":
-            return _SheetScan(limits).run(head, stream)
+            return _SheetScan(limits, prefix).run(head, stream)
         if kind == b"sst":
             return _check_strings(head, stream, limits)
-        if part.file_size > limits.part_bytes // 16:
+        if kind not in _NOT_READ and part.file_size > limits.part_bytes // 16:
             raise UnreadableFile(
                 f"an Excel workbook whose part {shorten(part.filename)!r} unpacks to "
                 f"{size_text(part.file_size)}; at most {size_text(limits.part_bytes // 16)}"
@@ -391,8 +396,9 @@ class _SheetScan:
     row counted (by their tags, and exactly where a row has more tags than columns allowed),
     and the runs of text between tags measured."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, prefix: bytes = b"") -> None:
         self.limits = limits
+        self.row = b"<" + prefix + b"row"  # the tag that starts a row, as this part writes it
         self.rows = 0
         self.gap = 0
         self.tags = 0  # tags of the row under way at the end of the chunks read
@@ -408,7 +414,7 @@ class _SheetScan:
             self.gap = _gap(chunk, self.gap, longest, refusal)
             size += len(chunk)
             chunk, held = held + chunk, b""
-            cut = chunk.rfind(b"<", len(chunk) - 8)
+            cut = chunk.rfind(b"<", len(chunk) - len(self.row) - 2)
             if cut > 0:
                 chunk, held = chunk[:cut], chunk[cut:]
             self._rows(chunk)
@@ -420,7 +426,7 @@ class _SheetScan:
     def _rows(self, chunk: bytes) -> None:
         limits = self.limits
         columns = limits.columns
-        pieces = chunk.split(b"<row")  # the first continues the row under way
+        pieces = chunk.split(self.row)  # the first continues the row under way
         first_row = self.rows  # the number of the row pieces[0] belongs to
         self.rows += len(pieces) - 1
         if self.rows > limits.rows + 1:  # the header row besides
