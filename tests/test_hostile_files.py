@@ -161,10 +161,10 @@ def _deep_lines(levels: int) -> str:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ("[" * 100_000, "a JSON array nested more than 16 levels deep (in row 1)"),
-        ("[" * 100_000 + "]" * 100_000, "a JSON array nested more than 16 levels deep (in row 1)"),
-        ('[{"a":' * 40_000, "a JSON array nested more than 16 levels deep (in row 1)"),
-        ('{"data": ' + "[" * 100_000, "a JSON object nested more than 16 levels deep (in row 1)"),
+        ("[" * 100_000, "a JSON array nested more than 16 levels deep"),
+        ("[" * 100_000 + "]" * 100_000, "a JSON array nested more than 16 levels deep"),
+        ('[{"a":' * 40_000, "a JSON array nested more than 16 levels deep"),
+        ('{"data": ' + "[" * 100_000, "a JSON object nested more than 16 levels deep"),
         (_deep_lines(100_000), "JSON lines nested more than 16 levels deep (line 2)"),
         (_deep_lines(20), "JSON lines nested more than 16 levels deep (line 2)"),
     ],
@@ -181,9 +181,8 @@ def test_json_nested_100000_levels_deep_is_refused_in_a_few_megabytes(
 @pytest.mark.parametrize(
     ("shape", "reason"),
     [
-        ("[{row}]", "a JSON array whose row 1 holds a number of more than 4,300 digits"),
-        ('{{"data":\n[{row}]\n}}',
-         "a JSON object whose row 1 holds a number of more than 4,300 digits"),
+        ("[{row}]", "a JSON array holding a number of more than 4,300 digits"),
+        ('{{"data":\n[{row}]\n}}', "a JSON object holding a number of more than 4,300 digits"),
         ("{row}\n{row}\n", "JSON lines whose line 1 holds a number of more than 4,300 digits"),
     ],
     ids=["array", "wrapper", "lines"],
@@ -431,7 +430,7 @@ def test_the_limits_come_from_the_settings(cli_env, tmp_path: Path):
     ok = p3dn_import(env, str(three), "--dry-run")
     assert ok.returncode == 0 and "checked" in ok.stdout, ok.stdout
     assert_refused({**env, "P3DN_IMPORT_MAX_DEPTH": "1"}, three,
-                   "a JSON array nested more than 1 levels deep (in row 1)", "--dry-run")
+                   "a JSON array nested more than 1 levels deep", "--dry-run")
 
 
 # ------------------------------------------------------------------ each reader, each limit
@@ -628,3 +627,39 @@ def test_parts_openpyxl_does_not_open_are_not_limited_on_their_own(tmp_path: Pat
             f'<c r="A{i}" i="1"/>' for i in range(10_000)) + "</calcChain>")
     assert zipfile.ZipFile(path).getinfo("xl/calcChain.xml").file_size > SMALL.part_bytes // 16
     assert _read(path, SMALL) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "wrapper"])
+def test_brackets_quotes_and_backslashes_inside_strings_are_no_nesting(tmp_path: Path, fmt: str):
+    # Strings of brackets, escaped quotes and backslashes, long enough to be cut anywhere by
+    # the 64 KB chunks the guard looks at, in rows nested exactly to the limit.
+    import random
+
+    pieces = ["[", "]", "{", "}", '"', "\\", '\\"', '"\\', "a", "\\\\"]
+    chooser = random.Random(9)
+    rows = [{"kd": str(i), "nama": "".join(chooser.choice(pieces) for _ in range(
+        chooser.randrange(1, 3000)))} for i in range(400)]
+    path = _write(tmp_path / "strings", fmt, rows)
+    levels = 2 if fmt == "json" else 3  # the array and the row (and the wrapper)
+    with open_rows(path, limits=replace(DEFAULT_LIMITS, depth=levels)) as source:
+        assert [row for _, row in source] == rows
+    with pytest.raises(UnreadableFile):
+        _read(path, replace(DEFAULT_LIMITS, depth=levels - 1))
+
+
+@pytest.mark.parametrize("offset", [-4400, -2150, -1, 0, 1, 70])
+def test_a_number_of_4301_digits_is_refused_wherever_the_chunks_cut_it(tmp_path: Path,
+                                                                       offset: int):
+    # ijson reads 64 KB at a time: the number starts `offset` bytes from the first cut.
+    head = '[{"kd": "'
+    pad = "p" * (65_536 + offset - len(head) - len('"}, {"kd": '))
+    path = tmp_path / "digits.json"
+    path.write_text(f'{head}{pad}"}}, {{"kd": 1{"0" * 4300}}}]')
+    with pytest.raises(UnreadableFile) as refused:
+        _read(path, DEFAULT_LIMITS)
+    assert refused.value.reason in (
+        "a JSON array holding a number of more than 4,300 digits",
+        "a JSON array holding a number of more than 4,300 digits (after row 1)",
+    )
+    path.write_text(f'{head}{pad}"}}, {{"kd": 1{"0" * 4299}}}]')  # 4.300 digits: read
+    assert _read(path, DEFAULT_LIMITS) == 2

@@ -403,7 +403,7 @@ class _Guarded:
             max(itertools.accumulate(map(_DELTA.__getitem__, marks.translate(_STEPS)),
                                      initial=self._depth)) > levels
         ):
-            raise too_deep(self.what, self.limits, f" (in row {self.rows + 1})")
+            raise too_deep(self.what, self.limits, self._where())
         self._depth += opening - closing
 
     def _check_digits(self, data: bytes) -> None:
@@ -428,6 +428,11 @@ class _Guarded:
 
     def _too_many_digits(self) -> UnreadableFile:
         return UnreadableFile(
-            f"{self.what} whose row {self.rows + 1} holds a number of more than "
-            f"{self._max_digits:,} digits"
+            f"{self.what} holding a number of more than {self._max_digits:,} digits"
+            f"{self._where()}"
         )
+
+    def _where(self) -> str:
+        """Where a chunk's problem is: after the rows read so far (the chunk is looked at
+        before any row ending in it is read)."""
+        return f" (after row {self.rows})" if self.rows else ""
