@@ -266,6 +266,24 @@ def test_a_value_over_the_limit_within_a_row_is_refused_naming_its_row_and_field
                                   "in 'nama_paket'; at most 1,048,576 are read")
 
 
+def test_long_rows_within_every_limit_import_in_bounded_memory(cli_env, tmp_path: Path):
+    # 360 rows of 1.9 MB (each value under the text limit, each row under the row limit):
+    # the engine wrote its batches by their count only, and remembered every long value.
+    row = sample_row()
+    path = tmp_path / "long-rows.jsonl"
+    with path.open("w") as out:
+        for i in range(360):
+            values = {f"catatan_{j}": os.urandom(45_000).hex() for j in range(20)}
+            out.write(json.dumps({**row, "kd_rup": 80_000_000 + i,
+                                  "nama_paket": os.urandom(45_000).hex(), **values}) + "\n")
+    before = facts(cli_env)
+    outcome = p3dn_import(cli_env, str(path), "--dry-run")
+    print(f"{path.name}: peak {outcome.peak_mb:.0f} MB, {outcome.seconds:.1f} s")
+    assert outcome.returncode == 0 and "checked" in outcome.stdout, outcome.stdout
+    assert outcome.peak_mb < PEAK_MB, f"peak {outcome.peak_mb:.0f} MB"
+    assert facts(cli_env) == before
+
+
 # ------------------------------------------------------------------ spreadsheets
 
 

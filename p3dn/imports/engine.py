@@ -33,6 +33,7 @@ from p3dn.imports import datasets
 from p3dn.imports.datasets.base import Dataset, text
 from p3dn.imports.models import ImportRowError, ImportRun
 from p3dn.imports.writer import (
+    MEMO_LENGTH,
     MEMO_SIZE,
     ColumnPlan,
     ExtraFields,
@@ -58,6 +59,7 @@ from p3dn.monitoring import rollups
 log = logging.getLogger(__name__)
 
 BATCH = 5000
+PENDING_SIZE = 32 * 1_048_576  # a batch of long rows is written before it holds more
 MAX_STORED_ERRORS = 10000
 _SCALAR = frozenset({str, int})
 
@@ -161,6 +163,7 @@ class Writer:
         # unchanged by its source, so none is looked for.
         self._nothing_stored = False
         self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
+        self._pending_size = 0  # their content's length: long rows are flushed sooner
         self._close: list[Any] = []  # keys whose current version this run closes
         self._delete: list[Any] = []  # keys whose inserted row a later copy in the file replaced
         # (hash, key) of stored current versions found unchanged by content under another hash
@@ -189,6 +192,8 @@ class Writer:
     def _pemda_id(self, klpd: str) -> int | None:
         if klpd not in self._pemda_by_klpd:
             found = Pemda.objects.filter(kd_klpd=klpd).values_list("pk", flat=True).first()
+            if len(klpd) > MEMO_LENGTH or len(self._pemda_by_klpd) >= MEMO_SIZE:
+                return found  # a code of no Pemda, over and over: not remembered
             self._pemda_by_klpd[klpd] = found
         return self._pemda_by_klpd[klpd]
 
@@ -356,7 +361,7 @@ class Writer:
                 day = dt.date.fromisoformat(str(event)[:10])
             except ValueError:
                 day = None
-            if type(event) is str and len(self._events) < MEMO_SIZE:
+            if type(event) is str and len(self._events) < MEMO_SIZE and len(event) < 64:
                 self._events[event] = day
         if day and (self.latest_event is None or day > self.latest_event):
             self.latest_event = day
@@ -521,9 +526,10 @@ class Writer:
         values.update(extra=extra, row_hash=stamp, valid_from_id=self.run.pk, valid_to_id=None)
         assert self._insert is not None
         self._pending[key] = self._insert.row(values)
+        self._pending_size += size
         self._seen[key] = stamp
         self._written.add(key)
-        if len(self._pending) >= BATCH:
+        if len(self._pending) >= BATCH or self._pending_size > PENDING_SIZE:
             self.flush()
 
     def _reject(self, problems: list[RowError]) -> None:
@@ -625,6 +631,7 @@ class Writer:
             assert self._insert is not None
             self._insert.write(self._pending.values())
             self._pending.clear()
+            self._pending_size = 0
 
     def finish(self) -> None:
         """Write what is left and close the facts the file no longer lists."""

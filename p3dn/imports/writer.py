@@ -86,6 +86,9 @@ class RowError:
 MISSING = object()
 _NESTED = (dict, list, tuple)  # (a tuple: isinstance is quicker with it than with a union)
 MEMO_SIZE = 4096  # cleaned values remembered per column and type
+# Only short texts are remembered: codes, statuses, dates and names repeat, long texts hardly
+# do, and 4096 texts of the text limit would take hundreds of MB.
+MEMO_LENGTH = 256
 _MEMO_TYPES = (str, int, bool, type(None))
 
 
@@ -151,7 +154,10 @@ def _clean_one(
             problems.append(RowError(row, source, shown(value), unfit))
             fine = False
     memo = plan.memos.get(type(value))  # by type: 1, True and "1" clean differently
-    if fine and memo is not None and len(memo) < MEMO_SIZE:
+    if (
+        fine and memo is not None and len(memo) < MEMO_SIZE
+        and (type(value) is not str or len(value) <= MEMO_LENGTH)
+    ):
         memo[value] = cleaned
     return cleaned
 
