@@ -292,23 +292,23 @@ def legacy_digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> str:
 
 def _hash(data: Any) -> str:
     """16 hex digits (64 bits) of ``data`` as orjson writes it."""
-    return _sized_hash(data)[0]
-
-
-def _sized_hash(data: Any) -> tuple[str, int]:
-    """_hash, with the length of what was hashed (bytes of JSON, or of the repr)."""
     try:
         text = orjson.dumps(data, default=repr, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:
         text = repr(data).encode()
-    return hashlib.blake2b(text, digest_size=8).hexdigest(), len(text)
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 def sized_digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> tuple[str, int]:
     """``digest`` and the length of what it hashed: no text value in ``values`` or ``extra``
     is longer than that, so a row whose length is within the text limit needs no look at
     its values one by one."""
-    return _sized_hash((sorted(values.items()), sorted(extra.items())))
+    data = (sorted(values.items()), sorted(extra.items()))
+    try:
+        text = orjson.dumps(data, default=repr, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        text = repr(data).encode()
+    return hashlib.blake2b(text, digest_size=8).hexdigest(), len(text)
 
 
 def digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> str:

@@ -130,6 +130,8 @@ def _rounded(places: int) -> str:
 
 
 _PRECISION = 28  # digits of the default decimal context: quantize cannot go beyond them
+_CENT = Decimal("0.01")
+_WHOLE = 10**26  # whole amounts below it can be written with two decimals
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(5)}
 
 
@@ -155,7 +157,7 @@ def money(value: Any) -> Decimal | None:
     if type(value) is int:  # most amounts: whole Rupiah, as Decimal(str(value)) reads them
         if value < 0:
             raise CleanError(_("negative amount"))
-        return exact(Decimal(value), 2)
+        return Decimal(value).quantize(_CENT) if value < _WHOLE else Decimal(value)
     if _blank(value):
         return None
     amount = _amount(value)
