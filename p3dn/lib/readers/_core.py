@@ -34,7 +34,8 @@ class Limits:
     unzipped_bytes: what an XLSX workbook's parts inflate to, all together, declared and read.
     part_bytes: what a part decoded whole may take: a column of a Parquet row group as stored
     uncompressed, an XLSX shared-strings table as Python holds it (its strings and 64 bytes
-    for each); other XLSX parts but the sheets, which are streamed, get a 16th of it.
+    for each); other XLSX parts openpyxl reads whole get a 16th of it (the sheets are
+    streamed).
     zip_ratio: inflated over compressed size of an XLSX part of more than 1 MB.
     """
 
