@@ -230,4 +230,22 @@ P3DN_IMPORTS_INLINE = env_bool("P3DN_IMPORTS_INLINE", False)
 P3DN_IMPORT_CLOSE_PERCENT = env_int("P3DN_IMPORT_CLOSE_PERCENT", 10)
 if not 0 <= P3DN_IMPORT_CLOSE_PERCENT <= 100:
     raise ImproperlyConfigured("P3DN_IMPORT_CLOSE_PERCENT must be between 0 and 100")
+
+# What one import file may hold (docs/imports.md, "Limits"); a file over one is refused whole.
+# Rows per file: the engine holds some 400 bytes per row, so 1.000.000 rows stay within 500 MB.
+P3DN_IMPORT_MAX_ROWS = env_int("P3DN_IMPORT_MAX_ROWS", 1_000_000)
+# Levels of nesting of JSON (and Parquet) values, counted from the file's outermost bracket.
+P3DN_IMPORT_MAX_DEPTH = env_int("P3DN_IMPORT_MAX_DEPTH", 16)
+# Characters of one value as read (the longest in the real files has 47.343).
+P3DN_IMPORT_MAX_VALUE_LENGTH = env_int("P3DN_IMPORT_MAX_VALUE_LENGTH", 1_048_576)
+# Bytes of one row as written in the file (JSON, JSON lines, CSV, HTML).
+P3DN_IMPORT_MAX_ROW_BYTES = env_int("P3DN_IMPORT_MAX_ROW_BYTES", 4_194_304)
+# MB an XLSX workbook may unpack to; its parts compressed at most this many to one.
+P3DN_IMPORT_MAX_UNZIPPED_MB = env_int("P3DN_IMPORT_MAX_UNZIPPED_MB", 1024)
+P3DN_IMPORT_MAX_ZIP_RATIO = env_int("P3DN_IMPORT_MAX_ZIP_RATIO", 200)
+# MB a part decoded whole may take: a column of a Parquet row group, XLSX shared strings.
+P3DN_IMPORT_MAX_PART_MB = env_int("P3DN_IMPORT_MAX_PART_MB", 64)
+# Characters a stored text value (a text column or a value kept in `extra`) may have; a row
+# with a longer one is rejected.
+P3DN_IMPORT_MAX_TEXT_LENGTH = env_int("P3DN_IMPORT_MAX_TEXT_LENGTH", 100_000)
 P3DN_DEMO_PASSWORD = "p3dn-demo-2025"

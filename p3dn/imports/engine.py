@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,7 @@ from p3dn.imports import closing, datasets, locks
 from p3dn.imports.datasets.base import Dataset, text
 from p3dn.imports.models import ImportRowError, ImportRun
 from p3dn.imports.writer import (
+    MEMO_LENGTH,
     MEMO_SIZE,
     ColumnPlan,
     ExtraFields,
@@ -44,19 +46,23 @@ from p3dn.imports.writer import (
     RowError,
     bulk_load,
     code_version,
-    digest,
+    field_check,
     first,
+    json_text,
     legacy_digest,
     new_memos,
     row_cleaner,
+    shown,
+    sized_digest,
     source_digest,
 )
-from p3dn.lib.readers import RawRow, UnreadableFile, open_rows
+from p3dn.lib.readers import Limits, RawRow, UnreadableFile, open_rows
 from p3dn.monitoring import rollups
 
 log = logging.getLogger(__name__)
 
 BATCH = 5000
+PENDING_SIZE = 32 * 1_048_576  # a batch of long rows is written before it holds more
 MAX_STORED_ERRORS = 10000
 _SCALAR = frozenset({str, int})
 
@@ -108,11 +114,28 @@ class Writer:
     def __post_init__(self) -> None:
         self.model = self.dataset.model
         self.key_fields = self.model.natural_key if self.model else ()
-        self.max_lengths = {
-            f.name: f.max_length
-            for f in (self.model._meta.concrete_fields if self.model else ())
-            if isinstance(f, models.CharField) and f.max_length
+        # The longest text a value kept in `extra` or a text field may have (characters).
+        self.text_limit = settings.P3DN_IMPORT_MAX_TEXT_LENGTH
+        fields = {
+            f.name: f
+            for f in (self.model or Unit)._meta.concrete_fields  # RUP-MasterSatker: units
         }
+        self.max_lengths: dict[str, int] = {
+            name: f.max_length or self.text_limit
+            if isinstance(f, models.CharField) else self.text_limit
+            for name, f in fields.items()
+            if isinstance(f, models.CharField | models.TextField)
+        }
+        checks = {name: field_check(f) for name, f in fields.items()}
+        targets = {c.target for c in self.dataset.columns}
+        # Text fields a `derive` fills: their lengths are checked after it.
+        self._derived_lengths = [
+            (name, limit)
+            for name, limit in self.max_lengths.items()
+            if self.model is not None and self.dataset.derive is not None
+            and name not in targets and name not in self.dataset.fixed
+            and name not in ("row_hash", "kd_satker")
+        ]
         self.skip = (
             self.dataset.used_sources
             | self.dataset.drop
@@ -127,10 +150,12 @@ class Writer:
                 c.required,
                 self.max_lengths.get(c.target),
                 new_memos(),
+                checks.get(c.target),
             )
             for c in self.dataset.columns
         ]
         self._clean = row_cleaner(self._plans)
+        self._sources = {c.target: c.sources[0] for c in self.dataset.columns}
         self._extra = ExtraFields(self.skip)  # the fields kept in ``extra``
         self._scopes: dict[tuple[Any, ...], tuple[int | None, int | None]] = {}
         self._events: dict[str, dt.date | None] = {}
@@ -145,6 +170,7 @@ class Writer:
         # unchanged by its source, so none is looked for.
         self._nothing_stored = False
         self._pending: dict[Any, tuple[Any, ...]] = {}  # rows to insert at the next flush
+        self._pending_size = 0  # their content's length: long rows are flushed sooner
         self._close: list[Any] = []  # keys whose current version this run closes
         self._kept: set[Any] = set()  # keys of rejected rows: their current version stays
         self._locked: set[Any] = set()  # the scopes this run holds the lock of (locks.py)
@@ -175,6 +201,8 @@ class Writer:
     def _pemda_id(self, klpd: str) -> int | None:
         if klpd not in self._pemda_by_klpd:
             found = Pemda.objects.filter(kd_klpd=klpd).values_list("pk", flat=True).first()
+            if len(klpd) > MEMO_LENGTH or len(self._pemda_by_klpd) >= MEMO_SIZE:
+                return found  # a code of no Pemda, over and over: not remembered
             self._pemda_by_klpd[klpd] = found
         return self._pemda_by_klpd[klpd]
 
@@ -193,26 +221,31 @@ class Writer:
             self._units[pemda_id] = (by_code, by_budget)
         return self._units[pemda_id]
 
-    def _unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
-        """The unit of a row. SiRUP and SPSE give one perangkat daerah different kd_satker but
-        the same budget code (kd_satker_str), so an unknown kd_satker is matched on that code
-        before a new unit is created."""
+    def _known_unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int | None:
+        """The unit of a row, if the Pemda has it. SiRUP and SPSE give one perangkat daerah
+        different kd_satker but the same budget code (kd_satker_str), so an unknown kd_satker
+        is matched on that code; None when a new unit is needed (``_new_unit_id``)."""
         by_code, by_budget = self._known_units(pemda_id)
         if kd_satker not in by_code:
-            budget = text(raw.get("kd_satker_str"))[:60]
-            if budget and budget in by_budget:
-                by_code[kd_satker] = by_budget[budget]
-            else:
-                unit, _created = _create_unit(
-                    pemda_id,
-                    kd_satker,
-                    kd_satker_str=budget,
-                    name=text(raw.get("nama_satker")) or f"Satker {kd_satker}",
-                )
-                by_code[kd_satker] = unit.pk
-                if budget:
-                    by_budget[budget] = unit.pk
+            budget = _budget_code(raw)
+            if not (budget and budget in by_budget):
+                return None
+            by_code[kd_satker] = by_budget[budget]
         return by_code[kd_satker]
+
+    def _new_unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
+        by_code, by_budget = self._known_units(pemda_id)
+        budget = _budget_code(raw)
+        unit, _created = _create_unit(
+            pemda_id,
+            kd_satker,
+            kd_satker_str=budget,
+            name=text(raw.get("nama_satker"))[:255] or f"Satker {kd_satker}",
+        )
+        by_code[kd_satker] = unit.pk
+        if budget:
+            by_budget[budget] = unit.pk
+        return unit.pk
 
     def _scope(
         self, raw: Mapping[str, Any], problems: list[RowError], row: int
@@ -238,6 +271,7 @@ class Writer:
     ) -> tuple[int | None, int | None]:
         source, klpd_value = first(raw, self.dataset.klpd_sources)
         klpd = text(klpd_value) or self.run.requested_klpd
+        code = shown(klpd)
         pemda_id = self._pemda_id(klpd) if klpd else None
         if not klpd:
             problems.append(RowError(row, source, "", _("no KLPD code: give the Pemda's code")))
@@ -251,7 +285,7 @@ class Writer:
                         "no Pemda has the LKPP code %(code)s: an administrator adds it on the "
                         "Pemda's profile"
                     )
-                    % {"code": klpd},
+                    % {"code": code},
                 )
             )
         elif self.run.requested_klpd and klpd != self.run.requested_klpd:
@@ -261,7 +295,7 @@ class Writer:
                     source,
                     klpd,
                     _("the row belongs to %(code)s, not to %(asked)s")
-                    % {"code": klpd, "asked": self.run.requested_klpd},
+                    % {"code": code, "asked": self.run.requested_klpd},
                 )
             )
         elif self.allowed_pemda is not None and pemda_id not in self.allowed_pemda:
@@ -270,7 +304,7 @@ class Writer:
                     row,
                     source,
                     klpd,
-                    _("the row belongs to %(code)s, a Pemda you do not manage") % {"code": klpd},
+                    _("the row belongs to %(code)s, a Pemda you do not manage") % {"code": code},
                 )
             )
         year: int | None = None
@@ -290,7 +324,7 @@ class Writer:
                     year = None
             if year is None or not 2000 <= year <= 2100:
                 problems.append(
-                    RowError(row, source, text(year_value), _("not a fiscal year: give the year"))
+                    RowError(row, source, shown(year_value), _("not a fiscal year: give the year"))
                 )
                 year = None
             elif self.run.requested_year and year != self.run.requested_year:
@@ -343,6 +377,8 @@ class Writer:
     # -------------------------------------------------------------- rows
 
     def _note_event(self, event: Any) -> None:
+        if not event:
+            return
         if type(event) is str and event in self._events:
             day = self._events[event]
         else:
@@ -350,7 +386,7 @@ class Writer:
                 day = dt.date.fromisoformat(str(event)[:10])
             except ValueError:
                 day = None
-            if type(event) is str and len(self._events) < MEMO_SIZE:
+            if type(event) is str and len(self._events) < MEMO_SIZE and len(event) < 64:
                 self._events[event] = day
         if day and (self.latest_event is None or day > self.latest_event):
             self.latest_event = day
@@ -438,31 +474,47 @@ class Writer:
                 for name, reason in self.dataset.check(values, pemda_id)
             )
         if problems:
-            self.counts.rejected += 1
-            if len(self.errors) < MAX_STORED_ERRORS:
-                self.errors.extend(problems)
+            self._reject(problems)
             self._keep(raw, pemda_id, year)
             return
-        event = raw.get("_event_date")
-        if event:
-            self._note_event(event)
         if self.model is None:
+            self._note_event(raw.get("_event_date"))
             self._add_unit(row, values, pemda_id)
             return
         if self.dataset.derive:
             self.dataset.derive(values, raw)
+            for name, limit in self._derived_lengths:
+                value = values.get(name)
+                if type(value) is str and len(value) > limit:
+                    self._reject_long(row, values, {}, self._derived_lengths)
+                    self._keep(raw, pemda_id, year)
+                    return
         values.update(self.dataset.fixed)
         extra = self._extra(raw)
         scope = (pemda_id, year) if pemda_id is not None and year is not None else None
         existing = self._existing_for(scope)  # locked before its units are written
         if scope:
+            values["pemda_id"], values["tahun_anggaran"] = scope
+            kd_satker = values.get("kd_satker")
+            if kd_satker:
+                unit_id = self._known_unit_id(scope[0], kd_satker, raw)
+                if unit_id is None:  # once per new unit: the row is looked at whole first
+                    if self._reject_long(row, values, extra):
+                        self._keep(raw, pemda_id, year)
+                        return
+                    unit_id = self._new_unit_id(scope[0], kd_satker, raw)
+                values["unit_id"] = unit_id
+        key = self._key(values)
+        content, size = sized_digest(values, extra)
+        if size > self.text_limit and self._reject_long(row, values, extra):
+            self._keep(raw, pemda_id, year)
+            return
+        event = raw.get("_event_date")
+        if event:
+            self._note_event(event)
+        if scope:
             self.pemda_ids.add(scope[0])
             self.years.add(scope[1])
-            values["pemda_id"], values["tahun_anggaran"] = scope
-            if values.get("kd_satker"):
-                values["unit_id"] = self._unit_id(scope[0], values["kd_satker"], raw)
-        key = self._key(values)
-        content = digest(values, extra)
         # the stored hash: the content's, then (where rows can be recognised unchanged by
         # their source) the source's
         stamp = content
@@ -504,9 +556,10 @@ class Writer:
         values.update(extra=extra, row_hash=stamp, valid_from_id=self.run.pk, valid_to_id=None)
         assert self._insert is not None
         self._pending[key] = self._insert.row(values)
+        self._pending_size += size
         self._seen[key] = stamp
         self._written.add(key)
-        if len(self._pending) >= BATCH:
+        if len(self._pending) >= BATCH or self._pending_size > PENDING_SIZE:
             self.flush()
 
     def _keep(self, raw: Mapping[str, Any], pemda_id: int | None, year: int | None) -> None:
@@ -521,6 +574,43 @@ class Writer:
         if not problems:
             with contextlib.suppress(KeyError):  # a key the dataset derives needs the whole row
                 self._kept.add(self._key(values))
+
+    def _reject(self, problems: list[RowError]) -> None:
+        self.counts.rejected += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.extend(problems)
+
+    def _reject_long(
+        self,
+        row: int,
+        values: Mapping[str, Any],
+        extra: Mapping[str, Any],
+        limits: list[tuple[str, int]] | None = None,
+    ) -> bool:
+        """Rejects the row (True) when a text of ``values`` (those named in ``limits``, else
+        all) or a value of ``extra`` is longer than its limit: a text field's or the text
+        limit. A nested value of ``extra`` is measured as the JSON it is stored as."""
+        problems = []
+        reason = _("too long: %(n)s characters, at most %(limit)s")
+        for name, limit in limits if limits is not None else self.max_lengths.items():
+            value = values.get(name)
+            if type(value) is str and len(value) > limit:
+                source = self._sources.get(name, name)
+                problems.append(RowError(row, source, value, reason % {
+                    "n": len(value), "limit": limit}))
+        for name, value in extra.items():
+            if isinstance(value, str):
+                length = len(value)
+            elif isinstance(value, dict | list):
+                length = len(json_text(value))
+            else:
+                continue
+            if length > self.text_limit:
+                problems.append(RowError(row, name, shown(value), reason % {
+                    "n": length, "limit": self.text_limit}))
+        if problems:
+            self._reject(problems)
+        return bool(problems)
 
     def _add_unit(self, row: int, values: dict[str, Any], pemda_id: int | None) -> None:
         """RUP-MasterSatker: create or update the perangkat daerah itself."""
@@ -588,6 +678,7 @@ class Writer:
             assert self._insert is not None
             self._insert.write(self._pending.values())
             self._pending.clear()
+            self._pending_size = 0
 
     def _missing(self) -> Iterator[tuple[tuple[int, int], dict[Any, str], list[Any]]]:
         """Each Pemda-year of the file, its current facts and the keys of those the file no
@@ -641,6 +732,24 @@ def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
         raise Refused(str(exc)) from None
 
 
+def reader_limits() -> Limits:
+    """What one file may hold, from the settings (docs/configuration.md)."""
+    megabyte = 1_048_576
+    return Limits(
+        rows=settings.P3DN_IMPORT_MAX_ROWS,
+        depth=settings.P3DN_IMPORT_MAX_DEPTH,
+        value_length=settings.P3DN_IMPORT_MAX_VALUE_LENGTH,
+        row_bytes=settings.P3DN_IMPORT_MAX_ROW_BYTES,
+        unzipped_bytes=settings.P3DN_IMPORT_MAX_UNZIPPED_MB * megabyte,
+        part_bytes=settings.P3DN_IMPORT_MAX_PART_MB * megabyte,
+        zip_ratio=settings.P3DN_IMPORT_MAX_ZIP_RATIO,
+    )
+
+
+def _budget_code(raw: Mapping[str, Any]) -> str:
+    return text(raw.get("kd_satker_str"))[:60]
+
+
 def _rows(source: Iterator[RawRow]) -> Iterator[RawRow]:
     try:
         yield from source
@@ -659,7 +768,7 @@ def process_file(
     started = time.monotonic()
     writer: Writer | None = None
     try:
-        with open_rows(path) as source:
+        with open_rows(path, limits=reader_limits()) as source:
             run.file_format = source.format
             dataset = _resolve(run, list(source.columns))
             run.dataset = dataset.name

@@ -53,6 +53,24 @@ def plain(value: Any) -> Any:
 # ------------------------------------------------------------------ rows
 
 
+SHOWN = 200  # characters of a rejected value kept with its error
+
+
+def shown(value: Any) -> str:
+    """A file value as an error list shows it: text (JSON for a nested object or list), cut
+    to SHOWN characters with an ellipsis."""
+    if isinstance(value, dict | list | tuple):
+        try:
+            value = orjson.dumps(plain(value), default=str).decode()
+        except (TypeError, orjson.JSONEncodeError):
+            value = repr(value)
+    return cut(text(value))
+
+
+def cut(value: str) -> str:
+    return value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
+
+
 @dataclass
 class RowError:
     row: int
@@ -60,9 +78,17 @@ class RowError:
     value: str
     reason: str
 
+    def __post_init__(self) -> None:  # an error keeps a value's start, never all of it
+        if len(self.value) > SHOWN:
+            self.value = cut(self.value)
+
 
 MISSING = object()
+_NESTED = (dict, list, tuple)  # (a tuple: isinstance is quicker with it than with a union)
 MEMO_SIZE = 4096  # cleaned values remembered per column and type
+# Only short texts are remembered: codes, statuses, dates and names repeat, long texts hardly
+# do, and 4096 texts of the text limit would take hundreds of MB.
+MEMO_LENGTH = 256
 _MEMO_TYPES = (str, int, bool, type(None))
 
 
@@ -75,9 +101,11 @@ def first(raw: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
 
 
 class ColumnPlan(NamedTuple):
-    """How one column is read: its cleaner and checks, and memos of the cleaned value of each
-    string, integer, boolean or null seen (cleaners are pure functions of one value, so codes,
-    statuses, dates and flags that repeat are cleaned once)."""
+    """How one column is read: its cleaner and checks (`limit`: characters of a text value;
+    `check`: the reason a clean value does not fit its column, see `field_check`), and memos
+    of the cleaned value of each string, integer, boolean or null seen (cleaners are pure
+    functions of one value, so codes, statuses, dates and flags that repeat are cleaned
+    once)."""
 
     target: str
     sources: tuple[str, ...]
@@ -85,6 +113,7 @@ class ColumnPlan(NamedTuple):
     required: bool
     limit: int | None
     memos: dict[type, dict[Any, Any]]
+    check: Callable[[Any], str | None] | None = None
 
 
 def new_memos() -> dict[type, dict[Any, Any]]:
@@ -96,10 +125,18 @@ def _clean_one(
 ) -> Any:
     """One value that its column's memo does not hold: cleaned and checked; remembered when
     it passes. A value that cannot be cleaned gives None and its problem."""
+    if isinstance(value, _NESTED):  # every column holds one value
+        reason = (
+            _("an object with fields of its own where one value was expected")
+            if isinstance(value, dict)
+            else _("a list where one value was expected")
+        )
+        problems.append(RowError(row, source, shown(value), reason))
+        return None
     try:
         cleaned = plan.clean(value)
     except CleanError as exc:
-        problems.append(RowError(row, source, text(value)[:200], str(exc)))
+        problems.append(RowError(row, source, shown(value), str(exc)))
         return None
     fine = True
     if plan.required and cleaned in (None, ""):
@@ -107,14 +144,59 @@ def _clean_one(
         fine = False
     limit = plan.limit
     if limit and isinstance(cleaned, str) and len(cleaned) > limit:
-        problems.append(RowError(row, source, cleaned[:200], _(
+        problems.append(RowError(row, source, cut(cleaned), _(
             "too long: %(n)s characters, at most %(limit)s")
             % {"n": len(cleaned), "limit": limit}))
         fine = False
+    if plan.check is not None and cleaned is not None:
+        unfit = plan.check(cleaned)
+        if unfit:
+            problems.append(RowError(row, source, shown(value), unfit))
+            fine = False
     memo = plan.memos.get(type(value))  # by type: 1, True and "1" clean differently
-    if fine and memo is not None and len(memo) < MEMO_SIZE:
+    if (
+        fine and memo is not None and len(memo) < MEMO_SIZE
+        and (type(value) is not str or len(value) <= MEMO_LENGTH)
+    ):
         memo[value] = cleaned
     return cleaned
+
+
+def field_check(field: models.Field) -> Callable[[Any], str | None] | None:
+    """The check that a clean value fits the database column of ``field``, the same on every
+    database (PostgreSQL's ranges, which SQLite would not enforce): a number within the
+    integer column's range, a decimal with no more digits before and after the point than
+    the column keeps. None for other fields (text lengths are ColumnPlan.limit)."""
+    kind = field.get_internal_type()
+    if isinstance(field, models.DecimalField):
+        places = field.decimal_places or 0
+        whole = (field.max_digits or 0) - places
+
+        quantum = Decimal(1).scaleb(-places)
+
+        def check_decimal(value: Any) -> str | None:
+            if not isinstance(value, Decimal):
+                return None
+            if value and value.adjusted() >= whole:
+                return _("out of range: at most %(digits)s digits before the decimal point") % {
+                    "digits": whole}
+            if value.quantize(quantum) != value:  # within the range: quantize can hold it
+                return _("more than %(places)s decimals: the value would have to be rounded") % {
+                    "places": places}
+            return None
+
+        return check_decimal
+    if kind in BaseDatabaseOperations.integer_field_ranges:
+        low, high = BaseDatabaseOperations.integer_field_ranges[kind]
+
+        def check_integer(value: Any) -> str | None:
+            if type(value) is int and not low <= value <= high:
+                return _("out of range: a whole number from %(low)s to %(high)s") % {
+                    "low": f"{low:,}", "high": f"{high:,}"}
+            return None
+
+        return check_integer
+    return None
 
 
 RowCleaner = Callable[[int, Mapping[str, Any], list[RowError]], dict[str, Any]]
@@ -215,6 +297,18 @@ def _hash(data: Any) -> str:
     except TypeError:
         text = repr(data).encode()
     return hashlib.blake2b(text, digest_size=8).hexdigest()
+
+
+def sized_digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> tuple[str, int]:
+    """``digest`` and the length of what it hashed: no text value in ``values`` or ``extra``
+    is longer than that, so a row whose length is within the text limit needs no look at
+    its values one by one."""
+    data = (sorted(values.items()), sorted(extra.items()))
+    try:
+        text = orjson.dumps(data, default=repr, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:
+        text = repr(data).encode()
+    return hashlib.blake2b(text, digest_size=8).hexdigest(), len(text)
 
 
 def digest(values: Mapping[str, Any], extra: Mapping[str, Any]) -> str:

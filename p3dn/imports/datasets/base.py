@@ -2,6 +2,10 @@
 
 A cleaner takes the raw value of a file's field and returns the model's value or raises
 ``CleanError`` with the reason; the engine records the row, field and value with that reason.
+Cleaners never round: a value that does not fit exactly (an amount with more than two
+decimals, a percentage with more decimals than its fraction keeps) is refused, and a value
+too large to compute with is refused before any arithmetic on it. Whether a clean value fits
+its database column (length, range) the engine checks against the model field.
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ def text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+# Beyond these no column holds a whole number (64-bit integers): refused before int() is
+# asked to expand an exponent such as 1e999999999.
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1
+
+
 def integer(value: Any) -> int | None:
     if _blank(value):
         return None
@@ -78,8 +87,10 @@ def integer(value: Any) -> int | None:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise CleanError(_("not a whole number")) from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise CleanError(_("not a whole number"))
+    if not _LOWEST <= number <= _HIGHEST:
+        raise CleanError(_("out of range for a whole number"))
     return int(number)
 
 
@@ -90,14 +101,42 @@ def required_integer(value: Any) -> int:
     return number
 
 
-def money(value: Any) -> Decimal | None:
-    """Rupiah: an integer, a Decimal or a plain numeric string; never negative."""
-    if type(value) is int:  # most amounts: whole Rupiah, as Decimal(str(value)) reads them
-        if value < 0:
-            raise CleanError(_("negative amount"))
-        return Decimal(value).quantize(_CENT)
-    if _blank(value):
-        return None
+def decimals(number: Decimal) -> int:
+    """How many decimals a number has, trailing zeros not counted: 1234.500 has 1, 1E+3 0."""
+    _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not number:
+        return 0
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))  # trailing zero digits
+    return max(0, -exponent - zeros)
+
+
+def exact(number: Decimal, places: int) -> Decimal:
+    """``number`` with exactly ``places`` decimals, when it has no more than that (never
+    rounded); a number too large for the quantum is returned as it is, for the column's range
+    check to refuse."""
+    if number.adjusted() + places >= _PRECISION:  # quantize cannot hold it (and needs not)
+        if decimals(number) > places:
+            raise CleanError(_rounded(places))
+        return number
+    quantized = number.quantize(_QUANTA[places])
+    if quantized != number:
+        raise CleanError(_rounded(places))
+    return quantized
+
+
+def _rounded(places: int) -> str:
+    return _("more than %(places)s decimals: the value would have to be rounded") % {
+        "places": places}
+
+
+_PRECISION = 28  # digits of the default decimal context: quantize cannot go beyond them
+_CENT = Decimal("0.01")
+_WHOLE = 10**26  # whole amounts below it can be written with two decimals
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(5)}
+
+
+def _amount(value: Any) -> Decimal:
+    """A number from a file: an int, a Decimal or a plain numeric string, finite."""
     if isinstance(value, bool):
         raise CleanError(_("an amount was expected"))
     if isinstance(value, float):  # readers never give floats; refuse rather than lose cents
@@ -108,25 +147,45 @@ def money(value: Any) -> Decimal | None:
         raise CleanError(_("not an amount")) from None
     if not amount.is_finite():
         raise CleanError(_("not an amount"))
+    return amount
+
+
+def money(value: Any) -> Decimal | None:
+    """Rupiah: an integer, a Decimal or a plain numeric string; never negative, and an exact
+    amount: at most two decimals (1234.5 and 1234.50 are the same amount; 1234.5678 is no
+    rupiah amount and is refused, not rounded)."""
+    if type(value) is int:  # most amounts: whole Rupiah, as Decimal(str(value)) reads them
+        if value < 0:
+            raise CleanError(_("negative amount"))
+        return Decimal(value).quantize(_CENT) if value < _WHOLE else Decimal(value)
+    if _blank(value):
+        return None
+    amount = _amount(value)
     if amount < 0:
         raise CleanError(_("negative amount"))
-    return amount.quantize(_CENT)
-
-
-_CENT = Decimal("0.01")
+    return exact(amount, 2)
 
 
 def signed_money(value: Any) -> Decimal:
     """An amount that may be negative (a correction line of a budget)."""
     if _blank(value):
         raise CleanError(_("missing"))
+    return exact(_amount(value), 2)
+
+
+def quantity(value: Any) -> Decimal | None:
+    """A quantity (units, kilograms, …): never negative, at most four decimals, as its column
+    keeps. Whole and two-decimal quantities are written with two decimals, as they were when
+    quantities were cleaned as amounts, so the facts stored then keep their content hash."""
+    if _blank(value):
+        return None
+    number = Decimal(value) if type(value) is int else _amount(value)
+    if number < 0:
+        raise CleanError(_("negative quantity"))
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise CleanError(_("not an amount")) from None
-    if not amount.is_finite():
-        raise CleanError(_("not an amount"))
-    return amount.quantize(Decimal("0.01"))
+        return exact(number, 2)
+    except CleanError:
+        return exact(number, 4)
 
 
 def ukm_flag(value: Any) -> bool | None:
@@ -156,13 +215,32 @@ def zero_money(value: Any) -> Decimal:
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d/%m/%Y")
 
 
+_DATE_TYPES = (str, int, Decimal)  # tuples: isinstance is quicker with them than with unions
+_NUMBER_TYPES = (int, Decimal)
+_PERCENT_TYPES = (str, int, float, Decimal)
+# Dates outside these years are no procurement dates (and year 1 cannot even be moved to UTC).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def _parse_moment(value: Any) -> dt.datetime | None:
     if _blank(value):
         return None
+    moment = _moment(value)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise CleanError(
+            _("a date outside the years %(first)s to %(last)s")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return moment
+
+
+def _moment(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, _DATE_TYPES):
+        raise CleanError(_("not a date"))
     raw = str(value).strip().replace("Z", "+00:00")
     try:
         return dt.datetime.fromisoformat(raw)
@@ -198,9 +276,13 @@ def boolean(value: Any) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    if isinstance(value, int):
-        return value != 0
-    word = str(value).strip().lower()
+    if isinstance(value, _NUMBER_TYPES):  # 1 and 0 (a spreadsheet's numbers are Decimals)
+        if value in (0, 1):
+            return value == 1
+        raise CleanError(_("not yes/no"))
+    if not isinstance(value, str):
+        raise CleanError(_("not yes/no"))
+    word = value.strip().lower()
     if word in _TRUE:
         return True
     if word in _FALSE:
@@ -217,16 +299,30 @@ def flag(default: bool) -> Callable[[Any], bool]:
 
 
 def percent_fraction(value: Any) -> Decimal | None:
-    """A TKDN/BMP percentage ('56.79', '56,79%', 43.12) as a fraction; None when absent."""
+    """A TKDN/BMP percentage ('56.79', '56,79%', 43.12) as a fraction; None when absent.
+    Percentages have at most two decimals (as Kemenperin publishes them), which the fraction
+    keeps exactly in four; 56.795 is refused, not rounded."""
     if _blank(value):
         return None
-    raw = str(value).strip().rstrip("%").strip().replace(",", ".")
+    if isinstance(value, bool) or not isinstance(value, _PERCENT_TYPES):
+        raise CleanError(_("not a percentage"))
+    return fraction_of_percent(str(value).strip().rstrip("%").strip().replace(",", "."))
+
+
+def fraction_of_percent(raw: str) -> Decimal:
+    """'56.79' → Decimal('0.5679'): between 0 and 100, at most two decimals."""
     try:
         number = Decimal(raw)
     except InvalidOperation:
         raise CleanError(_("not a percentage")) from None
+    if not number.is_finite():
+        raise CleanError(_("not a percentage"))
     if number < 0 or number > 100:
         raise CleanError(_("a percentage must be between 0 and 100"))
+    if number.quantize(_QUANTA[2]) != number:
+        raise CleanError(
+            _("a percentage with more than two decimals: it would have to be rounded")
+        )
     return (number / 100).quantize(Decimal("0.0001"))
 
 

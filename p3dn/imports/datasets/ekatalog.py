@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from p3dn.imports.datasets.base import (
     CleanError,
     Dataset,
@@ -15,6 +17,7 @@ from p3dn.imports.datasets.base import (
     key_hash,
     money,
     percent_fraction,
+    quantity,
     required_money,
     text,
     ukm_flag,
@@ -31,7 +34,7 @@ COMPLETED_V6 = {"COMPLETED"}
 def _required_text(value: Any) -> str:
     result = text(value)
     if not result:
-        raise CleanError("missing")
+        raise CleanError(_("missing"))
     return result
 
 
@@ -54,7 +57,7 @@ EPURCHASING_V5 = Dataset(
         col("nama_paket"),
         col("kd_produk", clean=text),
         col("kd_penyedia", clean=text),
-        col("kuantitas", clean=money),
+        col("kuantitas", clean=quantity),
         col("harga_satuan", clean=money),
         col("ongkos_kirim", clean=money),
         col("total_harga", clean=required_money, required=True),

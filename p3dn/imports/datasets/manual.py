@@ -17,6 +17,7 @@ from p3dn.imports.datasets.base import (
     boolean,
     col,
     date_value,
+    exact,
     integer,
     percent_fraction,
     text,
@@ -26,19 +27,24 @@ from p3dn.procurement.models import Commitment, ManualRealization, TkdnIkTarget
 
 
 def typed_money(value: Any) -> Decimal:
-    """Rupiah typed by a person: 1500000, 1.500.000 or 'Rp 1.500.000,50'; never negative."""
+    """Rupiah typed by a person: 1500000, 1.500.000 or 'Rp 1.500.000,50'; never negative,
+    at most two decimals (more are refused, not rounded)."""
     if value is None or text(value) == "":
         raise CleanError(_("missing"))
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise CleanError(_("not an amount"))
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     else:
         try:
-            amount = parse_number(str(value))
-        except ValueError:
+            amount = parse_number(value)
+        except (ValueError, ArithmeticError):
             raise CleanError(_("not an amount")) from None
+    if not amount.is_finite():
+        raise CleanError(_("not an amount"))
     if amount < 0:
         raise CleanError(_("negative amount"))
-    return amount.quantize(Decimal("0.01"))
+    return exact(amount, 2)
 
 
 def optional_money(value: Any) -> Decimal:

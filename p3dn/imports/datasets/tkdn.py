@@ -9,7 +9,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from p3dn.imports.datasets.base import CleanError, Dataset, col, date_value, key_hash, text
+from p3dn.imports.datasets.base import (
+    CleanError,
+    Dataset,
+    col,
+    date_value,
+    fraction_of_percent,
+    key_hash,
+    text,
+)
 from p3dn.procurement.models import TkdnCertificate
 
 NOT_APPLICABLE = {"999.99", "999,99"}
@@ -17,25 +25,17 @@ _EXCEL_TIME = re.compile(r"^(\d{1,3})[.:](\d{2})[.:]00$")  # 37.01 turned into a
 
 
 def tkdn_percent(value: Any) -> Any:
-    """Nilai TKDN (%) as a fraction; 999,99 (not applicable) and Excel times handled."""
+    """Nilai TKDN (%) as a fraction; 999,99 (not applicable) and Excel times handled. At
+    most two decimals, as Kemenperin publishes them: more are refused, not rounded."""
+    if isinstance(value, dict | list):
+        raise CleanError(_("not a percentage"))
     raw = text(value).rstrip("%").strip()
     if not raw or raw in NOT_APPLICABLE:
         return None
     match = _EXCEL_TIME.match(raw)
     if match:
         raw = f"{match.group(1)}.{match.group(2)}"
-    raw = raw.replace(",", ".")
-    try:
-        from decimal import Decimal
-
-        number = Decimal(raw)
-    except ArithmeticError:
-        raise CleanError(_("not a percentage")) from None
-    except ValueError:
-        raise CleanError(_("not a percentage")) from None
-    if number < 0 or number > 100:
-        raise CleanError(_("a percentage must be between 0 and 100"))
-    return (number / 100).quantize(Decimal("0.0001"))
+    return fraction_of_percent(raw.replace(",", "."))
 
 
 def _identity(values: dict[str, Any], raw: Mapping[str, Any]) -> None:

@@ -15,6 +15,12 @@ Values: JSON keeps its types with every non-integer number a Decimal; CSV and HT
 empty cells; Parquet gives pyarrow's Python values with floats as Decimal (NaN as None). No
 float ever comes out.
 
+Limits: every reader keeps to a `Limits` (rows per file, nesting depth, length of one value,
+bytes of one row, columns, and for XLSX the inflated size and compression ratio of its parts);
+a file over any limit is refused whole with UnreadableFile and a one-line reason, before the
+part over the limit is held in memory. The defaults bound a reader's memory to some tens of MB
+whatever the file.
+
 A RowSource also has `encoding` (the codec used for CSV and HTML, else None) and
 `fraction_done()` (share of the file read, for progress reports; None when unknown or closed).
 
@@ -27,17 +33,29 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from ._core import RawRow, Row, RowSource, UnreadableFile
+from ._core import DEFAULT_LIMITS, Limits, RawRow, Row, RowSource, UnreadableFile
 from ._sniff import HEAD_SIZE, sniff
 
-__all__ = ["RawRow", "Row", "RowSource", "UnreadableFile", "open_rows", "sha256_of"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "RawRow",
+    "Row",
+    "RowSource",
+    "UnreadableFile",
+    "open_rows",
+    "sha256_of",
+]
 
 
-def open_rows(path: str | Path, *, encoding: str | None = None) -> RowSource:
+def open_rows(
+    path: str | Path, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> RowSource:
     """Open a data file for reading its rows; use as a context manager.
 
     `encoding` forces the text encoding of CSV and HTML files (else UTF-8, with or without
-    BOM, falling back to Windows-1252); JSON, Parquet and XLSX ignore it.
+    BOM, falling back to Windows-1252); JSON, Parquet and XLSX ignore it. `limits` bound what
+    the file may hold (a file over one is refused, on opening or when the reading reaches it).
     Raises UnreadableFile when the file holds no table of rows, OSError when it can't be read.
     """
     path = Path(path)
@@ -48,20 +66,20 @@ def open_rows(path: str | Path, *, encoding: str | None = None) -> RowSource:
         from ._json import open_json
 
         bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-        return open_json(path, bom, array=kind == "json-array")
+        return open_json(path, bom, array=kind == "json-array", limits=limits)
     if kind == "parquet":
         from ._binary import open_parquet
 
-        return open_parquet(path)
+        return open_parquet(path, limits)
     if kind == "xlsx":
         from ._binary import open_xlsx
 
-        return open_xlsx(path)
+        return open_xlsx(path, limits)
     from ._text import open_csv, open_html
 
     if kind == "html":
-        return open_html(path, head, encoding)
-    return open_csv(path, head, encoding)
+        return open_html(path, head, encoding, limits)
+    return open_csv(path, head, encoding, limits)
 
 
 def sha256_of(path: str | Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
@@ -17,6 +18,112 @@ RawRow = tuple[int, dict[str, Any], bytes | None]
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"[+-]?(\d[\d.,]*|[.,]\d+)%?")
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold. A file over any limit is refused whole (UnreadableFile) with a
+    one-line reason, before its over-limit part is held in memory: so a reader's memory stays
+    bounded whatever the file (the rows, the depth and the sizes below bound it together).
+
+    rows: data rows per file. depth: levels of nesting, counted from the file's outermost
+    bracket (JSON arrays and wrapper objects: the array is level 1, a row level 2; JSON lines
+    and Parquet: the row is level 1). value_length: characters of one value. row_bytes: bytes
+    of one row as written in the file (JSON, JSON lines; characters for CSV and HTML; a JSON
+    array's row is measured to within 64 KB). columns: fields of one row (Excel's own limit).
+    unzipped_bytes: what an XLSX workbook's parts inflate to, all together, declared and read.
+    part_bytes: what a part decoded whole may take: a column of a Parquet row group as stored
+    uncompressed, an XLSX shared-strings table as Python holds it (its strings and 64 bytes
+    for each); other XLSX parts openpyxl reads whole get a 16th of it (the sheets are
+    streamed).
+    zip_ratio: inflated over compressed size of an XLSX part of more than 1 MB.
+    """
+
+    rows: int = 1_000_000
+    depth: int = 16
+    value_length: int = 1_048_576
+    row_bytes: int = 4 * 1_048_576
+    columns: int = 16_384
+    unzipped_bytes: int = 1024 * 1_048_576
+    part_bytes: int = 64 * 1_048_576
+    zip_ratio: int = 200
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def size_text(size: int) -> str:
+    """A byte count for a reason: '4 MB' (of 1,048,576 bytes) from 1 MB on, else '512 bytes'."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:,.0f} MB"
+    return f"{size:,} bytes"
+
+
+def too_many_rows(what: str, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"{what} with more than {limits.rows:,} rows; split it into files of at most "
+        f"{limits.rows:,} rows"
+    )
+
+
+def too_deep(what: str, limits: Limits, where: str = "") -> UnreadableFile:
+    return UnreadableFile(f"{what} nested more than {limits.depth} levels deep{where}")
+
+
+def too_long(what: str, number: int, field: str, length: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"{what} whose row {number} has a value of {length:,} characters in "
+        f"{shorten(field)!r}; at most {limits.value_length:,} are read"
+    )
+
+
+def too_long_somewhere(what: str, number: int, limits: Limits) -> UnreadableFile:
+    """As too_long, where the reader cannot tell the field (CSV, HTML)."""
+    return UnreadableFile(
+        f"{what} whose row {number} has a value of more than {limits.value_length:,} "
+        "characters"
+    )
+
+
+def too_large(what: str, number: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"{what} whose row {number} is larger than {size_text(limits.row_bytes)}: "
+        "a value or the row as a whole is too large"
+    )
+
+
+def too_wide(what: str, number: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(f"{what} whose row {number} has more than {limits.columns:,} columns")
+
+
+def longest_value(value: Any, limit: int, depth: int = 0, field: str = "") -> tuple[str, int]:
+    """(field, length) of the first string longer than ``limit`` in a row's values (nested
+    ones included, named by their field), else ("", 0)."""
+    if type(value) is str:
+        return (field, len(value)) if len(value) > limit else ("", 0)
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = ((field, v) for v in value)
+    else:
+        return "", 0
+    for name, item in items:
+        found = longest_value(item, limit, depth + 1, field if depth else str(name))
+        if found[1]:
+            return found
+    return "", 0
+
+
+def deeper_than(value: Any, levels: int) -> bool:
+    """Whether a value nests more than ``levels`` levels (a scalar is 0, a flat object 1);
+    the walk stops at the limit, so it is cheap and safe whatever the value."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    if levels <= 0:
+        return True
+    return any(deeper_than(item, levels - 1) for item in value)
 
 
 class UnreadableFile(ValueError):

@@ -1,5 +1,11 @@
 """Text tables: CSV (delimiter sniffed) and HTML tables (parsed incrementally), with the
-encoding found from the bytes: UTF-8 with or without BOM, else Windows-1252."""
+encoding found from the bytes: UTF-8 with or without BOM, else Windows-1252.
+
+Limits: a CSV line is read up to the row limit and a record's lines are counted together; a
+field over the value limit stops Python's csv module itself (its field_size_limit). HTML cell
+text, a row's text and cells, the title and what the parser holds of an unfinished tag or
+comment are counted as they arrive.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._core import (
+    DEFAULT_LIMITS,
+    Limits,
     Row,
     RowSource,
     UnreadableFile,
@@ -22,7 +30,12 @@ from ._core import (
     make_header,
     row_dict,
     shorten,
+    size_text,
     squash,
+    too_large,
+    too_long_somewhere,
+    too_many_rows,
+    too_wide,
 )
 from ._sniff import HEAD_SIZE
 
@@ -79,7 +92,9 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def open_csv(path: Path, head: bytes, encoding: str | None) -> RowSource:
+def open_csv(
+    path: Path, head: bytes, encoding: str | None, limits: Limits = DEFAULT_LIMITS
+) -> RowSource:
     codec = text_encoding(path, head, encoding)
     sample = head.decode(codec, errors="replace")
     if len(head) == HEAD_SIZE:
@@ -92,12 +107,18 @@ def open_csv(path: Path, head: bytes, encoding: str | None) -> RowSource:
             file.readline()  # Excel's "sep=;" line, which Excel itself does not show as a row
         else:
             delimiter = sniff_delimiter(sample)
-        records = _csv_records(csv.reader(file, delimiter=delimiter), codec, not encoding)
+        csv.field_size_limit(limits.value_length)  # the module's own, for every reader
+        size = [0]  # characters of the record being read
+        lines = _bounded_lines(file, limits, size)
+        reader = csv.reader(lines, delimiter=delimiter)
+        records = _csv_records(reader, codec, not encoding, size, limits)
         header = next((record for _, record in records if any(record)), None)
         if header is None:
             raise UnreadableFile("an empty file (blank lines only)")
+        if len(header) > limits.columns:
+            raise too_wide("a CSV file", 1, limits)
         columns = make_header(header, what="a CSV file")
-        rows = _csv_rows(records, columns)
+        rows = _csv_rows(records, columns, limits)
         first = next(rows, None)
         if first is None:
             raise UnreadableFile("a CSV file with a header but no rows")
@@ -114,24 +135,53 @@ def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
     yield from rest
 
 
-def _csv_records(reader: Any, codec: str, auto: bool) -> Iterator[tuple[int, list[str]]]:
+def _bounded_lines(file: IO[str], limits: Limits, size: list[int]) -> Iterator[str]:
+    """The file's lines for the csv module, none read further than the row limit; size[0]
+    adds up the characters of the record under way (reset by _csv_records)."""
+    longest = limits.row_bytes
+    readline = file.readline
+    while line := readline(longest + 1):
+        size[0] += len(line)
+        if size[0] > longest:
+            raise _Oversize
+        yield line
+
+
+class _Oversize(Exception):
+    """A record longer than the row limit (turned into a refusal naming its row)."""
+
+
+def _csv_records(
+    reader: Any, codec: str, auto: bool, size: list[int], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, list[str]]]:
     number = 0
     while True:
+        size[0] = 0
         try:
             record = next(reader)
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
             raise _decode_error(codec, exc, auto) from None
+        except _Oversize:
+            raise too_large("a CSV file", number + 1, limits) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise too_long_somewhere("a CSV file", number + 1, limits) from None
             raise UnreadableFile(f"a malformed CSV file: {exc} (row {number + 1})") from None
         number += 1
         yield number, record
 
 
-def _csv_rows(records: Iterator[tuple[int, list[str]]], columns: list[str]) -> Iterator[Row]:
+def _csv_rows(
+    records: Iterator[tuple[int, list[str]]], columns: list[str], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Row]:
+    count = 0
     for number, record in records:
         if any(record) and (record[0].strip() or not all(is_blank(v) for v in record)):
+            count += 1
+            if count > limits.rows:
+                raise too_many_rows("a CSV file", limits)
             yield number, row_dict(columns, record, number, "a CSV file")
 
 
@@ -144,8 +194,11 @@ class _TableParser(HTMLParser):
 
     _BREAKS = frozenset({"br", "p", "div", "li", "tr", "hr"})
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         super().__init__(convert_charrefs=True)
+        self.limits = limits
+        self._cell_size = 0  # characters of the cell under way
+        self._row_size = 0  # characters of the row under way
         self.rows: deque[tuple[int, list[str], bool]] = deque()
         self.done = False
         self.title = ""
@@ -175,6 +228,7 @@ class _TableParser(HTMLParser):
             if self._row is None:
                 self._row, self._row_th = [], True
             self._cell = []
+            self._cell_size = 0
             self._row_th = self._row_th and tag == "th"
             span = dict(attrs).get("colspan") or "1"
             self._span = int(span) if span.strip().isdigit() else 1
@@ -201,8 +255,14 @@ class _TableParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
-        elif self._in_title:
-            self.title += data
+            self._cell_size += len(data)
+            self._row_size += len(data)
+            if self._cell_size > self.limits.value_length:
+                raise too_long_somewhere("an HTML table", self._count + 1, self.limits)
+            if self._row_size > self.limits.row_bytes:
+                raise too_large("an HTML table", self._count + 1, self.limits)
+        elif self._in_title and len(self.title) < 1000:
+            self.title += data[:1000]
 
     def close(self) -> None:
         super().close()
@@ -213,6 +273,8 @@ class _TableParser(HTMLParser):
         if self._cell is not None and self._row is not None:
             self._row.append(squash("".join(self._cell)))
             self._row.extend([""] * (min(self._span, 1000) - 1))
+            if len(self._row) > self.limits.columns:
+                raise too_wide("an HTML table", self._count + 1, self.limits)
         self._cell = None
 
     def _end_row(self) -> None:
@@ -221,6 +283,7 @@ class _TableParser(HTMLParser):
             self._count += 1
             self.rows.append((self._count, self._row, self._row_th))
         self._row = None
+        self._row_size = 0
 
 
 def _table_rows(
@@ -237,22 +300,30 @@ def _table_rows(
             raise _decode_error(codec, exc, auto) from None
         if chunk:
             parser.feed(chunk)
+            # an unfinished tag, comment or declaration stays in the parser until it ends
+            if len(parser.rawdata) > parser.limits.row_bytes:
+                raise UnreadableFile(
+                    "an HTML file with a tag or comment larger than "
+                    f"{size_text(parser.limits.row_bytes)}"
+                )
         else:
             parser.close()
 
 
-def open_html(path: Path, head: bytes, encoding: str | None) -> RowSource:
+def open_html(
+    path: Path, head: bytes, encoding: str | None, limits: Limits = DEFAULT_LIMITS
+) -> RowSource:
     codec = text_encoding(path, head, encoding)
     file = path.open(encoding=codec, newline="")
     try:
-        parser = _TableParser()
+        parser = _TableParser(limits)
         table = _table_rows(file, parser, codec, not encoding)
         found = next((row for row in table if any(row[1])), None)
         if found is None:
             raise _no_table(head, parser.title)
         start, cells, all_th = found
         columns = make_header(cells, what=None if all_th else "an HTML table")
-        rows = _html_rows(table, columns, start)
+        rows = _html_rows(table, columns, start, limits)
         first = next(rows, None)
         if first is None:
             raise UnreadableFile("an HTML table with a header but no rows")
@@ -265,11 +336,18 @@ def open_html(path: Path, head: bytes, encoding: str | None) -> RowSource:
 
 
 def _html_rows(
-    table: Iterator[tuple[int, list[str], bool]], columns: list[str], start: int
+    table: Iterator[tuple[int, list[str], bool]],
+    columns: list[str],
+    start: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Row]:
+    count = 0
     for index, cells, _th in table:
         if any(cells):
             number = index - start + 1
+            count += 1
+            if count > limits.rows:
+                raise too_many_rows("an HTML table", limits)
             yield number, row_dict(columns, cells, number, "an HTML table")
 
 
