@@ -193,6 +193,13 @@ LANGUAGE_COOKIE_NAME = "p3dn_language"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `p3dn serve` collects the static files here under hashed names (p3dn/core/staticfiles.py),
+# which browsers keep for a year; the pages are not cached.
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "p3dn.core.staticfiles.HashedStaticFiles"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
