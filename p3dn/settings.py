@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "p3dn.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +221,20 @@ SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", False)
 # Trust X-Forwarded-Proto from the reverse proxy that terminates TLS.
 if env_bool("P3DN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy: everything from this server, no inline script or style, nothing
+# embeds the pages; Swagger UI at /api/v1/docs adds data: images (p3dn/api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
