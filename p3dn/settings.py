@@ -216,11 +216,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Redirect plain HTTP to HTTPS (leave off when a proxy in front already does it).
-SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", False)
 # Trust X-Forwarded-Proto from the reverse proxy that terminates TLS.
-if env_bool("P3DN_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("P3DN_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Redirect plain HTTP to HTTPS; on by default behind the TLS proxy, which tells what the browser
+# used (a proxy that redirects itself never lets Django see plain HTTP: no harm done).
+SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", BEHIND_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local health check speaks plain HTTP
+# Ask browsers to put the host on their built-in HTTPS-only list (see docs/deploy.md).
+SECURE_HSTS_PRELOAD = env_bool("P3DN_HSTS_PRELOAD", not DEBUG)
+if not SECURE_HSTS_PRELOAD:  # a choice made knowingly, not a forgotten setting
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Content-Security-Policy: everything from this server, no inline script or style, nothing
 # embeds the pages; Swagger UI at /api/v1/docs adds data: images (p3dn/api.py).
 CONTENT_SECURITY_POLICY = {
