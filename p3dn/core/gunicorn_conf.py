@@ -30,3 +30,12 @@ control_socket_disable = True
 # A HEAD request gets Django's body, which gunicorn drops as it must, logging a warning each
 # time: that is not a fault worth a line in the log.
 logging.getLogger("gunicorn.http.wsgi").setLevel(logging.ERROR)
+
+
+def when_ready(server: object) -> None:
+    """In the master, before the workers are forked: import every view (through the URLconf)
+    once, so that each worker starts with them loaded instead of importing them on its first
+    request. Nothing here touches the database."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loading them is the point
