@@ -172,6 +172,19 @@ def _web_workers(tree: dict[int, str]) -> tuple[list[int], list[int]]:
     return masters, sorted(gunicorn - set(masters))
 
 
+def _settled_tree(server: Server, web_workers: int, import_workers: int) -> dict[int, str]:
+    """The server's processes once the expected ones have all started (gunicorn forks its
+    workers one after the other, while the first may already answer)."""
+
+    def tree() -> dict[int, str] | None:
+        found = _tree(server.process.pid)
+        masters, workers = _web_workers(found)
+        ok = len(workers) == web_workers and len(_import_workers(found)) == import_workers
+        return found if ok and len(masters) == 1 else None
+
+    return _wait_for(tree) or _tree(server.process.pid)
+
+
 def _run_python(env: dict[str, str], code: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
@@ -183,7 +196,7 @@ def _run_python(env: dict[str, str], code: str) -> str:
 
 def test_serve_runs_the_web_workers_asked_for_and_one_import_worker_that_does_the_queue(serve):
     server = serve("--workers", "3", "--threads", "2")
-    tree = _tree(server.process.pid)
+    tree = _settled_tree(server, 3, 1)
     masters, workers = _web_workers(tree)
     assert len(masters) == 1 and len(workers) == 3, tree
     assert len(_import_workers(tree)) == 1, tree
@@ -215,7 +228,7 @@ def test_serve_runs_the_web_workers_asked_for_and_one_import_worker_that_does_th
 
 def test_a_dead_import_worker_is_started_again_and_sigterm_stops_every_process(serve):
     server = serve("--workers", "2")
-    tree = _tree(server.process.pid)
+    tree = _settled_tree(server, 2, 1)
     (first,) = _import_workers(tree)
     os.kill(first, signal.SIGKILL)
     restarted = _wait_for(
@@ -229,7 +242,7 @@ def test_a_dead_import_worker_is_started_again_and_sigterm_stops_every_process(s
 
 def test_ctrl_c_stops_the_server_and_its_workers(serve):
     server = serve("--workers", "2")
-    everything = set(_tree(server.process.pid))
+    everything = set(_settled_tree(server, 2, 1))
     assert len(everything) >= 4  # gunicorn master, two web workers, the import worker
     # Ctrl+C in a terminal sends SIGINT to the whole foreground process group.
     os.killpg(server.process.pid, signal.SIGINT)
@@ -239,7 +252,7 @@ def test_ctrl_c_stops_the_server_and_its_workers(serve):
 
 def test_no_worker_serves_without_an_import_worker(serve):
     server = serve("--workers", "1", "--no-worker")
-    tree = _tree(server.process.pid)
+    tree = _settled_tree(server, 1, 0)
     assert _import_workers(tree) == []
     assert len(_web_workers(tree)[1]) == 1
     assert server.stop() == 0

@@ -15,8 +15,6 @@ proc_name = "p3dn"
 preload_app = True
 # A stopping worker finishes the requests it has (a PDF report can take seconds).
 graceful_timeout = 30
-# The reverse proxy in front keeps connections open to reuse them.
-keepalive = 5
 # gunicorn's error log on standard error; the access log is the reverse proxy's.
 errorlog = "-"
 loglevel = "info"

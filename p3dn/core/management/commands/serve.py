@@ -36,9 +36,10 @@ def cpu_count() -> int:
 
 
 def default_workers() -> int:
-    """One worker process per processor plus one, which waits on the database while the others
-    compute (measured in docs/benchmarks.md, "Server under load")."""
-    return cpu_count() + 1
+    """Two worker processes per processor plus one, gunicorn's rule: a page is mostly Python
+    (one core per process at most), and while some workers wait on the database or the network
+    the others compute. Measured in docs/benchmarks.md, "Server under load"."""
+    return 2 * cpu_count() + 1
 
 
 class Command(BaseCommand):
@@ -56,10 +57,14 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=default_workers(),
-            help="web worker processes (default: processors + 1, here %(default)s)",
+            help="web worker processes (default: 2 × processors + 1, here %(default)s)",
         )
         parser.add_argument(
-            "--threads", type=int, default=4, help="threads per web worker (default 4)"
+            "--threads",
+            type=int,
+            default=1,
+            help="threads per web worker (default 1: each worker answers one request at a "
+            "time, the others wait in the queue of the port and go to the first worker free)",
         )
         parser.add_argument(
             "--timeout",
