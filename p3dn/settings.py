@@ -217,12 +217,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Trust X-Forwarded-Proto from the reverse proxy that terminates TLS.
-BEHIND_PROXY = env_bool("P3DN_BEHIND_PROXY", False)
-if BEHIND_PROXY:
+P3DN_BEHIND_PROXY = env_bool("P3DN_BEHIND_PROXY", False)
+if P3DN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Redirect plain HTTP to HTTPS; on by default behind the TLS proxy, which tells what the browser
 # used (a proxy that redirects itself never lets Django see plain HTTP: no harm done).
-SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", BEHIND_PROXY)
+SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", P3DN_BEHIND_PROXY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local health check speaks plain HTTP
 # Ask browsers to put the host on their built-in HTTPS-only list (see docs/deploy.md).
 SECURE_HSTS_PRELOAD = env_bool("P3DN_HSTS_PRELOAD", not DEBUG)
