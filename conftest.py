@@ -31,6 +31,19 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_names_without_collecting(django_test_environment):
+    """Pages link the static files by their plain names in tests, served from the sources: only
+    `p3dn serve` collects them under hashed names (tests/test_server.py runs it). Session-wide,
+    so that the live server's WhiteNoise starts with it too."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STATIC_ROOT=None, STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_data_dir(settings, tmp_path):
     """Uploads and import progress files per test: parallel workers number their import runs

@@ -54,8 +54,10 @@ def _charts(summary: dict[str, Any], links: list[str]) -> dict[str, Any]:
     ]
     trend = summary["trend"]
     return {
-        "channel_chart": charts.channel_chart(rows, links),
-        "trend_chart": charts.trend_chart(trend["labels"], trend["actual"], trend["quarter_ends"]),
+        "channel_chart": charts.for_page(charts.channel_chart(rows, links)),
+        "trend_chart": charts.for_page(
+            charts.trend_chart(trend["labels"], trend["actual"], trend["quarter_ends"])
+        ),
     }
 
 
