@@ -3,7 +3,7 @@
 Authentication: a personal token sent as ``Authorization: Bearer p3dn_…`` (created on the
 profile page), or the browser session. A bearer request needs no CSRF token (a browser never
 adds that header by itself); a session request that writes does. Every error answer has one
-shape, ``ErrorOut`` (p3dn/core/apikit.py): ``{"error": "...", "fields": {...}}``.
+shape, ``ErrorOut`` (p3dn/web/apikit.py): ``{"error": "...", "fields": {...}}``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from p3dn import __version__
 from p3dn.accounts.services import user_for_api_key
-from p3dn.core.apikit import ERROR_CODES, ApiError, ErrorOut
+from p3dn.web.apikit import ERROR_CODES, ApiError, ErrorOut
 
 __all__ = ["ErrorOut", "api"]
 

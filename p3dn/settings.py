@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ninja",
     "template_partials",
     "django_htmx",
+    "p3dn.web",
     "p3dn.core",
     "p3dn.regions",
     "p3dn.accounts",
@@ -104,14 +105,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "p3dn.core.middleware.LanguageMiddleware",
+    "p3dn.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "p3dn.core.middleware.NulMiddleware",
+    "p3dn.web.middleware.NulMiddleware",
 ]
 
 ROOT_URLCONF = "p3dn.urls"
@@ -192,12 +193,12 @@ LANGUAGE_COOKIE_NAME = "p3dn_language"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# `p3dn serve` collects the static files here under hashed names (p3dn/core/staticfiles.py),
+# `p3dn serve` collects the static files here under hashed names (p3dn/web/staticfiles.py),
 # which browsers keep for a year; the pages are not cached.
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "p3dn.core.staticfiles.HashedStaticFiles"},
+    "staticfiles": {"BACKEND": "p3dn.web.staticfiles.HashedStaticFiles"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

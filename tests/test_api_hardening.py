@@ -189,7 +189,7 @@ def test_an_error_answer_built_from_the_schema_carries_no_empty_members():
     """What an endpoint's ``Status(409, {"error": ...})`` answers, through ninja's wrapper."""
     from pydantic import create_model
 
-    from p3dn.core.apikit import ErrorOut
+    from p3dn.web.apikit import ErrorOut
 
     wrapper = create_model("Answer", response=(ErrorOut, ...))
     answer = wrapper.model_validate({"response": {"error": "busy"}})

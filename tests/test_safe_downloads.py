@@ -32,12 +32,12 @@ from openpyxl import load_workbook
 
 from p3dn.accounts import services as accounts
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.core import downloads
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.lib.cells import neutralise
 from p3dn.monitoring import findings, monev
 from p3dn.monitoring.models import Finding
+from p3dn.web import downloads
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", '=HYPERLINK("http://x","y")']
@@ -465,7 +465,7 @@ def test_only_the_download_helper_sets_content_disposition():
             re.IGNORECASE,
         )
     }
-    assert setting == {"p3dn/core/downloads.py"}
+    assert setting == {"p3dn/web/downloads.py"}
 
 
 SPREADSHEET_LIBRARIES = ("openpyxl", "xlsxwriter", "pandas", "odf", "pyexcel", "xlwt")

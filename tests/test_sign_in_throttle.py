@@ -14,7 +14,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from p3dn.accounts.models import SignInLock
 from p3dn.audit.models import LogEntry
-from p3dn.core.templatetags.p3dn import waktu
+from p3dn.web.templatetags.p3dn import waktu
 
 
 def sign_in(username: str, password: str, address: str, **headers: str):

@@ -11,7 +11,7 @@ from pydantic.json_schema import SkipJsonSchema
 from p3dn.accounts import access, queries, services
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.core.apikit import READ, WRITE, Id, ShortText, errors, paginated
+from p3dn.web.apikit import READ, WRITE, Id, ShortText, errors, paginated
 
 router = Router(tags=["government units"])
 

@@ -20,8 +20,8 @@ from p3dn.accounts.access import user_of
 from p3dn.accounts.backends import lock_of
 from p3dn.accounts.forms import PemdaFilterForm, PemdaForm, TokenForm, UnitForm, UserForm
 from p3dn.accounts.models import Pemda, User
-from p3dn.core.forms import apply_errors
-from p3dn.core.partials import template_for
+from p3dn.web.forms import apply_errors
+from p3dn.web.partials import template_for
 
 
 class LoginView(auth_views.LoginView):

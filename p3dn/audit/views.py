@@ -8,7 +8,7 @@ from django.shortcuts import render
 from p3dn.accounts.access import user_of
 from p3dn.audit.forms import LogFilterForm
 from p3dn.audit.queries import list_log_entries
-from p3dn.core.partials import template_for
+from p3dn.web.partials import template_for
 
 
 @login_required

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
 from p3dn.calculators.shapes import public_output
-from p3dn.core.apikit import PUBLIC, ApiError, errors
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.registry import RULES
+from p3dn.web.apikit import PUBLIC, ApiError, errors
 
 router = Router(tags=["calculators"])
 

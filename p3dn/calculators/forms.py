@@ -18,10 +18,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from p3dn.calculators.pages import Field, Page, Table
-from p3dn.core.rule_errors import message_for
 from p3dn.lib.money import format_number, parse_number
 from p3dn.rules.bmp import BMP_MENUS
 from p3dn.rules.errors import FieldError
+from p3dn.web.rule_errors import message_for
 
 MAX_ROWS = 200
 

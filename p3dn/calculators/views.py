@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from p3dn.calculators import exports, services
 from p3dn.calculators.forms import choices_for
 from p3dn.calculators.pages import PAGES, PAGES_BY_SLUG
-from p3dn.core.downloads import PDF, XLSX, attachment
-from p3dn.core.partials import template_for
 from p3dn.lib.pdf import PdfUnavailable
 from p3dn.rules.registry import RULES
+from p3dn.web.downloads import PDF, XLSX, attachment
+from p3dn.web.partials import template_for
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -31,7 +31,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 400 page: what is wrong with the request, in the user's language (a ``BadRequest``
-    raised by a view, e.g. through core/params.py); JSON under the API."""
+    raised by a view, e.g. through web/params.py); JSON under the API."""
     message = str(exception) if exception.args else ""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"error": message or "bad request"}, status=400)

@@ -13,9 +13,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from p3dn.accounts.access import user_of
-from p3dn.core.apikit import NO_NUL, READ, WRITE, Id, Year, errors
 from p3dn.imports import access, services
 from p3dn.imports.models import ImportRun
+from p3dn.web.apikit import NO_NUL, READ, WRITE, Id, Year, errors
 
 router = Router(tags=["imports"])
 

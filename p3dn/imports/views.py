@@ -16,9 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
-from p3dn.core import params
-from p3dn.core.downloads import CSV, XLSX, attachment
-from p3dn.core.partials import template_for
 from p3dn.imports import access, services
 from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.imports.forms import UploadForm
@@ -26,6 +23,9 @@ from p3dn.imports.models import ImportRun
 from p3dn.imports.templates import template_workbook
 from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
+from p3dn.web import params
+from p3dn.web.downloads import CSV, XLSX, attachment
+from p3dn.web.partials import template_for
 
 
 @login_required

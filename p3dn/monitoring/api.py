@@ -11,8 +11,8 @@ from ninja import Query, Router
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.core.apikit import READ, ShortText, Year, errors
 from p3dn.monitoring.indicators import CHANNELS, Filters, compute
+from p3dn.web.apikit import READ, ShortText, Year, errors
 
 router = Router(tags=["indicators"])
 

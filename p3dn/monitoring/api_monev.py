@@ -12,9 +12,9 @@ from ninja import Router, Schema
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.core.apikit import READ, Id, ShortText, Year, errors, paginated
 from p3dn.monitoring import access, monev
 from p3dn.monitoring.models import Snapshot
+from p3dn.web.apikit import READ, Id, ShortText, Year, errors, paginated
 
 router = Router(tags=["monev"])
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
-from p3dn.core import params
-from p3dn.core.downloads import attachment
 from p3dn.monitoring import charts, drilldown, exports, queries, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
 from p3dn.monitoring.indicators import CHANNELS, Filters
+from p3dn.web import params
+from p3dn.web.downloads import attachment
 
 
 @login_required

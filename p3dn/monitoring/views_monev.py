@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit, User
-from p3dn.core import params
-from p3dn.core.forms import apply_errors
-from p3dn.core.partials import template_for
 from p3dn.monitoring import access, findings, monev
 from p3dn.monitoring.forms_monev import FindingFilterForm, FindingForm, NoteForm, ScheduleForm
 from p3dn.monitoring.models import Finding, MonevSchedule, Snapshot
 from p3dn.monitoring.queries import years_with_data
+from p3dn.web import params
+from p3dn.web.forms import apply_errors
+from p3dn.web.partials import template_for
 
 
 def _year(request: HttpRequest, pemda: Pemda, source: str = "GET") -> tuple[int, list[int]]:

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.core import params
-from p3dn.core.downloads import attachment
 from p3dn.lib.pdf import PdfUnavailable
 from p3dn.monitoring import compliance, queries, reports
 from p3dn.monitoring.exports import XLSX
 from p3dn.rules.compliance import RULES
+from p3dn.web import params
+from p3dn.web.downloads import attachment
 
 
 def _year(request: HttpRequest, pemda: Pemda) -> int | None:

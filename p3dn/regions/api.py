@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from p3dn.core.apikit import PUBLIC, ShortText, errors
 from p3dn.regions.models import ExternalCode, Region
+from p3dn.web.apikit import PUBLIC, ShortText, errors
 
 router = Router(tags=["regions"])
 

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from p3dn.audit.services import diff, log, snapshot
-from p3dn.core.rule_errors import message_for
 from p3dn.regions.models import ExternalCode, Region
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.regions import parse_region_code
+from p3dn.web.rule_errors import message_for
 
 DATA = resources.files("p3dn.regions") / "data"
 

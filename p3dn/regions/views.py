@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import require_admin, user_of
-from p3dn.core.forms import apply_errors
 from p3dn.regions import services
 from p3dn.regions.forms import CodeFilterForm, ExternalCodeForm
 from p3dn.regions.models import ExternalCode
+from p3dn.web.forms import apply_errors
 
 
 @login_required

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
-from p3dn.core.params import YEAR_MAX, YEAR_MIN
+from p3dn.web.params import YEAR_MAX, YEAR_MIN
 
 # Database ids are 64-bit integers.
 ID_MAX = 2**63 - 1
