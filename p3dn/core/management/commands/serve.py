@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from typing import Any
@@ -44,21 +43,19 @@ class Command(BaseCommand):
 
 
 def _work_forever() -> None:
-    """Process queued imports and take due Monev snapshots beside the web server (small installs
-    need one process only)."""
+    """Process queued imports (and after each applied one sync the product registry) and take
+    due Monev snapshots beside the web server (small installs need one process only)."""
     from django.db import close_old_connections
 
+    from p3dn.core import worker
     from p3dn.imports import services
-    from p3dn.monitoring import monev
 
-    monev_due = monev.Every(monev.DUE_CHECK_SECONDS)
+    idle = worker.Idle()
     while True:
         close_old_connections()
         run = services.next_pending()
         if run is None:
-            if monev_due():  # scheduled Monev snapshots, checked at most once an hour
-                monev.take_due_snapshots_safely()
+            idle()
             time.sleep(2)
             continue
-        with contextlib.suppress(services.ImportBusy):  # recorded on the run
-            services.run_import(run, progress=services.progress_writer(run))
+        worker.process(run)
