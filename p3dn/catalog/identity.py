@@ -11,6 +11,7 @@ The merge rule that uses it (and NPWP/NIB) is documented in docs/catalog.md.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
+@functools.lru_cache(maxsize=65536)  # a sync meets each name many times
 def parse_name(name: str) -> ParsedName:
     """The legal form and the matching key of a company name."""
     rest = fold(name)

@@ -45,6 +45,9 @@ class RegionFinder:
     ecat_kabupaten: dict[str, str] = field(default_factory=dict)
     ecat_provinsi: dict[str, str] = field(default_factory=dict)
     by_code: dict[str, Region] = field(default_factory=dict)
+    _found: dict[tuple[str, str], tuple[Region | None, Region | None]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def load(cls) -> RegionFinder:
@@ -99,6 +102,12 @@ class RegionFinder:
 
     def locate(self, province_text: str, address: str) -> tuple[Region | None, Region | None]:
         """(most specific region, its province) from the province text and the address."""
+        key = (province_text, address)
+        if key not in self._found:
+            self._found[key] = self._locate(province_text, address)
+        return self._found[key]
+
+    def _locate(self, province_text: str, address: str) -> tuple[Region | None, Region | None]:
         province = self.province(province_text)
         place = self.place(address, province)
         if place is not None:

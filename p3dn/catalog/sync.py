@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
@@ -262,17 +262,23 @@ class _Registry:
                 out.append(obj)
         return out
 
-    def flush_producers(self) -> None:
+    def flush_producers(self, *, final: bool = False) -> None:
+        """Create the new producers (their products need their ids); with ``final`` write
+        the changed ones: once, at the end, so that a value two sources disagree on is
+        compared with the stored one only when every row has been read."""
         if self.new_producers:
-            Producer.objects.bulk_create(self.new_producers, batch_size=500)
+            insert_rows(Producer, self.new_producers)
             for producer in self.new_producers:
                 self.remember(producer, PRODUCER_FIELDS)
             self.new_producers = []
+        if not final:
+            return
         dirty = self.changed(self.dirty_producers.values(), PRODUCER_FIELDS)
         self.dirty_producers = {}
         if dirty:
             self.result.producers_updated += len(dirty)
-            Producer.objects.bulk_update(dirty, [*PRODUCER_FIELDS, "updated_at"], batch_size=200)
+            _touch(dirty)
+            update_rows(Producer, dirty, [*PRODUCER_FIELDS, "updated_at"])
 
     # ---------------------------------------------------------------- products
 
@@ -328,20 +334,21 @@ class _Registry:
             self.dirty_products[product.pk] = product
         return product
 
-    def flush_products(self) -> None:
+    def flush_products(self, *, final: bool = False) -> None:
         if self.new_products:
-            CatalogProduct.objects.bulk_create(self.new_products, batch_size=500)
+            insert_rows(CatalogProduct, self.new_products)
             for product in self.new_products:
                 self.remember(product, PRODUCT_FIELDS)
             self.touched |= {p.pk for p in self.new_products}
             self.new_products = []
+        if not final:
+            return
         dirty = self.changed(self.dirty_products.values(), PRODUCT_FIELDS)
         self.dirty_products = {}
         if dirty:
             self.result.products_updated += len(dirty)
-            CatalogProduct.objects.bulk_update(
-                dirty, [*PRODUCT_FIELDS, "updated_at"], batch_size=200
-            )
+            _touch(dirty)
+            update_rows(CatalogProduct, dirty, [*PRODUCT_FIELDS, "updated_at"])
 
     # ---------------------------------------------------------------- certificates
 
@@ -416,28 +423,105 @@ class _Registry:
                 self.dirty_certificates[chosen.pk] = chosen
         return chosen
 
-    def flush_certificates(self) -> None:
+    def flush_certificates(self, *, final: bool = False) -> None:
         if self.new_certificates:
-            Certificate.objects.bulk_create(self.new_certificates, batch_size=500)
+            insert_rows(Certificate, self.new_certificates)
             self.touched |= {c.product_id for c in self.new_certificates}
             self.new_certificates = []
-        if self.dirty_certificates:
+        if final and self.dirty_certificates:
             self.result.certificates_updated += len(self.dirty_certificates)
-            Certificate.objects.bulk_update(
-                list(self.dirty_certificates.values()),
-                ["number", "expiry_date", "issue_date", "bmp", "valid_until",
-                 "valid_until_estimated", "updated_at"],
-                batch_size=200,
-            )
+            dirty = list(self.dirty_certificates.values())
+            _touch(dirty)
+            update_rows(Certificate, dirty, ["number", "expiry_date", "issue_date", "bmp",
+                                             "valid_until", "valid_until_estimated",
+                                             "updated_at"])
             self.touched |= {c.product_id for c in self.dirty_certificates.values()}
             self.dirty_certificates = {}
 
     def add_sources(self, model: type[CertificateSource | ProductSource], rows: list[Any]) -> None:
         if not rows:
             return
-        before = model.objects.count()
-        model.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        self.result.sources_added += model.objects.count() - before
+        self.result.sources_added += insert_rows(model, rows, ignore_conflicts=True)
+
+
+def insert_rows(
+    model: type[models.Model], objs: list[Any], *, ignore_conflicts: bool = False
+) -> int:
+    """Insert many rows as multi-row INSERTs with prepared values and set their ids (RETURNING,
+    as bulk_create does on SQLite >= 3.35 and PostgreSQL, whose returned rows follow the
+    VALUES order); with ``ignore_conflicts`` a row that would break a unique constraint is
+    skipped (no ids then). bulk_create compiles every value of every row: seconds for a year's
+    export. Returns the number of rows inserted."""
+    if not objs:
+        return 0
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    prepare: list[Any] = []
+    for f in fields:
+        plain = isinstance(f, models.CharField | models.TextField | models.BooleanField
+                           | models.IntegerField | models.ForeignKey)
+        prepare.append(None if plain else f)
+        if f.many_to_one:  # an object saved after it was assigned: take its id now
+            for obj in objs:
+                if getattr(obj, f.attname) is None and f.is_cached(obj):  # type: ignore[attr-defined]
+                    related = f.get_cached_value(obj)  # type: ignore[attr-defined]
+                    if related is not None:
+                        setattr(obj, f.attname, related.pk)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                if getattr(obj, f.attname) is None or getattr(f, "auto_now", False):
+                    setattr(obj, f.attname, now)
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite: long statements are cheapest (up to 32766 parameters); PostgreSQL plans each
+    # statement, and about 100 rows a statement measured fastest (a 5.000-row test: 0,62 s
+    # against 1,12 s with 1.000 rows a statement).
+    size = max(1, min(1000, 32000 // len(fields))) if connection.vendor == "sqlite" else 100
+    pk_column = meta.pk.column if meta.pk is not None else "id"
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else f" RETURNING {quote(pk_column)}"
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params: list[Any] = []
+            for obj in chunk:
+                for f, prep in zip(fields, prepare, strict=True):
+                    value = getattr(obj, f.attname)
+                    params.append(value if prep is None or value is None
+                                  else prep.get_db_prep_save(value, connection))
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+            cursor.execute(sql + ", ".join([row] * len(chunk)) + tail, params)
+            if ignore_conflicts:
+                inserted += max(cursor.rowcount, 0)
+                continue
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
+            inserted += len(chunk)
+    return inserted
+
+
+def update_rows(model: type[models.Model], objs: list[Any], fields: list[str]) -> None:
+    """Write ``fields`` of many rows in one prepared UPDATE (``executemany``): bulk_update's
+    CASE expressions cost seconds for a few thousand rows."""
+    if not objs:
+        return
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields if f.name in fields]
+    quote = connection.ops.quote_name
+    pk_column = meta.pk.column if meta.pk is not None else "id"
+    sets = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    table = quote(meta.db_table)
+    sql = f"UPDATE {table} SET {sets} WHERE {quote(pk_column)} = %s"  # noqa: S608 -- model names
+    params = [
+        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(sql, params[start : start + 1000])
 
 
 def _values(obj: Any, fields: list[str]) -> tuple[Any, ...]:
@@ -447,6 +531,12 @@ def _values(obj: Any, fields: list[str]) -> tuple[Any, ...]:
         out.append(json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict)
                    else value)
     return tuple(out)
+
+
+def _touch(objs: list[Any]) -> None:
+    now = timezone.now()
+    for obj in objs:
+        obj.updated_at = now
 
 
 def _contradicts(producer: Producer, npwp: str, nib: str) -> bool:
@@ -704,7 +794,7 @@ def _sync_products(reg: _Registry, after: int) -> int:
             for row, product in products
             for price in _prices(reg.finder, (row["extra"] or {}).get("harga"))
         ]
-        ProductPrice.objects.bulk_create(prices, batch_size=1000)
+        insert_rows(ProductPrice, prices)
         reg.result.prices_written += len(prices)
         reg.touched |= {p.pk for _, p in products}
         reg.add_sources(ProductSource, [
@@ -808,7 +898,7 @@ def refresh_summaries(product_ids: Iterable[int]) -> int:
                 for k, v in wanted.items():
                     setattr(product, k, v)
                 dirty.append(product)
-        CatalogProduct.objects.bulk_update(dirty, SUMMARY_FIELDS, batch_size=200)
+        update_rows(CatalogProduct, dirty, SUMMARY_FIELDS)
         changed += len(dirty)
     return changed
 
@@ -832,6 +922,9 @@ def sync_registry(*, full: bool = False, actor: Any = None) -> SyncResult:
     tkdn = _sync_tkdn(reg, marks["tkdn"])
     sighting = _sync_sightings(reg, marks["sighting"])
     product = _sync_products(reg, marks["product"])
+    reg.flush_producers(final=True)
+    reg.flush_products(final=True)
+    reg.flush_certificates(final=True)
     if full:
         reg.touched |= set(CatalogProduct.objects.values_list("pk", flat=True))
     result.summaries_changed = refresh_summaries(reg.touched)
