@@ -295,3 +295,16 @@ def test_the_validity_filters_partition_certificates_as_c12_labels_them(tim_band
         statuses = {validity(as_of=as_of, issue=c.issue_date, expiry=c.expiry_date).status
                     for c in Certificate.objects.all()}
         assert {"berlaku", "segera_berakhir", "kedaluwarsa", "belum_berlaku"} <= statuses
+
+
+def test_list_pages_and_api_lists_cost_the_same_few_queries_however_many_rows(
+    client, django_assert_max_num_queries
+):
+    import_now(actor=None, path=EXPORT)
+    sync_registry()
+    assert CatalogProduct.objects.count() >= 50 and Certificate.objects.count() >= 50
+    for url in ("/registri/", "/registri/produsen/", "/registri/produk/",
+                "/registri/sertifikat/", "/api/v1/catalog/producers?limit=100",
+                "/api/v1/catalog/products?limit=100", "/api/v1/catalog/certificates?limit=100"):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url

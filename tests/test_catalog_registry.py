@@ -445,3 +445,10 @@ def test_the_registry_counts_every_kind_of_source_in_one_pass(tmp_path):
         len({tuple(sorted(r.items())) for r in raw_export()}) + len(scrape) + kku + 1
     )
     assert re.fullmatch(r"[0-9a-f]{32}", CatalogProduct.objects.first().item_key)
+
+
+def test_an_import_made_on_the_command_line_reaches_the_registry_when_the_worker_is_idle():
+    run_file(EXPORT)  # as `p3dn import` does: not through the worker
+    assert Certificate.objects.count() == 0
+    call_command("run_worker", stdout=StringIO())  # nothing queued: the idle sync
+    assert Certificate.objects.count() == len({certificate_key(r) for r in raw_export()})

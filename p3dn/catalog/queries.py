@@ -17,6 +17,7 @@ from p3dn.catalog.models import (
     CertificateSource,
     Producer,
     ProductPrice,
+    ProductSource,
 )
 from p3dn.catalog.validity import UNKNOWN, WARNING_DAYS, Validity, validity
 from p3dn.regions.models import Region
@@ -124,6 +125,16 @@ def product_certificates(product: CatalogProduct) -> QuerySet[Certificate]:
 
 def product_prices(product: CatalogProduct) -> QuerySet[ProductPrice]:
     return product.prices.select_related("region").order_by("harga", "region_id", "id")
+
+
+def product_listings(product: CatalogProduct) -> QuerySet[ProductSource]:
+    """The e-Katalog listing versions an item was built from."""
+    return product.sources.select_related("fact").order_by("fact__kd_produk", "id")
+
+
+def manual_price(product: CatalogProduct) -> ProductPrice | None:
+    """The price entered by hand (a listing's prices come from e-Katalog)."""
+    return product.prices.filter(kd_produk="").first()
 
 
 def certificate_sources(certificate: Certificate) -> QuerySet[CertificateSource]:

@@ -94,7 +94,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "product": product,
         "certificates": queries.shown(queries.product_certificates(product), today),
         "prices": queries.product_prices(product),
-        "listings": product.sources.select_related("fact").order_by("fact__kd_produk"),
+        "listings": queries.product_listings(product),
         "today": today,
         "private": access.can_see_private(user),
         "can_edit": access.can_edit_product(user, product),
@@ -196,7 +196,7 @@ def create_product(request: HttpRequest, pk: int) -> HttpResponse:
 def update_product(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     product = access.get_product_for(user, pk, write=True)
-    price = product.prices.filter(kd_produk="").first()
+    price = queries.manual_price(product)
     form = ProductForm(request.POST or None, initial=ProductForm.initial_from(product, price))
     if request.method == "POST" and form.is_valid():
         values, new_price = form.values()
