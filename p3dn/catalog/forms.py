@@ -198,7 +198,7 @@ class ProductForm(forms.Form):
     kode_hs = forms.RegexField(label=_("HS code"), regex=r"^[\d.]{0,40}$", max_length=40,
                                required=False)
     kbli = forms.RegexField(label="KBLI", regex=r"^(\d{5})?$", max_length=5, required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
+    unit = forms.CharField(label=_("Unit of measure"), max_length=60, required=False)
     origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices, required=False,
                                initial=Origin.PDN)
     harga = RupiahField(label=_("Price (Rp)"), required=False)

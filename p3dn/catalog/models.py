@@ -185,7 +185,7 @@ class CatalogProduct(models.Model):
     kbki = models.CharField(_("KBKI"), max_length=20, blank=True, db_index=True)
     kode_hs = models.CharField(_("HS code"), max_length=40, blank=True, db_index=True)
     kbli = models.CharField(_("KBLI"), max_length=20, blank=True, db_index=True)
-    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    unit = models.CharField(_("unit of measure"), max_length=60, blank=True)
     origin = models.CharField(
         _("origin"), max_length=5, choices=Origin.choices, blank=True, db_index=True
     )
