@@ -452,3 +452,47 @@ def test_an_import_made_on_the_command_line_reaches_the_registry_when_the_worker
     assert Certificate.objects.count() == 0
     call_command("run_worker", stdout=StringIO())  # nothing queued: the idle sync
     assert Certificate.objects.count() == len({certificate_key(r) for r in raw_export()})
+
+
+def _real_company_names() -> set[str]:
+    """Every company name of the real files: the Kemenperin export and scrape, the three
+    kabupaten catalogues (providers and certificate holders), e-Katalog provider and product."""
+    names = {r["Nama Perusahaan"] for r in raw_export()}
+    names |= {r["perusahaan"] for r in json.loads(SCRAPE.read_text(encoding="utf-8"))
+              if "perusahaan" in r}
+    for kab in ("BKY", "KKR", "KKU"):
+        for r in pq.read_table(EKATALOG / f"{kab}-prodkatalog2022.parquet").to_pylist():
+            names |= {r["nama_penyedia"], r["nama_pemilik_sertifikat_tkdn"]}
+    for name in ("Ecat-PenyediaDetail.json", "Ecat-ProdukDetail.json"):
+        for r in json.loads((PENYEDIA.parent / name).read_text(encoding="utf-8")):
+            names |= {r.get("nama_penyedia"), r.get("nama_pemilik_sertifikat_tkdn")}
+    return {n for n in names if n}
+
+
+def test_real_names_keep_apart_their_spellings_merge_and_another_legal_form_splits():
+    from p3dn.catalog.identity import identity_key, parse_name
+
+    names = _real_company_names()
+    assert len(names) > 150
+    # no two companies of the real files fall together
+    assert len({identity_key(n) for n in names}) == len(names)
+    forms = Counter(parse_name(n).legal_form for n in names)
+    assert forms["pt"] > 50 and forms["cv"] > 30  # "PT.X", "CV.X", "Cv.X", "cv x", "X, CV"…
+    for name in names:
+        parsed = parse_name(name)
+        key = identity_key(name)
+        rest = name
+        written = {"pt": ("PT", "P.T.", "PT."), "cv": ("CV", "C.V.", "CV.")}.get(parsed.legal_form)
+        variants = [name.upper(), name.lower(), "  ".join(name.split()) + " ", name + "."]
+        if written:
+            # the same company however its form is written, and "Tbk" after a PT
+            rest = re.sub(r"^\W*(p\W*t|c\W*v)\b\W*|\W+(p\W*t|c\W*v)\W*$", "", name, flags=re.I)
+            variants += [f"{w} {rest}" for w in written] + [f"{written[2]}{rest}"]
+            if parsed.legal_form == "pt":
+                variants.append(f"PT {rest} Tbk")
+            other = "CV" if parsed.legal_form == "pt" else "PT"
+            assert identity_key(f"{other} {rest}") != key, name
+        else:  # a name without a legal form is never merged into a CV or PT of that name
+            assert identity_key(f"CV {name}") != key and identity_key(f"PT {name}") != key
+        for variant in variants:
+            assert identity_key(variant) == key, (name, variant)
