@@ -226,6 +226,7 @@ def test_hand_entry_refuses_bad_numbers_and_a_second_copy_of_a_producer(client_f
     response = client.post("/registri/produsen/baru/", _producer_form(
         name="PT Pompa Nusantara Jaya", npwp="098765432109000"))
     assert response.status_code == 302 and Producer.objects.count() == 2
+    assert all(p.identity_conflict for p in Producer.objects.all())  # kept apart, flagged
 
 
 def test_the_api_enters_a_product_and_a_certificate_with_decimal_strings(

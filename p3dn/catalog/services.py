@@ -173,8 +173,13 @@ def _save_producer(producer: Producer, values: dict[str, Any], actor: User) -> s
         )
     for name in changed:
         producer.provenance[name] = _manual(actor)
+    namesakes = [o.pk for o in Producer.objects.filter(name_key=producer.name_key)
+                 .exclude(pk=producer.pk) if o.family == producer.family]
+    if namesakes:  # same name and form, told apart by NPWP or NIB: flagged for checking
+        producer.identity_conflict = True
     producer.full_clean(exclude=["provenance", "name_key"])
     producer.save()
+    Producer.objects.filter(pk__in=namesakes).update(identity_conflict=True)
     if "bmp" in changed:  # BMP belongs to the company: its products' TKDN + BMP change
         refresh_summaries(producer.certificates.values_list("product_id", flat=True))
     return changed
