@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Monev snapshots: p3dn monev snapshot --klpd D197 --year 2023 | due | list --klpd D197",
     ),
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
+    "catalog": (
+        "catalog",
+        "the domestic product registry: p3dn catalog sync [--full] (after imports)",
+    ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
     "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),

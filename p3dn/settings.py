@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "p3dn.procurement",
     "p3dn.imports",
     "p3dn.monitoring",
+    "p3dn.catalog",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from django.core.management.base import CommandError
 
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.audit.models import LogEntry
+from p3dn.catalog.models import CatalogProduct, Certificate
 from p3dn.cli import COMMANDS
 from p3dn.imports.models import ImportRun
 from p3dn.monitoring.indicators import compute
@@ -47,10 +48,10 @@ def test_help_lists_every_subcommand_on_one_line():
     result = run_p3dn("--help")
     assert result.returncode == 0
     for name in ("serve", "migrate", "createadmin", "demo", "check", "calc", "import", "worker",
-                 "indicators", "monev", "backup", "restore"):
+                 "indicators", "monev", "backup", "restore", "catalog"):
         assert sum(line.strip().startswith(name + " ") for line in result.stdout.splitlines()) == 1
     assert set(COMMANDS) == {"serve", "migrate", "createadmin", "demo", "check", "calc", "import",
-                             "indicators", "worker", "monev", "backup", "restore"}
+                             "indicators", "worker", "monev", "backup", "restore", "catalog"}
 
 
 def test_an_unknown_subcommand_exits_2():
@@ -173,9 +174,14 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     findings = Finding.objects.filter(pemda=kalbar, tahun=2023)
     assert findings.count() == 3 and all(f.unit_id and f.due_date for f in findings)
     assert "Monev: targets, first snapshot and findings of Prov. Kalimantan Barat 2023" in text
+    # the product registry over the demo's TKDN lists and e-Katalog products
+    certificates = Certificate.objects.count()
+    assert certificates > 0 and CatalogProduct.objects.filter(prices__isnull=False).exists()
+    assert f"{certificates} TKDN certificates" in text
     runs = ImportRun.objects.count()
     call_command("demo", stdout=StringIO())
     assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units
     assert User.objects.count() == 5
     assert ImportRun.objects.count() == runs  # applied files are not imported again
     assert Snapshot.objects.filter(pemda=kalbar).count() == 1 and findings.count() == 3
+    assert Certificate.objects.count() == certificates

@@ -192,7 +192,7 @@ def test_tkdn_export_handles_the_sentinel_and_duplicates():
         nilai_tkdn=Decimal("0.3701"),
     )
     assert bumi.tanggal_berlaku.isoformat() == "2031-01-08" and bumi.kbli == "28193"
-    assert "Alamat" not in bumi.extra
+    assert bumi.extra["Alamat"].startswith("Jl. Alex Bangun Cipendawa Baru")  # public company data
 
 
 def test_partial_scrape_records_are_listed_and_the_rest_applied_on_request():

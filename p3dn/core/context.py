@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
+    registry = {"label": _("Registry"), "url": reverse("catalog:registry"), "key": "registri"}
     if user.is_authenticated:
         items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
         items.append(
@@ -35,9 +36,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 {"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"}
             )
+        items.append(registry)
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
     else:
+        items.append(registry)
         items.append(calculators)
     return {"nav_items": items}

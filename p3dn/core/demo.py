@@ -1,6 +1,7 @@
 """The demo dataset: real government units and procurement data of Kab. Bandung (2025) and
-Prov. Kalimantan Barat (2023) from LKPP's public data, and one demo account per role. Loading
-it twice changes nothing.
+Prov. Kalimantan Barat (2023) from LKPP's public data, Kemenperin TKDN lists and the local
+e-Katalog products of three Kalbar kabupaten (for the product registry), and one demo account
+per role. Loading it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.catalog.sync import SyncResult, sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.lib.money import format_percent, format_rupiah
@@ -117,6 +119,11 @@ def load_demo() -> list[DemoLogin]:
             )
         logins.append(DemoLogin(username, user.get_role_display(), user.scope_label))
     return logins
+
+
+def load_demo_registry() -> SyncResult:
+    """The product registry over the demo's TKDN lists and e-Katalog data (idempotent)."""
+    return sync_registry(actor="demo")
 
 
 # The demo Pemda-years and the targets their Tim P3DN would have recorded.

@@ -58,7 +58,7 @@ from p3dn.imports.writer import (
 )
 from p3dn.lib.readers import Limits, RawRow, UnreadableFile, open_rows
 from p3dn.monitoring import rollups
-from p3dn.procurement.models import IndicatorRollup
+from p3dn.procurement.models import IndicatorRollup, Sighting
 
 log = logging.getLogger(__name__)
 
@@ -705,6 +705,21 @@ class Writer:
                 self._close.extend(gone)
                 self.counts.removed += len(gone)
         self.flush()
+        if self.dataset.record_sightings:
+            self._record_sightings()
+
+    def _record_sightings(self) -> None:
+        """The facts this file listed unchanged (their version came from an earlier file)."""
+        assert self.model is not None and len(self.key_fields) == 1
+        name = self.model._meta.model_name or ""
+        Sighting.objects.bulk_create(
+            (
+                Sighting(run_id=self.run.pk, fact_model=name, key=str(key))
+                for key in self._seen
+                if key not in self._written
+            ),
+            batch_size=2000,
+        )
 
 
 def refresh_statistics(model: type[models.Model] | None, changed: int) -> None:

@@ -402,6 +402,26 @@ class TkdnCertificate(Fact):
         constraints = _current_unique("tkdn_certificate", "cert_key")
 
 
+class Sighting(models.Model):
+    """A later applied import whose file listed a catalogue fact again, unchanged.
+
+    A fact's version records the run that brought its content (``valid_from``); a file that
+    lists the same content again adds no version. For the datasets that ask for it (the
+    Kemenperin TKDN lists: the same certificate in several yearly exports) each such listing
+    is recorded here, so that the registry can trace a certificate to every file it came
+    from. ``key`` is the fact's natural key (one field: ``cert_key``)."""
+
+    run = models.ForeignKey("imports.ImportRun", on_delete=models.CASCADE, related_name="+")
+    fact_model = models.CharField(max_length=40, help_text="model name, e.g. tkdncertificate")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [models.Index(fields=["fact_model", "id"], name="sighting_model_id")]
+
+    def __str__(self) -> str:
+        return f"{self.fact_model} {self.key} in run {self.run_id}"
+
+
 # ---------------------------------------------------------------- what LKPP does not publish
 
 

@@ -368,6 +368,9 @@ class Dataset:
     name_hint: str = ""
     # A row whose fields here are all empty carries no data (e.g. a unit without a budget).
     empty_unless: tuple[str, ...] = ()
+    # Global datasets only: record each fact the file lists unchanged (procurement.Sighting),
+    # so that a fact seen again in a later file can be traced to that file too.
+    record_sightings: bool = False
     # Fields kept out of ``extra`` (beside personal ones) because they repeat the scope.
     drop: frozenset[str] = frozenset({"nama_klpd", "jenis_klpd", "nama_satker", "kd_satker_str"})
 

@@ -89,7 +89,8 @@ TKDN_EXPORT = Dataset(
     ),
     scope="global",
     derive=_identity,
-    drop=frozenset({"Alamat"}),
+    drop=frozenset(),  # the company's address (Alamat) is kept in ``extra`` for the registry
+    record_sightings=True,
 )
 
 TKDN_SCRAPE = Dataset(
@@ -108,4 +109,5 @@ TKDN_SCRAPE = Dataset(
     scope="global",
     derive=_identity,
     drop=frozenset({"id_data"}),
+    record_sightings=True,
 )

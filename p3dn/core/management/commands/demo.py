@@ -6,7 +6,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from p3dn.core.demo import import_demo_files, load_demo, load_demo_monitoring
+from p3dn.catalog.sync import registry_counts
+from p3dn.core.demo import (
+    import_demo_files,
+    load_demo,
+    load_demo_monitoring,
+    load_demo_registry,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +25,12 @@ class Command(BaseCommand):
             "Importing the real LKPP data of Kab. Bandung 2025 and Prov. Kalimantan Barat 2023:"
         )
         import_demo_files(report=self.stdout.write)
+        load_demo_registry()
+        counts = registry_counts()
+        self.stdout.write(
+            f"  Registry: {counts['producers']} producers, {counts['products']} products, "
+            f"{counts['certificates']} TKDN certificates (/registri/)"
+        )
         for name in load_demo_monitoring():
             self.stdout.write(f"  Monev: targets, first snapshot and findings of {name}")
         self.stdout.write(

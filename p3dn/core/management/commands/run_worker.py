@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-import contextlib
 import signal
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from p3dn.core import worker
 from p3dn.imports import services
-from p3dn.monitoring import monev
 
 
 class Command(BaseCommand):
-    help = "Process queued imports (once, or forever with --loop)."
+    help = (
+        "Process queued imports (once, or forever with --loop); after each applied import "
+        "the product registry takes in the new data."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="keep waiting for new imports")
@@ -21,16 +23,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, loop: bool, interval: float, **options: Any) -> None:
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
-        monev_due = monev.Every(monev.DUE_CHECK_SECONDS)
+        idle = worker.Idle()
         while not self.stopping:
             run = services.next_pending()
             if run is not None:
-                with contextlib.suppress(services.ImportBusy):  # recorded on the run
-                    services.run_import(run, progress=services.progress_writer(run))
+                worker.process(run)
                 self.stdout.write(f"run {run.pk} {run.file_name}: {run.status}")
                 continue
-            if monev_due():  # scheduled Monev snapshots, checked at most once an hour
-                monev.take_due_snapshots_safely()
+            idle()
             if not loop:
                 break
             time.sleep(interval)
