@@ -223,3 +223,22 @@ def test_a_one_edit_typo_in_a_long_word_finds_what_the_word_finds(query):
     by_query = {entry["query"]: entry for entry in _queries()}
     keys = {hit.item.key for hit in _index().search(query, K)}
     assert keys & set(by_query[query]["relevant"])
+
+
+def test_the_figures_in_docs_search_md_are_the_measured_ones():
+    doc = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
+    figures = evaluate(lambda text: _index().search(text, K), _queries())
+    for line in (
+        f"| queries with an answer | {figures.queries} |",
+        f"| recall@20 | **{figures.recall:.3f}** |",
+        f"| MRR | **{figures.mrr:.3f}** |",
+        f"| nDCG@10 | **{figures.ndcg:.3f}** |",
+        f"| precision@10 | {figures.precision:.3f} |",
+        f"| answered queries without a result | {len(figures.without_result)} |",
+        f"| no-answer queries that returned anything | {len(figures.answered_no_answer)} |",
+        f"**{figures.recall:.3f}** | **{figures.mrr:.3f}** | **{figures.ndcg:.3f}** | "
+        f"**{figures.precision:.3f}** |",
+        f"{len(_queries())} queries a buyer would type",
+        f"ships {len(parse_csv(SYNONYMS.read_text(encoding='utf-8')))} groups",
+    ):
+        assert line in doc, line
