@@ -338,6 +338,15 @@ def test_non_heat_treatment_does_not_find_heat_treatment(query):
     assert _names(_index(*PIPES), query) == [PIPES[1]["name"]]
 
 
+def test_a_long_query_never_returns_an_item_that_negates_one_of_its_phrases():
+    synonyms = Synonyms.from_groups([["heat treatment", "perlakuan panas"],
+                                     ["carbon steel", "baja karbon"]])
+    index = _index(*PIPES, synonyms=synonyms)
+    # five clauses: an item may miss one ("casing" for the line pipe), but never by negating it
+    names = _names(index, "carbon steel seamless casing heat treatment")
+    assert names == [PIPES[0]["name"], PIPES[2]["name"]]
+
+
 def test_a_long_query_that_may_miss_a_word_still_never_drops_the_negation():
     names = _names(_index(*PIPES), "non heat treatment carbon steel seamless casing pipe")
     assert names == [PIPES[1]["name"]]

@@ -70,10 +70,13 @@ class Clause:
 
     @property
     def positive_tokens(self) -> tuple[str, ...]:
-        """The clause's own single tokens, whose negated forms an item must not carry."""
-        return tuple(
-            a.tokens[0] for a in self.alternatives if a.kind == EXACT and not a.is_phrase
-        )
+        """The words the query itself wrote for this clause (a phrase: each of its words),
+        whose negated forms an item must not carry."""
+        out: list[str] = []
+        for alt in self.alternatives:
+            if alt.kind == EXACT:
+                out.extend(t for t in alt.tokens if t not in out)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,7 @@ class Query:
     @property
     def required(self) -> int:
         """How many clauses an item must match (negated clauses always, see module doc)."""
-        n = len(self.clauses)
-        if n <= 3:
-            return n
-        return n - 1 if n <= 7 else n - 2
+        return required_for(len(self.clauses))
 
     @property
     def is_empty(self) -> bool:
