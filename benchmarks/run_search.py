@@ -16,9 +16,11 @@ is not in the PostgreSQL figures):
    SQLite FTS5 query (the query's words ANDed, ranked by bm25) — both as users of those tools
    would write them;
 5. the recommended candidate retrieval (docs/search.md): the parsed query as an FTS5 MATCH /
-   a PostgreSQL tsquery with the filters in SQL, the best 200 candidates by the engine's
-   weighted bm25 / ts_rank, re-scored with p3dn.lib.search.ranking; run for every query of the
-   judged set (tests/data/catalog_queries.json) under four filter sets.
+   a PostgreSQL tsquery literal with the filters in SQL, the best 200 candidates by the
+   engine's weighted bm25 / ts_rank — or, for a broad query, the first 200 name/brand/type
+   matches in TKDN order through the TKDN index ("tiered") — re-scored with
+   p3dn.lib.search.ranking; run for every query of the judged set
+   (tests/data/catalog_queries.json) under four filter sets.
 Results go to benchmarks/results/search-DATE-ITEMS.json.
 """
 
@@ -234,6 +236,7 @@ class Bench:
         with Clock() as clock:
             self.analysed: list[AnalyzedItem] = []
             df: Counter[str] = Counter()
+            df_name: Counter[str] = Counter()
             lengths: Counter[str] = Counter()
             for row in self.rows:
                 item = analyze_item(str(row["id"]), item_fields(row),
@@ -244,7 +247,10 @@ class Bench:
                     lengths[name] += len(tokens)
                     seen.update(tokens)
                 df.update(seen)
+                df_name.update(set(item.tokens["name"]) | set(item.tokens["brand"])
+                               | set(item.tokens["type"]))
         self.df = df
+        self.df_name = df_name
         self.average = {name: lengths[name] / len(self.rows) for name in FIELDS}
         self.results["analyse"] = {"items": len(self.rows), "wall_s": clock.wall,
                                    "cpu_s": clock.cpu, "distinct_tokens": len(df),
@@ -269,8 +275,10 @@ class Bench:
     def typo_index(self) -> None:
         vocabulary = set(self.df) | self.synonyms.vocabulary()
         out = {}
-        for label, words in (("items' vocabulary", vocabulary),
-                             ("padded to 1.000.000 eligible words", self._padded(vocabulary))):
+        sets = [("items' vocabulary", vocabulary)]
+        if not self.args.reuse:
+            sets.append(("padded to 1.000.000 eligible words", self._padded(vocabulary)))
+        for label, words in sets:
             gc.collect()
             tracemalloc.start()
             with Clock() as clock:
@@ -317,10 +325,11 @@ class Bench:
         return out
 
     def estimate(self, query: Query) -> int:
-        """At most how many items the query can match: its rarest clause's document counts,
-        summed over the clause's words (a phrase counts its rarest word)."""
+        """At most how many items the query can match in their name, brand or type: its
+        rarest clause's counts (a stats table's `items_in_name`), summed over the clause's
+        words (a phrase counts its rarest word)."""
         return min(
-            sum(min(self.df.get(t, 0) for t in alt.tokens)
+            sum(min(self.df_name.get(t, 0) for t in alt.tokens)
                 for alt in clause.alternatives if alt.kind != STEM)
             for clause in query.clauses
         )
@@ -384,7 +393,9 @@ class Bench:
                 ((int(a.key), *(" ".join(a.tokens[f]) for f in FIELDS),
                   " ".join(t for f in STEMMED for t in a.stems.get(f, ())))
                  for a in self.analysed))
-            db.execute("CREATE INDEX item_tkdn ON item (tkdn, id)")
+            # TKDN first, with every filter column, so the broad tier filters inside the index
+            db.execute("CREATE INDEX item_tkdn ON item "
+                       "(tkdn, valid_until, umk, province, price, id)")
             db.execute("CREATE INDEX item_province_price ON item (province, price)")
             db.execute("CREATE INDEX item_valid ON item (valid_until)")
             db.execute("INSERT INTO item_fts (item_fts) VALUES ('optimize')")
@@ -428,7 +439,7 @@ class Bench:
                         if query.is_empty:
                             continue
                         start = time.perf_counter()
-                        if variant.startswith("tiered") and self.estimate(query) > BROAD:
+                        if variant.startswith("tiered") and self.estimate(query) > self.args.broad:
                             broad += 1
                             # candidates: name/brand/type matches, best TKDN first, read
                             # through the TKDN index (no ranking of every match)
@@ -478,9 +489,14 @@ class Bench:
     # PostgreSQL
 
     def postgres(self) -> None:
+        url = self.args.postgres
+        if not self.args.reuse:
+            self.postgres_build(url)
+        self.postgres_queries(url)
+
+    def postgres_build(self, url: str) -> None:
         import psycopg
 
-        url = self.args.postgres
         with Clock() as clock, psycopg.connect(url, autocommit=True) as db:
             db.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             db.execute("DROP TABLE IF EXISTS bench_search_item")
@@ -506,6 +522,10 @@ class Bench:
             db.execute("VACUUM ANALYZE bench_search_item")
         self.results["postgres_build"] = {"wall_s": clock.wall, "cpu_s_client": clock.cpu}
         self.log(f"postgres build: {self.results['postgres_build']}")
+
+    def postgres_queries(self, url: str) -> None:
+        import psycopg
+
         out: dict[str, object] = {}
         with psycopg.connect(url, autocommit=True) as db:
             version = db.execute("SHOW server_version").fetchone()
@@ -552,7 +572,8 @@ class Bench:
                             if query.is_empty:
                                 continue
                             start = time.perf_counter()
-                            if variant.startswith("tiered") and self.estimate(query) > BROAD:
+                            if variant.startswith("tiered") and \
+                                    self.estimate(query) > self.args.pg_broad:
                                 broad += 1
                                 sql = (f"SELECT id, {columns}, stems, tkdn FROM "
                                        f"bench_search_item WHERE tsv @@ %s::tsquery {where} "
@@ -590,7 +611,8 @@ class Bench:
         self.expansion()
         steps: list[Callable[[], None]] = []
         if self.args.sqlite:
-            steps.append(lambda: self.sqlite_queries(self.sqlite_build()))
+            steps.append(lambda: self.sqlite_queries(
+                sqlite3.connect(self.args.sqlite) if self.args.reuse else self.sqlite_build()))
         if self.args.fuzz_queries:
             steps.append(self.rapidfuzz)
         if self.args.postgres:
@@ -615,6 +637,12 @@ def main() -> None:
                         help="queries for the rapidfuzz and pg_trgm scans (0: skip rapidfuzz)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL table")
     parser.add_argument("--tag", default="", help="added to the results file name")
+    parser.add_argument("--broad", type=int, default=BROAD,
+                        help="SQLite: matches in name/brand/type above which a query is broad")
+    parser.add_argument("--pg-broad", type=int, default=5_000,
+                        help="PostgreSQL: the same threshold (its ranking costs more a row)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the SQLite file and PostgreSQL table of an earlier --keep run")
     parser.add_argument("--all-variants", action="store_true",
                         help="also run ranking-every-match under every filter set")
     Bench(parser.parse_args()).run()
