@@ -52,9 +52,12 @@ from pathlib import Path
 from p3dn.imports.services import import_now
 spent = [0.0, 0.0]  # wall and CPU seconds in the indicator rollups' refresh (in the import)
 try:
-    from p3dn.monitoring import rollups
-except ImportError:
-    rollups = None
+    from p3dn.procurement import rollups
+except ImportError:  # an older p3dn: the rollups in monitoring, or none yet
+    try:
+        from p3dn.procurement import rollups
+    except ImportError:
+        rollups = None
 if rollups is not None:
     refresh = rollups.refresh_after_import
     def timed_refresh(*args, **kwargs):

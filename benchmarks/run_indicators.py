@@ -9,8 +9,9 @@ In one process, over the same database, for fiscal year 2025:
 (b) the Dasbor page, ``GET /dasbor/pemda/<pk>/?tahun=2025`` through Django's test Client signed
     in as a national administrator (server time: request to response, template included);
 (c) the national ranking, ``queries.summarise_ranking`` over the 552 Pemda.
-Each first from the facts (``rollups.facts_only()``: the queries p3dn ran before rollups), then
-from the rollups (built first with ``rollups.refresh_all()`` if the database has none, timed).
+Each first from the facts (the rollups set aside: deleted in a transaction rolled back at the
+end, so p3dn runs the queries it ran before rollups), then from the rollups (built first with
+``rollups.refresh_all()`` if the database has none, timed).
 The two paths are checked to give identical JSON on the sample.
 
 Then DuckDB answers the same three questions over the same data: the tables' columns that the
@@ -62,7 +63,7 @@ EXPORT = {
     "provider": "kd_penyedia, nama_penyedia, penyedia_ukm, valid_to_id",
 }
 
-# The same definitions as p3dn/monitoring/indicators.py, over the Parquet views; {where} picks
+# The same definitions as p3dn/procurement/sums.py, over the Parquet views; {where} picks
 # the Pemda-year(s), {group} the grouping column (pemda_id or unit_id).
 DUCK_SQL = """
 WITH
@@ -359,12 +360,13 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{args.db.resolve()}"
     setup(url)
 
+    from django.db import transaction
     from django.test import Client
 
     from p3dn.accounts import services
     from p3dn.accounts.models import Pemda, User
-    from p3dn.monitoring import rollups
     from p3dn.monitoring.indicators import compute
+    from p3dn.procurement import rollups
     from p3dn.procurement.models import IndicatorRollup
 
     result: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine(),
@@ -380,10 +382,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_facts:
         log("p3dn from the facts")
-        with rollups.facts_only():
+        with transaction.atomic():  # the rollups set aside, and back at the end
+            IndicatorRollup.objects.all().delete()
             result["facts"] = p3dn_phase(sample, args.fact_rounds, args.fact_ranking_runs,
                                          client)
             facts_json = {p.pk: compute(pemda=p, tahun=YEAR, by="satker") for p in sample}
+            transaction.set_rollback(True)
     if not IndicatorRollup.objects.exists():
         log("building the rollups")
         seconds, count = timed(rollups.refresh_all)

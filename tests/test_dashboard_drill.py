@@ -17,8 +17,9 @@ from p3dn.audit.models import LogEntry
 from p3dn.imports import services
 from p3dn.lib.money import format_rupiah
 from p3dn.monitoring import drilldown, queries, targets
-from p3dn.monitoring.indicators import CHANNELS, Filters, compute
+from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Target
+from p3dn.procurement.sums import CHANNELS, Filters
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 

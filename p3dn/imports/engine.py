@@ -57,7 +57,7 @@ from p3dn.imports.writer import (
     source_digest,
 )
 from p3dn.lib.readers import Limits, RawRow, UnreadableFile, open_rows
-from p3dn.monitoring import rollups
+from p3dn.procurement import rollups
 from p3dn.procurement.models import IndicatorRollup, Sighting
 
 log = logging.getLogger(__name__)

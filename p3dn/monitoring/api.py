@@ -11,7 +11,8 @@ from ninja import Query, Router
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.monitoring.indicators import CHANNELS, Filters, compute
+from p3dn.monitoring.indicators import compute
+from p3dn.procurement.sums import CHANNELS, Filters
 from p3dn.web.apikit import READ, ShortText, Year, errors
 
 router = Router(tags=["indicators"])

@@ -3,8 +3,8 @@
 The checks themselves are the rules library's (``p3dn.rules.compliance``, which uses C18 of
 ``p3dn.rules.packages`` for reserved packages); this module only reads the facts the indicators
 read — the same RUP set, the current version of each e-contract, the pencatatan that are not
-cancelled (``indicators.source_rows``) — links a realization to its SiRUP package and hands
-each record to the rules.
+cancelled (``p3dn.procurement.sums.source_rows``) — links a realization to its SiRUP package
+and hands each record to the rules.
 
 Linking a realization to its package: a tender e-contract through SPSE-TenderSelesaiNilai
 (kd_tender → kd_rup_paket); a pencatatan non-tender through its own kd_rup. Non-tender
@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.lib.xlsx import Block, workbook_bytes
-from p3dn.monitoring.indicators import source_rows
 from p3dn.procurement.models import TenderResult
 from p3dn.procurement.queries import as_of as facts_as_of
+from p3dn.procurement.sums import source_rows
 from p3dn.rules import compliance as rules
 from p3dn.rules.common import parse_jenis
 

@@ -3,8 +3,8 @@
 A number is one part (``sumber``: the RUP set, the budget structure or a realization channel),
 one measure of it (``nilai``: the value, its PDN part, its UMK part, or what is not yet
 classified) and optionally one perangkat daerah and one month, under the Dasbor's filters.
-The rows come from ``indicators.source_rows``, the very rows the indicators sum, so the total
-of a drill-down is the number that was clicked.
+The rows come from ``p3dn.procurement.sums.source_rows``, the very rows the indicators sum, so
+the total of a drill-down is the number that was clicked.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.monitoring.indicators import CHANNELS, SOURCES, ZERO, Filters, source_rows
+from p3dn.procurement.sums import CHANNELS, SOURCES, ZERO, Filters, source_rows
 
 MEASURES = ("nilai", "pdn", "umk", "unknown")
 NO_UNIT = "tanpa"

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from p3dn.accounts.models import Pemda
 from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
-from p3dn.monitoring.indicators import CHANNELS, NO_FILTERS, Filters, compute
+from p3dn.monitoring.indicators import compute
+from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from p3dn.lib.money import parse_number
 from p3dn.monitoring.drilldown import SOURCE_LABELS
-from p3dn.monitoring.indicators import CHANNELS
 from p3dn.monitoring.models import Target
+from p3dn.procurement.sums import CHANNELS
 
 HUNDRED = Decimal(100)
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.monitoring import rollups
-from p3dn.monitoring.indicators import NO_FILTERS, Filters, compute
+from p3dn.monitoring.indicators import compute, year_json
 from p3dn.monitoring.models import Target
 from p3dn.monitoring.targets import (
     month_path,
@@ -23,6 +22,7 @@ from p3dn.monitoring.targets import (
     trend_for,
 )
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
+from p3dn.procurement.sums import NO_FILTERS, Filters, rollup_wholes
 from p3dn.regions.models import Region
 
 # The defaults of an unrecorded target (p3dn.monitoring.models.Target): 80% capaian as in
@@ -181,14 +181,14 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
         .order_by("region_id")
     )
     with_data = [p for p in pemdas if p.has_rup or p.has_contract]
-    wholes = rollups.stored_wholes([p.pk for p in with_data], tahun)
+    wholes = rollup_wholes([p.pk for p in with_data], tahun)
     ranked, without = [], []
     for pemda in pemdas:
         if not (pemda.has_rup or pemda.has_contract):
             without.append(pemda)
             continue
         if pemda.pk in wholes:
-            figures = rollups.indicators_json(pemda, tahun, wholes[pemda.pk])
+            figures = year_json(pemda, tahun, wholes[pemda.pk])
         else:
             figures = compute(pemda=pemda, tahun=tahun)
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})

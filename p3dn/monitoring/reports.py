@@ -30,9 +30,10 @@ from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
 from p3dn.monitoring import charts, compliance, monev, queries, targets
 from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
 from p3dn.monitoring.findings import CLOSED, is_overdue
-from p3dn.monitoring.indicators import CHANNELS, compute
+from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Finding, Snapshot
 from p3dn.monitoring.targets import Trend, trend_for
+from p3dn.procurement.sums import CHANNELS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"

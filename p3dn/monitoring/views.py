@@ -18,7 +18,7 @@ from p3dn.accounts.access import user_of
 from p3dn.monitoring import charts, drilldown, exports, queries, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
-from p3dn.monitoring.indicators import CHANNELS, Filters
+from p3dn.procurement.sums import CHANNELS, Filters
 from p3dn.web import params
 from p3dn.web.downloads import attachment
 

@@ -484,8 +484,9 @@ class TkdnIkTarget(PemdaFact):
 
 
 class IndicatorRollup(models.Model):
-    """Pre-summed indicator figures of a Pemda-year over its *current* facts, kept current by
-    every import (p3dn/monitoring/rollups.py). One row per grain part and measure: the whole
+    """Pre-summed indicator figures of a Pemda-year over its *current* facts: the sums of
+    p3dn/procurement/sums.py, stored by p3dn/procurement/rollups.py inside every import's
+    transaction, read back by ``sums.collect``. One row per grain part and measure: the whole
     Pemda-year, each perangkat daerah (unit) or each month, and ``rup`` (pagu / komitmen PDN /
     komitmen UMK as nilai / pdn / umk), ``belanja`` (belanja_pengadaan as nilai) or a channel.
     Derived data: rebuilt from the facts, never edited."""

@@ -1,21 +1,20 @@
 """Build the indicator rollups of the data imported before they existed.
 
 This runs the application's own ``rollups.refresh_all`` (the rollups must hold exactly what the
-indicator queries compute, so they are not re-stated here for historical models). Should that
-code ever not fit the schema of an old database being upgraded, the rollups are skipped: the
-indicators are then computed from the facts, as before, until an import or ``refresh_all``
-builds them.
+fact sums compute, so they are not re-stated here for historical models). Should that code ever
+not fit the schema of an old database being upgraded, the rollups are skipped: the indicators
+are then summed from the facts, as before, until an import or ``refresh_all`` builds them.
 """
 
 from django.db import DatabaseError, migrations, transaction
 
+from p3dn.procurement import rollups
+
 
 def build(apps, schema_editor):
-    from p3dn.monitoring.rollups import refresh_all
-
     try:
         with transaction.atomic():
-            refresh_all()
+            rollups.refresh_all()
     except DatabaseError as exc:  # pragma: no cover - only on a future schema
         print(f"  indicator rollups not built ({exc}); they follow the next imports")
 

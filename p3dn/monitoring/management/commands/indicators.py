@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from p3dn.accounts.models import Pemda
 from p3dn.lib.csvfile import write_csv
-from p3dn.monitoring.indicators import CHANNELS, Filters, compute
+from p3dn.monitoring.indicators import compute
+from p3dn.procurement.sums import CHANNELS, Filters
 
 
 class Command(BaseCommand):

@@ -1,0 +1,577 @@
+"""The sums of the procurement facts that the P3DN indicators are made of, per Pemda and year.
+
+Every part of the indicators is the sum of one *row source*: the RUP set (the commitment), the
+budget structure (belanja pengadaan) and the six realization channels. ``ROW_SOURCES`` names the
+one function that selects each source's rows, on the data as it stood on a date, and annotates
+each row with the same names: its contribution (d_nilai, d_pdn, d_umk, d_unknown) and its date
+(d_date). The definitions in words are docs/indicators.md.
+
+``collect_from_facts`` sums those rows for the whole Pemda-year, per perangkat daerah or per
+month. ``collect`` gives the same figures: for the current, unfiltered data it reads the rollup
+the last import stored (p3dn/procurement/rollups.py, which builds it with
+``collect_from_facts``), and it sums the facts when asked for a date or a filter, or when the
+Pemda-year has no rollup yet. Money stays exact (Decimal, cents kept). What is made of these
+sums, the ratios (capaian, komposisi, UMK shares), targets, snapshots and dashboards, is
+p3dn/monitoring's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth, Upper
+
+from p3dn.accounts.models import Pemda
+from p3dn.procurement.models import (
+    BudgetStructure,
+    Contract,
+    EPurchase,
+    IndicatorRollup,
+    Pencatatan,
+    Product,
+    Provider,
+    RupBudgetLine,
+    RupPackage,
+    TenderResult,
+    TokoDaringOrder,
+)
+from p3dn.procurement.queries import as_of as facts_as_of
+from p3dn.procurement.queries import latest_contract_versions
+
+ZERO = Decimal("0.00")
+CHANNELS = (
+    "tender",
+    "non_tender",
+    "pencatatan_non_tender",
+    "swakelola",
+    "e_purchasing",
+    "toko_daring",
+)
+PACKAGE_SOURCES = ("rup", "belanja")
+SOURCES = (*PACKAGE_SOURCES, *CHANNELS)
+CANCELLED = "Paket Dibatalkan"
+DOMESTIC_PRODUCT_TYPES = ("lokal", "local", "pdn", "PDN", "Lokal")
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
+
+Grain = IndicatorRollup.Grain
+# grain → the ``by`` of collect
+GRAINS = ((Grain.PEMDA, None), (Grain.UNIT, "satker"), (Grain.MONTH, "month"))
+BY_GRAIN = {by: grain for grain, by in GRAINS}
+
+
+@dataclass
+class Money:
+    nilai: Decimal = ZERO
+    pdn: Decimal = ZERO
+    umk: Decimal = ZERO
+    belum_terklasifikasi: Decimal = ZERO
+
+    def add(self, other: Money) -> None:
+        self.nilai += other.nilai
+        self.pdn += other.pdn
+        self.umk += other.umk
+        self.belum_terklasifikasi += other.belum_terklasifikasi
+
+
+@dataclass
+class Figures:
+    """The sums of a Pemda-year, or of one unit or one month of it."""
+
+    pagu_penyedia: Decimal = ZERO
+    komitmen_pdn: Decimal = ZERO
+    komitmen_umk: Decimal = ZERO
+    belanja_pengadaan: Decimal = ZERO
+    realisasi: dict[str, Money] = field(default_factory=lambda: {c: Money() for c in CHANNELS})
+
+    @property
+    def total(self) -> Money:
+        total = Money()
+        for money in self.realisasi.values():
+            total.add(money)
+        return total
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the Dasbor narrows to. ``channels`` limits the realization channels; jenis, metode
+    and sumber dana are attributes of the RUP package, so they narrow the commitment directly and
+    a realization row through the package it names (kd_rup); rows that name no package (non-tender
+    e-contracts, Toko Daring orders) drop out while such a filter is on."""
+
+    channels: tuple[str, ...] = ()
+    jenis_pengadaan: str = ""
+    metode_pengadaan: str = ""
+    sumber_dana: str = ""
+
+    @property
+    def on_package(self) -> bool:
+        return bool(self.jenis_pengadaan or self.metode_pengadaan or self.sumber_dana)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.channels) or self.on_package
+
+    def allows(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        channels = tuple(c for c in query.getlist("saluran") if c in CHANNELS)
+        return cls(
+            channels=channels,
+            jenis_pengadaan=(query.get("jenis") or "").strip(),
+            metode_pengadaan=(query.get("metode") or "").strip(),
+            sumber_dana=(query.get("sumber_dana") or "").strip(),
+        )
+
+    def query(self) -> list[tuple[str, str]]:
+        pairs = [("saluran", c) for c in self.channels]
+        for name, value in (
+            ("jenis", self.jenis_pengadaan),
+            ("metode", self.metode_pengadaan),
+            ("sumber_dana", self.sumber_dana),
+        ):
+            if value:
+                pairs.append((name, value))
+        return pairs
+
+
+NO_FILTERS = Filters()
+
+
+# ------------------------------------------------------------------ the row sources
+
+
+def _scoped(model: Any, pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[Any]:
+    return facts_as_of(model.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
+
+
+def _packages(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """The RUP packages matching the package filters (jenis, metode, sumber dana)."""
+    packages = facts_as_of(RupPackage.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
+    if filters.jenis_pengadaan:
+        packages = packages.filter(jenis_pengadaan=filters.jenis_pengadaan)
+    if filters.metode_pengadaan:
+        packages = packages.filter(metode_pengadaan=filters.metode_pengadaan)
+    if filters.sumber_dana:
+        lines = facts_as_of(
+            RupBudgetLine.objects.filter(pemda=pemda, jenis=RupBudgetLine.Jenis.PENYEDIA), day
+        ).filter(sumber_dana=filters.sumber_dana)
+        packages = packages.filter(kd_rup__in=lines.values("kd_rup"))
+    return packages
+
+
+def _linked(qs: QuerySet[Any], packages: QuerySet[Any], column: str, text: bool) -> QuerySet[Any]:
+    """``qs`` narrowed to rows whose package reference ``column`` (kd_rup) names one of
+    ``packages``. A text reference may name several packages, ';'-separated: those few rows are
+    matched here, the others by one uncorrelated IN (SELECT ...) the database evaluates once."""
+    if not text:
+        return qs.filter(**{f"{column}__in": packages.values("kd_rup")})
+    codes = packages.annotate(code=Cast("kd_rup", CharField())).values("code")
+    several = list(qs.filter(**{f"{column}__contains": ";"}).values_list("pk", column))
+    matched: list[int] = []
+    if several:
+        known = {str(code) for code in packages.values_list("kd_rup", flat=True)}
+        matched = [pk for pk, ref in several if known & set(ref.split(";"))]
+    return qs.filter(Q(**{f"{column}__in": codes}) | Q(pk__in=matched))
+
+
+def _values(
+    qs: QuerySet[Any], nilai: Any, pdn: Any, umk: Any, unknown: Any = None, date: str | None = None
+) -> QuerySet[Any]:
+    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date."""
+    return qs.annotate(
+        d_nilai=ExpressionWrapper(nilai, output_field=MONEY),
+        d_pdn=ExpressionWrapper(pdn, output_field=MONEY),
+        d_umk=ExpressionWrapper(umk, output_field=MONEY),
+        d_unknown=ExpressionWrapper(
+            unknown if unknown is not None else Value(ZERO), output_field=MONEY
+        ),
+        d_date=F(date) if date else Value(None, output_field=DateField()),
+    )
+
+
+def _when(condition: Q, column: str) -> Case:
+    return Case(When(condition, then=F(column)), default=Value(ZERO), output_field=MONEY)
+
+
+def _or_zero(column: str) -> Coalesce:
+    return Coalesce(F(column), Value(ZERO), output_field=MONEY)
+
+
+def rup_rows(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """The commitment: the RUP set, RUP-PaketPenyedia packages announced ("Terumumkan"), active
+    and not deleted, narrowed by the package filters. nilai is the pagu (pagu_penyedia), pdn the
+    pagu of a package whose status_pdn is PDN (komitmen_pdn), umk the pagu of a package whose
+    status_ukm is UKM (komitmen_umk); dated by tgl_awal_pemilihan."""
+    rup = (
+        _packages(pemda, tahun, day, filters)
+        .filter(status_umumkan_rup="Terumumkan", status_aktif_rup=True)
+        .exclude(status_delete_rup=True)
+    )
+    return _values(
+        rup,
+        F("pagu"),
+        _when(Q(status_pdn="PDN"), "pagu"),
+        _when(Q(status_ukm="UKM"), "pagu"),
+        date="tgl_awal_pemilihan",
+    )
+
+
+def belanja_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """belanja_pengadaan of RUP-StrukturAnggaranPD per perangkat daerah, as nilai; never
+    filtered, and without a month (the budget structure has none)."""
+    return _values(
+        _scoped(BudgetStructure, pemda, tahun, day),
+        F("belanja_pengadaan"),
+        Value(ZERO),
+        Value(ZERO),
+    )
+
+
+def _contracts(channel: str, pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[Any]:
+    return latest_contract_versions(_scoped(Contract, pemda, tahun, day).filter(channel=channel))
+
+
+def _contract_values(contracts: QuerySet[Any]) -> QuerySet[Any]:
+    return _values(
+        contracts,
+        F("nilai_kontrak"),
+        _or_zero("nilai_pdn_kontrak"),
+        _or_zero("nilai_umk_kontrak"),
+        date="tgl_kontrak",
+    )
+
+
+def tender_rows(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """SPSE-TenderEkontrak-Kontrak, one current row per kd_tender (its highest versi_addendum):
+    nilai_kontrak, nilai_pdn_kontrak and nilai_umk_kontrak as nilai / pdn / umk, dated by
+    tgl_kontrak. A package filter reaches a contract through the kd_rup_paket of its
+    SPSE-TenderSelesaiNilai row."""
+    contracts = _contracts("tender", pemda, tahun, day)
+    if filters.on_package:
+        results = facts_as_of(TenderResult.objects.filter(pemda=pemda), day)
+        packages = _packages(pemda, tahun, day, filters)
+        linked = _linked(results, packages, "kd_rup", text=True)
+        contracts = contracts.filter(kd_paket__in=linked.values("kd_tender"))
+    return _contract_values(contracts)
+
+
+def non_tender_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """The same over SPSE-NonTenderEkontrak-Kontrak per kd_nontender. These e-contracts name no
+    RUP package: none is left while a package filter is on."""
+    contracts = _contracts("non_tender", pemda, tahun, day)
+    if filters.on_package:
+        contracts = contracts.none()
+    return _contract_values(contracts)
+
+
+def _recorded(
+    channel: str, pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    recorded = (
+        _scoped(Pencatatan, pemda, tahun, day).filter(channel=channel).exclude(status_ket=CANCELLED)
+    )
+    if filters.on_package:
+        recorded = _linked(recorded, _packages(pemda, tahun, day, filters), "kd_rup", text=True)
+    return _values(
+        recorded,
+        F("total_realisasi"),
+        _or_zero("nilai_pdn_pct"),
+        _or_zero("nilai_umk_pct"),
+        date="tgl_mulai_paket",
+    )
+
+
+def pencatatan_non_tender_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """SPSE-PencatatanNonTender not cancelled ("Paket Dibatalkan"): total_realisasi,
+    nilai_pdn_pct and nilai_umk_pct as nilai / pdn / umk, dated by tgl_mulai_paket. A package
+    filter reaches it through its own kd_rup (one or several, ';'-separated)."""
+    return _recorded("non_tender", pemda, tahun, day, filters)
+
+
+def swakelola_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """The same over SPSE-PencatatanSwakelola."""
+    return _recorded("swakelola", pemda, tahun, day, filters)
+
+
+def e_purchasing_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """Completed e-Katalog purchase lines: total_harga as nilai; as pdn when the product is
+    domestic (jenis_produk lokal/PDN or a TKDN above 0), as umk when the provider is UKM, as
+    unknown (belum terklasifikasi) when p3dn does not know the product; dated by the order
+    date. A package filter reaches a line through its kd_rup."""
+    products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
+    domestic = products.filter(Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | Q(tkdn_produk__gt=0))
+    ukm = facts_as_of(Provider.objects.all(), day).filter(
+        penyedia_ukm=True, kd_penyedia=OuterRef("kd_penyedia")
+    )
+    lines = (
+        _scoped(EPurchase, pemda, tahun, day)
+        .filter(completed=True)
+        .annotate(known=Exists(products), domestic=Exists(domestic), ukm=Exists(ukm))
+    )
+    if filters.on_package:
+        lines = _linked(lines, _packages(pemda, tahun, day, filters), "kd_rup", text=False)
+    return _values(
+        lines,
+        F("total_harga"),
+        _when(Q(domestic=True), "total_harga"),
+        _when(Q(ukm=True), "total_harga"),
+        _when(Q(known=False), "total_harga"),
+        date="tanggal",
+    )
+
+
+def toko_daring_rows(
+    pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
+) -> QuerySet[Any]:
+    """Bela-TokoDaringRealisasi orders not failed or cancelled: valuasi as nilai and as unknown
+    (the data does not say whether the goods are domestic: pdn is 0), as umk when a UKM
+    provider bears the merchant's name; dated by tanggal_transaksi. The orders name no RUP
+    package: none is left while a package filter is on."""
+    # The merchant is UMK when a UKM provider has its name, case aside. One uncorrelated
+    # IN (SELECT ...) the database builds once: a correlated case-insensitive match
+    # scanned every provider for each order.
+    ukm_names = (
+        facts_as_of(Provider.objects.all(), day)
+        .filter(penyedia_ukm=True)
+        .annotate(name_key=Upper("nama_penyedia"))
+        .values("name_key")
+    )
+    orders = (
+        _scoped(TokoDaringOrder, pemda, tahun, day)
+        .filter(failed=False)
+        .annotate(merchant_key=Upper("merchant_name"))
+        .annotate(
+            ukm=ExpressionWrapper(Q(merchant_key__in=ukm_names), output_field=BooleanField())
+        )
+    )
+    if filters.on_package:
+        orders = orders.none()
+    return _values(
+        orders,
+        F("valuasi"),
+        Value(ZERO),
+        _when(Q(ukm=True), "valuasi"),
+        F("valuasi"),
+        date="tanggal_transaksi",
+    )
+
+
+RowSource = Callable[[Pemda, int, dt.date | None, Filters], QuerySet[Any]]
+ROW_SOURCES: dict[str, RowSource] = {
+    "rup": rup_rows,
+    "belanja": belanja_rows,
+    "tender": tender_rows,
+    "non_tender": non_tender_rows,
+    "pencatatan_non_tender": pencatatan_non_tender_rows,
+    "swakelola": swakelola_rows,
+    "e_purchasing": e_purchasing_rows,
+    "toko_daring": toko_daring_rows,
+}
+
+
+def source_rows(
+    source: str,
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    filters: Filters = NO_FILTERS,
+) -> QuerySet[Any]:
+    """The rows behind one part of the indicators, each annotated with its contribution
+    (d_nilai, d_pdn, d_umk, d_unknown) and its date (d_date). ``rup`` gives pagu_penyedia /
+    komitmen_pdn / komitmen_umk as nilai / pdn / umk; ``belanja`` gives belanja_pengadaan as
+    nilai; each channel gives its realization (none when the filters leave the channel out).
+    The indicators are the sums of these rows."""
+    if source not in ROW_SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    rows = ROW_SOURCES[source](pemda, tahun, day, filters)
+    if source in CHANNELS and not filters.allows(source):
+        return rows.none()
+    return rows
+
+
+# ------------------------------------------------------------------ summing
+
+
+def _sum(column: str) -> Any:
+    return Coalesce(Sum(column), Value(ZERO))
+
+
+def _group(qs: QuerySet[Any], by: str | None) -> QuerySet[Any]:
+    if by == "satker":  # by perangkat daerah: SiRUP and SPSE give one unit different codes
+        return qs.values("unit_id")
+    if by == "month":
+        return qs.annotate(bulan=TruncMonth("d_date")).values("bulan")
+    return qs.values("pemda_id")
+
+
+def _key(row: dict[str, Any], by: str | None) -> str:
+    if by == "satker":
+        return str(row["unit_id"] or "")
+    if by == "month":
+        return row["bulan"].strftime("%Y-%m") if row.get("bulan") else ""
+    return ""
+
+
+def _apply(figures: Figures, measure: str, nilai: Any, pdn: Any, umk: Any, unknown: Any) -> None:
+    """Set one part (``measure``: rup, belanja or a channel) of ``figures``."""
+    if measure == "rup":
+        figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk = nilai, pdn, umk
+    elif measure == "belanja":
+        figures.belanja_pengadaan = nilai
+    else:
+        figures.realisasi[measure] = Money(nilai, pdn, umk, unknown)
+
+
+def collect_from_facts(
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    by: str | None = None,
+    filters: Filters = NO_FILTERS,
+) -> dict[str, Figures]:
+    """The sums of the facts as they stood on ``day`` (the current ones when None), keyed by ''
+    (the whole Pemda-year), by unit id or by 'YYYY-MM'."""
+    figures: dict[str, Figures] = defaultdict(Figures)
+    for source in SOURCES:
+        if source == "belanja" and by == "month":
+            continue  # the budget structure has no month
+        rows = source_rows(source, pemda, tahun, day, filters)
+        for row in _group(rows, by).annotate(
+            a_nilai=_sum("d_nilai"),
+            a_pdn=_sum("d_pdn"),
+            a_umk=_sum("d_umk"),
+            a_unknown=_sum("d_unknown"),
+        ):
+            _apply(
+                figures[_key(row, by)],
+                source,
+                row["a_nilai"],
+                row["a_pdn"],
+                row["a_umk"],
+                row["a_unknown"],
+            )
+    if by is None:
+        figures.setdefault("", Figures())
+    return dict(figures)
+
+
+def collect(
+    pemda: Pemda,
+    tahun: int,
+    day: dt.date | None = None,
+    by: str | None = None,
+    filters: Filters = NO_FILTERS,
+) -> dict[str, Figures]:
+    """``collect_from_facts``, read from the import's rollup when it is asked for the current
+    data without filters and the Pemda-year has one."""
+    if day is None and not filters.active:
+        stored = rollup_figures(pemda, tahun, by)
+        if stored is not None:
+            return stored
+    return collect_from_facts(pemda, tahun, day, by, filters)
+
+
+# ------------------------------------------------------------------ reading the rollups
+
+
+def _rollup_key(row: dict[str, Any], grain: str) -> str:
+    if grain == Grain.UNIT:
+        return str(row["unit_id"] or "")
+    if grain == Grain.MONTH:
+        return row["bulan"].strftime("%Y-%m") if row["bulan"] else ""
+    return ""
+
+
+ROLLUP_FIELDS = ("pemda_id", "grain", "unit_id", "bulan", "measure", "nilai", "pdn", "umk",
+                 "belum_terklasifikasi")
+
+
+def rollup_figures(pemda: Pemda, tahun: int, by: str | None) -> dict[str, Figures] | None:
+    """``collect_from_facts(pemda, tahun, None, by)`` as the rollup stored it, or None when the
+    Pemda-year has no rollup (or ``by`` is no grain of it)."""
+    if by not in BY_GRAIN:
+        return None
+    grain = BY_GRAIN[by]
+    wanted = {Grain.PEMDA, grain}
+    rows = IndicatorRollup.objects.filter(pemda=pemda, tahun=tahun, grain__in=wanted)
+    figures: dict[str, Figures] = defaultdict(Figures)
+    built = False
+    for row in rows.values(*ROLLUP_FIELDS):
+        if row["grain"] == Grain.PEMDA:
+            built = True
+            if grain != Grain.PEMDA:
+                continue
+        _apply(
+            figures[_rollup_key(row, grain)],
+            row["measure"],
+            row["nilai"],
+            row["pdn"],
+            row["umk"],
+            row["belum_terklasifikasi"],
+        )
+    return dict(figures) if built else None
+
+
+def rollup_wholes(pemda_ids: Iterable[int], tahun: int) -> dict[int, Figures]:
+    """The whole-year figures of every Pemda of ``pemda_ids`` that has a rollup for ``tahun``,
+    in one query: {pemda_id: Figures}."""
+    ids = set(pemda_ids)
+    figures: dict[int, Figures] = defaultdict(Figures)
+    columns = ("pemda_id", "measure", "nilai", "pdn", "umk", "belum_terklasifikasi")
+    query = IndicatorRollup.objects.filter(tahun=tahun, grain=Grain.PEMDA).values_list(*columns)
+    sql, params = query.query.sql_with_params()
+    # Read raw: Django's SQLite converter quantizes each of these thousands of values, which
+    # costs more than the query; the Decimal is the same number (the sum as the facts gave it).
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pemda_id, measure, *money in cursor.fetchall():
+            if pemda_id in ids:
+                _apply(figures[pemda_id], measure, *map(_decimal, money))
+    return dict(figures)
+
+
+_FROM_FLOAT = Context(prec=15).create_decimal_from_float  # as Django's SQLite converter
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        return Decimal(value)
+    return _FROM_FLOAT(value)
