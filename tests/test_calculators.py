@@ -270,3 +270,23 @@ def test_explanations_come_on_request(client):
     tkdn = client.post("/api/v1/calc/tkdn_jasa", RULES["tkdn_jasa"].example_input,
                        content_type="application/json").json()
     assert tkdn["explanation"]  # rules without a fixed contract explain themselves always
+
+
+def test_unconfirmed_defaults_are_explained_without_working_notes() -> None:
+    """A public calculator page names an unconfirmed default in words and cites a regulation
+    only when it is one; DOMAIN.md sections, news sites and English working notes stay out."""
+    from django.utils import translation
+
+    from p3dn.calculators.present import _unconfirmed
+    from p3dn.rules.params import ASSUMPTIONS, all_params
+
+    infos = [*all_params(), *ASSUMPTIONS.values()]
+    noted = [i for i in infos if "DOMAIN.md" in i.source or ".com" in i.source]
+    assert noted, "the parameters carry working notes this test guards against"
+    with translation.override("id"):
+        for info in infos:
+            text = _unconfirmed(info.name)
+            assert text.startswith(info.label_id), text
+            for word in ("DOMAIN", ".com", "not found", "not read", "assumed", "summary"):
+                assert word not in text, (info.name, text)
+        assert "Perpres 46/2025 Pasal 66" in _unconfirmed("tier_volume_split")

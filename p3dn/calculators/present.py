@@ -3,6 +3,7 @@ PDF and the Excel file."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.calculators.pages import CODE_LABELS, Out, Page
 from p3dn.lib.money import format_number, format_percent, format_rupiah
-from p3dn.rules.params import param_info
+from p3dn.rules.params import Confidence, param_info
 
 
 @dataclass
@@ -99,11 +100,37 @@ def present(page: Page, result: dict[str, Any]) -> Presented:
 
 
 def _unconfirmed(name: str) -> str:
-    """What an unconfirmed parameter or assumption is, in the active language, and its source."""
+    """What an unconfirmed parameter or assumption is, in the active language, why it is not
+    confirmed, and the regulation it comes from when that is a citation a reader can look up
+    (the developers' notes behind a default stay in docs/calc.md)."""
     try:
         info = param_info(name)
     except (KeyError, ValueError):
         return name
     english = (translation.get_language() or "id").startswith("en")
     label = info.label_en if english else info.label_id
-    return f"{label} ({info.source})" if info.source else label
+    why = _WHY[info.confidence]() if info.kind != "assumption" else _("an assumption")
+    cited = citation(info.source)
+    return f"{label}: {why} ({cited})" if cited else f"{label}: {why}"
+
+
+_WHY = {
+    Confidence.CONFIRMED: lambda: _("confirmed"),
+    Confidence.SECONDARY: lambda: _("taken from a secondary source"),
+    Confidence.CONFLICT: lambda: _("the sources differ; the default is used"),
+    Confidence.NOT_FOUND: lambda: _("not found in the regulations read; the default is used"),
+}
+# A source that names a regulation: "Perpres 12/2021 Pasal 67 ayat (3)", "Permenperin 35/2025".
+_REGULATION = re.compile(r"\b(Perpres|Permenperin|PP|UU|Inpres|Permendagri|Kepmenperin|Perlem)\b")
+# Notes meant for developers, not citations.
+_NOTE = re.compile(
+    r"DOMAIN\.md|\bnot (found|read)\b|\breading\b|\bsummary\b|\bassumed\b|\bkept\b|https?:|\.com\b"
+)
+
+
+def citation(source: str) -> str:
+    """The regulation a default comes from, fit for a public page, or ``""`` when the source is
+    a working note (a DOMAIN.md section, "not found", a news site)."""
+    if not _REGULATION.search(source) or _NOTE.search(source):
+        return ""
+    return source
