@@ -23,8 +23,8 @@ $(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
 
 demo: $(VENV)/.runtime
 	@bash scripts/install-system-deps.sh --runtime
-	P3DN_DEBUG=True $(BIN)/p3dn demo
-	P3DN_DEBUG=True $(BIN)/p3dn serve --host $(HOST) --port $(PORT)
+	P3DN_LOCAL=True $(BIN)/p3dn demo
+	P3DN_LOCAL=True $(BIN)/p3dn serve --host $(HOST) --port $(PORT)
 
 system-deps:
 	@bash scripts/install-system-deps.sh

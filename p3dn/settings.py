@@ -51,17 +51,21 @@ def env_secret(name: str) -> str:
     return os.environ.get(name, "")
 
 
-# Turns on debug pages and relaxes the HTTPS-only cookie settings. Never in production.
+# Turns on Django's debug pages (for developers) and everything P3DN_LOCAL does. Never in
+# production.
 DEBUG = env_bool("P3DN_DEBUG", False)
+# A local installation on plain HTTP (`make demo`): a secret key generated into the data
+# directory and cookies over plain HTTP, but the product's own error pages, never a debug page.
+LOCAL = DEBUG or env_bool("P3DN_LOCAL", False)
 
 # Where the SQLite database, the generated development secret key and uploads live.
 DATA_DIR = Path(env_str("P3DN_DATA_DIR") or platformdirs.user_data_dir("p3dn", appauthor=False))
 
 SECRET_KEY = env_secret("P3DN_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured(
-            "P3DN_SECRET_KEY (or P3DN_SECRET_KEY_FILE) must be set when P3DN_DEBUG is not True"
+            "P3DN_SECRET_KEY (or P3DN_SECRET_KEY_FILE) must be set unless P3DN_LOCAL is True"
         )
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "dev-secret-key.txt"
@@ -204,14 +208,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Security. Cookies are HTTPS-only and HSTS is sent whenever DEBUG is off.
+# Security. Cookies are HTTPS-only and HSTS is sent unless the installation is LOCAL.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("P3DN_SESSION_HOURS", 10) * 3600
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SECURE_HSTS_SECONDS = 0 if LOCAL else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -225,7 +229,7 @@ if P3DN_BEHIND_PROXY:
 SECURE_SSL_REDIRECT = env_bool("P3DN_SSL_REDIRECT", P3DN_BEHIND_PROXY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local health check speaks plain HTTP
 # Ask browsers to put the host on their built-in HTTPS-only list (see docs/deploy.md).
-SECURE_HSTS_PRELOAD = env_bool("P3DN_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("P3DN_HSTS_PRELOAD", not LOCAL)
 if not SECURE_HSTS_PRELOAD:  # a choice made knowingly, not a forgotten setting
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Content-Security-Policy: everything from this server, no inline script or style, nothing

@@ -185,3 +185,33 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     assert ImportRun.objects.count() == runs  # applied files are not imported again
     assert Snapshot.objects.filter(pemda=kalbar).count() == 1 and findings.count() == 3
     assert Certificate.objects.count() == certificates
+
+
+def test_local_mode_runs_on_plain_http_without_debug_pages(tmp_path):
+    """`make demo` runs with P3DN_LOCAL: a generated key and plain-HTTP cookies, but Django's
+    debug pages stay off, so a mistyped address shows the product's own 404 page."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("P3DN_SECRET_KEY", "P3DN_DEBUG"))}
+    env.update(P3DN_LOCAL="True", P3DN_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="p3dn.settings")
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " len(s.SECRET_KEY) >= 50)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "False", "0", "True"]
+    assert (tmp_path / "dev-secret-key.txt").exists()
+
+
+@pytest.mark.django_db
+def test_without_debug_a_missing_page_is_the_product_page(client, settings):
+    settings.DEBUG = False
+    response = client.get("/tidak-ada/", HTTP_ACCEPT_LANGUAGE="id")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "URLconf" not in body and "Page not found at" not in body
+    assert '<link rel="icon"' in body

@@ -77,3 +77,9 @@ def test_tkdn_ik_targets_must_name_a_kecamatan_of_the_pemda(client_for, tim_band
 def test_templates_are_for_importers_only(client_for, operator_bandung):
     response = client_for(operator_bandung).get(reverse("imports:template", args=["komitmen"]))
     assert response.status_code == 404
+
+
+def test_profile_shows_the_whole_bearer_header(client_for, tim_bandung):
+    """The token instruction names the header in full: "<token>" is text, not a lost tag."""
+    body = client_for(tim_bandung).get("/akun/profil/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in body
