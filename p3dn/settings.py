@@ -247,10 +247,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One line per event, stamped like the server's own lines; a refused request (4xx) is one line
+# without the traceback of the PermissionDenied or Http404 behind it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "filters": {"client_errors": {"()": "p3dn.web.logfilters.ClientErrorsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("P3DN_LOG_LEVEL", "WARNING")},
 }
 
