@@ -69,7 +69,8 @@ def test_admin_browses_and_filters_the_audit_trail(client_for, admin_pusat, tim_
     page = client.get(reverse("audit:list") + "?action=accounts.unit&q=PENDAPATAN")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "BADAN PENDAPATAN" in html and "accounts.unit.created" in html
+    assert "BADAN PENDAPATAN" in html
+    assert "accounts.unit.created" not in html and "Perangkat daerah dibuat" in html
     page = client.get(reverse("audit:list") + "?action=accounts.user.password")
     assert "BADAN PENDAPATAN" not in page.content.decode()
 
@@ -81,3 +82,28 @@ def test_tim_p3dn_sees_only_its_pemdas_entries_and_operators_none(
     html = client_for(tim_kalbar).get(reverse("audit:list")).content.decode()
     assert "BADAN RAHASIA BANDUNG" not in html
     assert client_for(operator_bandung).get(reverse("audit:list")).status_code == 403
+
+
+def test_the_trail_reads_in_words(client_for, admin_pusat, bandung):
+    """Labels instead of field names, choices by their label, yes/no, percentages and dates
+    formatted; an action nobody signed in for is the system's, not a person's."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from p3dn.monitoring.monev import set_schedule
+    from p3dn.monitoring.targets import save_target
+
+    save_target(
+        actor=None, pemda=bandung, tahun=2025,
+        values={"capaian_q1": Decimal("0.2"), "capaian_q2": Decimal("0.4"),
+                "capaian_q3": Decimal("0.6"), "capaian_q4": Decimal("0.8"), "dasar": "Perbup"},
+    )
+    set_schedule(actor=None, pemda=bandung, interval_days=14, active=True)
+    entry = LogEntry.objects.filter(action__endswith="schedule.created").get()
+    due = dt.date.fromisoformat(entry.changes["next_due"][1])
+    html = client_for(admin_pusat).get(reverse("audit:list"), HTTP_ACCEPT_LANGUAGE="id")
+    text = html.content.decode()
+    for raw in ("monitoring.target.created", "capaian_q1", "next_due", ">True<", "0.20"):
+        assert raw not in text, raw
+    assert "20,00%" in text and "80,00%" in text and "Sistem (otomatis)" in text
+    assert f"{due.day} " in text and str(due.year) in text and "Ya" in text

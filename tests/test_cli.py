@@ -190,8 +190,11 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
 def test_local_mode_runs_on_plain_http_without_debug_pages(tmp_path):
     """`make demo` runs with P3DN_LOCAL: a generated key and plain-HTTP cookies, but Django's
     debug pages stay off, so a mistyped address shows the product's own 404 page."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("P3DN_SECRET_KEY", "P3DN_DEBUG"))}
-    env.update(P3DN_LOCAL="True", P3DN_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="p3dn.settings")
+    dropped = ("P3DN_SECRET_KEY", "P3DN_DEBUG")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
+    env.update(
+        P3DN_LOCAL="True", P3DN_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="p3dn.settings"
+    )
     code = (
         "import django; django.setup()\n"
         "from django.conf import settings as s\n"

@@ -143,7 +143,8 @@ def load_demo_monitoring(today: dt.date | None = None) -> list[str]:
     tim = {p.pemda_id: p for p in User.objects.filter(role=User.Role.TIM_P3DN)}
     for klpd, tahun, path in DEMO_MONITORING:
         pemda = Pemda.objects.get(kd_klpd=klpd)
-        actor = tim.get(pemda.pk)
+        actor = None  # the demo acts, not the Tim P3DN whose login it prints
+        owner = tim.get(pemda.pk)
         if not Target.objects.filter(pemda=pemda, tahun=tahun).exists():
             q1, q2, q3, q4 = (Decimal(v) for v in path)
             save_target(
@@ -183,6 +184,7 @@ def load_demo_monitoring(today: dt.date | None = None) -> list[str]:
             unit = Unit.objects.get(pemda=pemda, kd_satker=row["kd_satker"])
             create_finding(
                 actor=actor,
+                owner=owner,
                 pemda=pemda,
                 tahun=tahun,
                 unit=unit,
