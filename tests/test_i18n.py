@@ -78,3 +78,18 @@ def test_an_english_browser_still_gets_indonesian_until_the_user_chooses(client_
     client = client_for(tim_bandung)
     html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="id"' in html and "Beranda" in html
+
+
+def test_a_link_that_opens_something_says_buka():
+    """"Open" as a status is "Terbuka"; on a link or button that opens a page it is "Buka"."""
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("id"):
+        assert pgettext("link that opens a page", "Open") == "Buka"
+        assert gettext("Open") == "Terbuka"
+    templates = Path(__file__).resolve().parent.parent / "p3dn" / "templates"
+    bare = [p for p in templates.rglob("*.html") if '{% translate "Open" %}' in p.read_text()]
+    assert not bare
