@@ -290,3 +290,31 @@ def test_unconfirmed_defaults_are_explained_without_working_notes() -> None:
             for word in ("DOMAIN", ".com", "not found", "not read", "assumed", "summary"):
                 assert word not in text, (info.name, text)
         assert "Perpres 46/2025 Pasal 66" in _unconfirmed("tier_volume_split")
+
+
+def test_a_bid_far_from_the_hps_is_flagged_on_the_page_the_api_and_excel(client):
+    """A bid above the HPS, or under 80% of it, gets a warning; bids in between get none."""
+    form = {
+        **HEA_FORM,
+        "t-bids-4-name": "E",
+        "t-bids-4-hp": "1.300.000.000",  # above the HPS of 1,2 M
+        "t-bids-4-tkdn": "30",
+        "t-bids-3-hp": "900.000.000",  # 75% of the HPS
+    }
+    result = client.post("/kalkulator/preferensi-harga/", form).context["result"]
+    assert len(result.warnings) == 2
+    high, low = sorted(result.warnings, key=lambda w: "di atas" not in w)
+    assert "Penawaran E" in high and "di atas HPS" in high and "108,33%" in high
+    assert "Penawaran D" in low and "75,00%" in low and "Pasal 33" in low
+    assert not client.post("/kalkulator/preferensi-harga/", HEA_FORM).context["result"].warnings
+
+    payload = {**RULES["hea"].example_input}
+    payload["bids"] = [*payload["bids"], {"name": "Z", "hp": "1300000000", "tkdn": "0.5"}]
+    body = client.post("/api/v1/calc/hea", payload, content_type="application/json").json()
+    assert [w.split(" ")[1] for w in body["warnings"]] == ["Z"]
+
+    workbook = load_workbook(
+        io.BytesIO(client.post("/kalkulator/preferensi-harga/", {**form, "action": "xlsx"}).content)
+    )
+    cells = [str(c.value) for row in workbook.active.iter_rows() for c in row if c.value]
+    assert any("Penawaran E" in c for c in cells)

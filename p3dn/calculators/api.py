@@ -41,7 +41,8 @@ def calculate(
 
     The output carries the result and its ``legal_basis``; with ``explain=true`` also
     ``explanation`` (Indonesian steps) and ``unconfirmed`` (defaults the result rests on that
-    are not confirmed). ``hea`` returns exactly formula, eligible, bids, winner, legal_basis.
+    are not confirmed). ``hea`` returns exactly formula, eligible, bids, winner, legal_basis,
+    plus ``tied`` on a tie and ``warnings`` when a bid is above the HPS or under 80% of it.
     """
     if rule not in RULES:
         raise ApiError(404, f"unknown rule {rule!r}", errors=[])

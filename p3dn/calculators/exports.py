@@ -26,6 +26,8 @@ def to_xlsx(page: Page, state: FormState, result: Presented) -> bytes:
         typed = [[c.value for c in row] for row in rows if any(c.value for c in row)]
         blocks.append(Block(str(table.label), typed, [str(c.label) for c in table.columns]))
     blocks.append(Block(_("Result"), result.scalars))
+    if result.warnings:
+        blocks.append(Block(_("Check before deciding"), [(w,) for w in result.warnings]))
     for title, header, values in result.tables:
         blocks.append(Block(title, values, header))
     blocks.append(Block(_("How it was computed"), [(line,) for line in result.explanation]))

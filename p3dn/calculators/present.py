@@ -23,6 +23,7 @@ class Presented:
     explanation: list[str]
     legal_basis: str
     unconfirmed: list[str]
+    warnings: list[str]
 
 
 def text(value: Any, kind: str) -> str:
@@ -96,6 +97,7 @@ def present(page: Page, result: dict[str, Any]) -> Presented:
         explanation=list(result.get("explanation") or []),
         legal_basis=str(result.get("legal_basis", "")),
         unconfirmed=[_unconfirmed(n) for n in result.get("unconfirmed") or []],
+        warnings=[str(w) for w in result.get("warnings") or []],
     )
 
 

@@ -17,4 +17,6 @@ def public_output(rule: str, result: dict[str, Any], *, explain: bool) -> dict[s
     shaped = {key: result[key] for key in keys}
     if result.get("tied"):  # a tie on HEA and TKDN: no winner, and who tied
         shaped["tied"] = result["tied"]
+    if result.get("warnings"):  # bids above the HPS or under 80% of it
+        shaped["warnings"] = result["warnings"]
     return shaped

@@ -111,6 +111,7 @@ def run_hea(payload: object) -> dict[str, Any]:
         ],
         "winner": r.winner,
         **({"tied": list(r.tied)} if r.tied else {}),
+        "warnings": list(r.warnings),
         **tail(r),
     }
 

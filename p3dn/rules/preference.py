@@ -60,6 +60,34 @@ class PreferenceResult:
     legal_basis: str
     explanation: tuple[str, ...]
     unconfirmed: tuple[str, ...]
+    # Bids far from the HPS: above it, or below LOW_BID_SHARE of it (Indonesian sentences).
+    warnings: tuple[str, ...] = ()
+
+
+# A bid under 80% of the HPS is checked for a fair price and needs a performance bond of 5% of
+# the HPS instead of 5% of the contract (Perpres 16/2018 Pasal 33 ayat (3) huruf c).
+LOW_BID_SHARE = Decimal("0.80")
+
+
+def bid_warnings(bids: Sequence[Bid], hps: Decimal) -> tuple[str, ...]:
+    """A sentence for every bid above the HPS or under 80% of it (nothing when HPS is 0)."""
+    if hps <= ZERO:
+        return ()
+    out = []
+    for b in bids:
+        share = f.pct(b.hp / hps)
+        if b.hp > hps:
+            out.append(
+                f"Penawaran {b.name} {f.rp(b.hp)} di atas HPS {f.rp(hps)} ({share} dari HPS): "
+                "penawaran yang melebihi HPS digugurkan pada evaluasi harga."
+            )
+        elif b.hp < LOW_BID_SHARE * hps:
+            out.append(
+                f"Penawaran {b.name} {f.rp(b.hp)} hanya {share} dari HPS {f.rp(hps)}, di bawah "
+                f"{f.pct(LOW_BID_SHARE)}: lakukan klarifikasi kewajaran harga; jaminan "
+                "pelaksanaan 5% dari nilai total HPS (Perpres 16/2018 Pasal 33 ayat (3) huruf c)."
+            )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -236,6 +264,7 @@ def evaluate_bids(
         explanation=tuple(lines),
         # The formula itself is in conflict (DOMAIN.md 1.4), whichever one is used.
         unconfirmed=("preference_formula",),
+        warnings=bid_warnings(bids, hps),
     )
 
 

@@ -70,6 +70,7 @@ def test_hea_output_has_exactly_the_agreed_shape():
         "eligible",
         "bids",
         "winner",
+        "warnings",
         "legal_basis",
         "unconfirmed",
         "explanation",
