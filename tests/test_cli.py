@@ -111,7 +111,8 @@ def test_migrate_then_serve_binds_where_it_is_told(tmp_path):
     )
     try:
         body = b""
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # a loaded machine takes a while to boot the workers
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
                     body = resp.read()
