@@ -122,7 +122,7 @@ def test_migrate_then_serve_binds_where_it_is_told(tmp_path):
         assert b'"database": "ok"' in body
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path):
