@@ -121,3 +121,22 @@ def test_charts_without_data_say_so():
     parse(svg)
     assert_self_contained(svg)
     assert "Tanpa data" in svg or "No data" in svg
+
+
+def _axis_labels(svg: str, axis: str = "y") -> list[str]:
+    groups = [
+        g
+        for g in parse(svg).iter(f"{SVG}g")
+        if {"axis", axis} <= set(g.get("class", "").split())
+    ]
+    return [t.text or "" for g in groups for t in g.iter(f"{SVG}text")]
+
+
+def test_an_absurd_capaian_keeps_the_axis_readable():
+    """Kab. Bandung's sample RUP gave 1.897,58%: the axis keeps a handful of labels, not 190."""
+    svg = trend_chart(["2025-01", "2025-02"], [D("0.5"), D("18.9758")], [None, D("0.2")])
+    labels = _axis_labels(svg)
+    assert 3 <= len(labels) <= 9, labels
+    assert "2.000%" in labels and "0%" in labels
+    units = units_chart([("DINAS A", D("113.4931")), ("DINAS B", D("0.4"))], D("0.8"))
+    assert 3 <= len(_axis_labels(units, "x")) <= 10, _axis_labels(units, "x")

@@ -262,6 +262,22 @@ def month_label(month: str) -> str:
     return f"{MONTHS_ID[int(number) - 1][:3]} {year}"
 
 
+# Steps a percent axis may take, as fractions (10% … 10.000%): the smallest that keeps the
+# axis within MOST_TICKS labels is used, so labels never run into each other.
+_STEPS = tuple(
+    Decimal(m) * Decimal(10) ** e for e in range(-1, 3) for m in ("1", "2", "2.5", "5")
+)
+MOST_TICKS = 8
+
+
+def axis_ticks(top: Decimal, most: int = MOST_TICKS) -> list[Decimal]:
+    """0, step, 2·step … up to the first tick at or above ``top``, at most ``most`` + 1 ticks."""
+    top = max(top, Decimal("0.1"))
+    step = next((s for s in _STEPS if top / s <= most), _STEPS[-1])
+    count = int((top / step).to_integral_value(rounding="ROUND_CEILING"))
+    return [step * i for i in range(count + 1)]
+
+
 @_remembered
 def trend_chart(
     months: Sequence[str],
@@ -276,16 +292,15 @@ def trend_chart(
     ends, None elsewhere), on a percent axis."""
     title = title or _("Cumulative capaian PDN against the target")
     known = [v for v in (*cumulative_capaian, *target_path) if v is not None]
-    top = max([Decimal(1), *known])
-    steps = int((top * 10).to_integral_value(rounding="ROUND_CEILING"))
+    ticks = axis_ticks(max([Decimal(1), *known]))
     chart = pygal.Line(
         **_config(
             (BRAND, ACCENT),
             LINE,
             title=title,
             height=420,
-            range=(0, float(steps) / 10),
-            y_labels=[i / 10 for i in range(steps + 1)],
+            range=(0, float(ticks[-1])),
+            y_labels=[float(t) for t in ticks],
             value_formatter=lambda v: format_percent(Decimal(str(v)), 0),
             x_label_rotation=0,
             show_minor_x_labels=len(months) <= 6,
@@ -331,8 +346,7 @@ def units_chart(
     title = title or _("Capaian PDN per perangkat daerah")
     known = [v for _name, v in rows if v is not None]
     top = max([Decimal(1), target, *known])
-    steps = int((top * 5).to_integral_value(rounding="ROUND_CEILING"))
-    guides = sorted({*(Decimal(i) / 5 for i in range(steps + 1)), target})
+    guides = sorted({*axis_ticks(top), target})
     series = (
         ("green", _("At or above the target")),
         ("amber", _("Within 10 points of the target")),
