@@ -8,6 +8,7 @@ file was refused in Indonesian. A refusal without a known code keeps its English
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.functional import Promise
@@ -98,6 +99,9 @@ _MESSAGES: dict[str, Promise] = {
         "at most %(limit)s: write it in smaller row groups"
     ),
     "unzipped": gettext_lazy("an Excel workbook that unpacks to more than %(limit)s"),
+    "unzipped_declared": gettext_lazy(
+        "an Excel workbook that unpacks to %(size)s; at most %(limit)s are read"
+    ),
     "zip_ratio": gettext_lazy(
         "an Excel workbook whose part '%(part)s' is compressed %(ratio)s to 1 (at most "
         "%(limit)s to 1), as a decompression bomb is"
@@ -129,10 +133,18 @@ _THINGS: dict[str, Promise] = {
 }
 
 
+_SIZE = re.compile(r"^([\d,]+) (MB|bytes)$")
+
+
 def _shown(value: Any) -> Any:
-    """A number as Indonesian writes it (1.000.000); anything else as it is."""
+    """A number or a size as Indonesian writes it (1.000.000, "1.024 MB"); anything else as it
+    is."""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}".replace(",", ".")
+    size = _SIZE.match(value) if isinstance(value, str) else None
+    if size:
+        unit = "MB" if size[2] == "MB" else _("bytes")
+        return f"{size[1].replace(',', '.')} {unit}"
     return value
 
 
@@ -150,6 +162,11 @@ def refusal_text(exc: UnreadableFile) -> str:
     if message is None:
         return exc.reason
     try:
-        return str(message) % params
+        text = str(message) % params
     except (KeyError, TypeError, ValueError):  # pragma: no cover - a code and its params agree
         return exc.reason
+    if exc.params.get("line"):
+        text += _(" (line %(line)s)") % {"line": params["line"]}
+    elif exc.params.get("after"):
+        text += _(" (after row %(after)s)") % {"after": params["after"]}
+    return text

@@ -314,7 +314,8 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                 raise UnreadableFile(
                     f"{what} that unpacks to {size_text(declared)}; at most "
                     f"{size_text(limits.unzipped_bytes)} are read",
-                    "unzipped", limit=size_text(limits.unzipped_bytes),
+                    "unzipped_declared", size=size_text(declared),
+                    limit=size_text(limits.unzipped_bytes),
                 )
             for part in parts:
                 ratio = part.file_size // max(1, part.compress_size)

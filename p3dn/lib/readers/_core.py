@@ -67,10 +67,12 @@ def too_many_rows(what: str, limits: Limits) -> UnreadableFile:
     )
 
 
-def too_deep(what: str, limits: Limits, where: str = "") -> UnreadableFile:
+def too_deep(what: str, limits: Limits, line: int = 0, after: int = 0) -> UnreadableFile:
+    """Nested too deep: on ``line`` of JSON lines, or after ``after`` rows of an array."""
+    where = f" (line {line})" if line else f" (after row {after})" if after else ""
     return UnreadableFile(
         f"{what} nested more than {limits.depth} levels deep{where}",
-        "too_deep", what=what, depth=limits.depth,
+        "too_deep", what=what, depth=limits.depth, line=line, after=after,
     )
 
 

@@ -295,7 +295,7 @@ def _lines_rows(file: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> Iterator[Ra
         else:
             nested = not _FLAT.issuperset(map(type, row.values()))
         if nested and deeper_than(row, limits.depth):
-            raise too_deep(label, limits, f" (line {number})")
+            raise too_deep(label, limits, line=number)
         if len(line) > limits.value_length:
             field, length = longest_value(row, limits.value_length)
             if length:
@@ -317,7 +317,7 @@ def _slow_loads(line: bytes, number: int, limits: Limits = DEFAULT_LIMITS) -> An
     try:
         return json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
-        raise too_deep("JSON lines", limits, f" (line {number})") from None
+        raise too_deep("JSON lines", limits, line=number) from None
     except json.JSONDecodeError as exc:
         raise UnreadableFile(
             f"malformed JSON on line {number}, column {exc.colno}: {exc.msg}",
@@ -332,7 +332,7 @@ def _slow_loads(line: bytes, number: int, limits: Limits = DEFAULT_LIMITS) -> An
             raise UnreadableFile(
                 f"JSON lines whose line {number} holds a number of more than "
                 f"{_max_digits():,} digits",
-                "too_many_digits", what="JSON lines", digits=_max_digits(),
+                "too_many_digits", what="JSON lines", digits=_max_digits(), line=number,
             ) from None
         raise UnreadableFile(
             f"malformed JSON on line {number}: {exc}", "json_malformed", row=number
@@ -431,7 +431,7 @@ class _Guarded:
             max(itertools.accumulate(map(_DELTA.__getitem__, marks.translate(_STEPS)),
                                      initial=self._depth)) > levels
         ):
-            raise too_deep(self.what, self.limits, self._where())
+            raise too_deep(self.what, self.limits, after=self.rows)
         self._depth += opening - closing
 
     def _check_digits(self, data: bytes) -> None:
@@ -458,7 +458,7 @@ class _Guarded:
         return UnreadableFile(
             f"{self.what} holding a number of more than {self._max_digits:,} digits"
             f"{self._where()}",
-            "too_many_digits", what=self.what, digits=self._max_digits,
+            "too_many_digits", what=self.what, digits=self._max_digits, after=self.rows,
         )
 
     def _where(self) -> str:
