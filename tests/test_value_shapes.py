@@ -128,6 +128,9 @@ def test_the_jenis_filter_matches_any_type_of_a_package_and_counts_it_once(
                  stdout=out)
     expected = compute(pemda=kalbar, tahun=2023, filters=Filters(jenis_pengadaan="Jasa Lainnya"))
     assert json.loads(out.getvalue())["pagu_penyedia"] == expected["pagu_penyedia"]
+    # a filter naming no type matches no package (not the packages without a type)
+    nothing = compute(pemda=kalbar, tahun=2023, filters=Filters(jenis_pengadaan=" ; "))
+    assert D(nothing["pagu_penyedia"]) == 0
 
 
 def test_the_migration_rewrites_sets_stored_as_they_came(db):
