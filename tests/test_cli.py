@@ -165,6 +165,14 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     ):
         assert username in text
     assert "SPSE-NonTenderEkontrak-Kontrak applied (1039 inserted)" in text
+    # why rows were rejected, not only how many: the row of another KLPD (no Pemda) in
+    # Bandung's tender results, the partial records of the TKDN scrape
+    results = json.loads((SHARED / "isb/kab-bandung-2025/SPSE-TenderSelesaiNilai.json").read_text())
+    others = sum(1 for r in results if not r["kd_klpd"].startswith("D"))
+    assert f"      {others} × kd_klpd: tidak ada Pemda dengan kode LKPP" in text
+    scraped = json.loads((SHARED / "tkdn/scrape-kelompok-8.json").read_text())
+    partial = sum(1 for r in scraped if set(r) == {"id_data", "Kelompok Barang"})
+    assert f"      {partial} × perusahaan: data tidak lengkap: kolom ini kosong" in text
     packages = RupPackage.objects.filter(pemda__kd_klpd="D197", valid_to__isnull=True).count()
     assert packages == 4396  # every announced package of Kalbar 2023
     # Monev on the first run: targets, a snapshot holding compute()'s numbers, findings

@@ -161,12 +161,12 @@ def _deep_lines(levels: int) -> str:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ("[" * 100_000, "a JSON array nested more than 16 levels deep"),
-        ("[" * 100_000 + "]" * 100_000, "a JSON array nested more than 16 levels deep"),
-        ('[{"a":' * 40_000, "a JSON array nested more than 16 levels deep"),
-        ('{"data": ' + "[" * 100_000, "a JSON object nested more than 16 levels deep"),
-        (_deep_lines(100_000), "JSON lines nested more than 16 levels deep (line 2)"),
-        (_deep_lines(20), "JSON lines nested more than 16 levels deep (line 2)"),
+        ("[" * 100_000, "larik JSON yang bersarang lebih dari 16 tingkat"),
+        ("[" * 100_000 + "]" * 100_000, "larik JSON yang bersarang lebih dari 16 tingkat"),
+        ('[{"a":' * 40_000, "larik JSON yang bersarang lebih dari 16 tingkat"),
+        ('{"data": ' + "[" * 100_000, "objek JSON yang bersarang lebih dari 16 tingkat"),
+        (_deep_lines(100_000), "berkas JSON lines yang bersarang lebih dari 16 tingkat (baris 2)"),
+        (_deep_lines(20), "berkas JSON lines yang bersarang lebih dari 16 tingkat (baris 2)"),
     ],
     ids=["array", "closed-array", "objects", "wrapper", "lines", "lines-20-levels"],
 )
@@ -181,9 +181,9 @@ def test_json_nested_100000_levels_deep_is_refused_in_a_few_megabytes(
 @pytest.mark.parametrize(
     ("shape", "reason"),
     [
-        ("[{row}]", "a JSON array holding a number of more than 4,300 digits"),
-        ('{{"data":\n[{row}]\n}}', "a JSON object holding a number of more than 4,300 digits"),
-        ("{row}\n{row}\n", "JSON lines whose line 1 holds a number of more than 4,300 digits"),
+        ("[{row}]", "larik JSON yang berisi angka lebih dari 4.300 digit"),
+        ('{{"data":\n[{row}]\n}}', "objek JSON yang berisi angka lebih dari 4.300 digit"),
+        ("{row}\n{row}\n", "berkas JSON lines yang berisi angka lebih dari 4.300 digit (baris 1)"),
     ],
     ids=["array", "wrapper", "lines"],
 )
@@ -232,19 +232,18 @@ def _write_big(path: Path, fmt: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("fmt", "reason"),
     [
-        ("json", "a JSON array whose row 1 is larger than 4 MB: a value or the row as a whole "
-                 "is too large"),
-        ("jsonl", "JSON lines whose row 2 is larger than 4 MB: a value or the row as a whole "
-                  "is too large"),
-        ("csv", "a CSV file whose row 3 is larger than 4 MB: a value or the row as a whole is "
-                "too large"),
-        ("html", "an HTML table whose row 3 has a value of more than 1,048,576 characters"),
-        ("parquet", "a Parquet file whose row 2 has a value of 52,428,800 characters in "
-                    "'nama_paket'; at most 1,048,576 are read"),
-        ("xlsx-inline", "an Excel sheet whose row 3 has a value of more than 1,048,576 "
-                        "characters"),
-        ("xlsx-shared", "an Excel workbook with a shared string of more than 1,048,576 "
-                        "characters"),
+        ("json", "larik JSON yang baris 1-nya lebih besar dari 4 MB: sebuah nilai atau baris "
+                 "itu seluruhnya terlalu besar"),
+        ("jsonl", "berkas JSON lines yang baris 2-nya lebih besar dari 4 MB: sebuah nilai atau "
+                  "baris itu seluruhnya terlalu besar"),
+        ("csv", "berkas CSV yang baris 3-nya lebih besar dari 4 MB: sebuah nilai atau baris itu "
+                "seluruhnya terlalu besar"),
+        ("html", "tabel HTML yang baris 3-nya berisi nilai lebih dari 1.048.576 karakter"),
+        ("parquet", "berkas Parquet yang baris 2-nya berisi nilai 52.428.800 karakter pada "
+                    "'nama_paket'; paling banyak 1.048.576 karakter yang dibaca"),
+        ("xlsx-inline", "lembar Excel yang baris 3-nya berisi nilai lebih dari 1.048.576 "
+                        "karakter"),
+        ("xlsx-shared", "buku kerja Excel dengan teks bersama lebih dari 1.048.576 karakter"),
     ],
 )
 def test_a_50_mb_value_is_refused_in_every_format(cli_env, tmp_path: Path, fmt: str, reason: str):
@@ -260,10 +259,12 @@ def test_a_value_over_the_limit_within_a_row_is_refused_naming_its_row_and_field
     length = DEFAULT_LIMITS.value_length + 1
     path = tmp_path / f"long.{fmt.split('-')[0]}"
     _write_big(path, fmt, "b" * length)
-    what, row = {"json": ("a JSON array", 1), "jsonl": ("JSON lines", 2),
-                 "xlsx-inline": ("an Excel sheet", 3)}[fmt]
-    assert_refused(cli_env, path, f"{what} whose row {row} has a value of {length:,} characters "
-                                  "in 'nama_paket'; at most 1,048,576 are read")
+    what, row = {"json": ("larik JSON", 1), "jsonl": ("berkas JSON lines", 2),
+                 "xlsx-inline": ("lembar Excel", 3)}[fmt]
+    shown = f"{length:,}".replace(",", ".")
+    assert_refused(cli_env, path, f"{what} yang baris {row}-nya berisi nilai {shown} karakter "
+                                  "pada 'nama_paket'; paling banyak 1.048.576 karakter yang "
+                                  "dibaca")
 
 
 def test_long_rows_within_every_limit_import_in_bounded_memory(cli_env, tmp_path: Path):
@@ -385,8 +386,8 @@ def test_a_million_row_spreadsheet_is_refused_by_the_row_limit_before_its_rows_a
                                    for r in range(start, min(rows + 2, start + 50_000))))
             out.write(_SHEET_END)
     outcome = assert_refused(
-        cli_env, path, "an Excel sheet with more than 1,000,000 rows; split it into files of "
-                       "at most 1,000,000 rows")
+        cli_env, path, "lembar Excel dengan lebih dari 1.000.000 baris; pecah menjadi beberapa "
+                       "berkas berisi paling banyak 1.000.000 baris")
     assert outcome.seconds < 60  # refused from the sheet's bytes, not after a million rows
 
 
@@ -410,8 +411,8 @@ def test_an_xlsx_declaring_gigabytes_is_refused_before_anything_is_inflated(
     path = tmp_path / "declares.xlsx"
     build_xlsx(path, ["kd_satker", "komitmen_pdn", "komitmen_umk"], [["1", "2", "3"]])
     _sheet_part_sizes(path, declared=3 * 1024**3)
-    assert_refused(cli_env, path, "an Excel workbook that unpacks to 3,072 MB; at most 1,024 MB "
-                                  "are read")
+    assert_refused(cli_env, path, "buku kerja Excel yang berukuran 3.072 MB setelah dibuka; "
+                                  "paling banyak 1.024 MB yang dibaca")
 
 
 def test_a_decompression_bomb_disguised_as_xlsx_is_refused_whether_its_sizes_are_true_or_not(
@@ -424,13 +425,13 @@ def test_a_decompression_bomb_disguised_as_xlsx_is_refused_whether_its_sizes_are
     info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
     ratio = info.file_size // info.compress_size
     assert ratio > 200 and path.stat().st_size < 1_048_576
-    assert_refused(cli_env, path, "an Excel workbook whose part 'xl/worksheets/sheet1.xml' is "
-                                  f"compressed {ratio:,} to 1 (at most 200 to 1), as a "
-                                  "decompression bomb is")
+    shown = f"{ratio:,}".replace(",", ".")
+    assert_refused(cli_env, path, "buku kerja Excel yang bagian 'xl/worksheets/sheet1.xml'-nya "
+                                  f"terkompresi {shown} banding 1 (paling banyak 200 banding 1), "
+                                  "seperti bom dekompresi")
     # The same part declaring 10 KB: nothing inflates beyond what a part declares.
     _sheet_part_sizes(path, declared=10_000)
-    assert_refused(cli_env, path, "a damaged Excel workbook (BadZipFile: Bad CRC-32 for file "
-                                  "'xl/worksheets/sheet1.xml')")
+    assert_refused(cli_env, path, "buku kerja Excel yang rusak atau terpotong")
 
 
 # ------------------------------------------------------------------ the limits are settings
@@ -443,12 +444,12 @@ def test_the_limits_come_from_the_settings(cli_env, tmp_path: Path):
     four.write_text(json.dumps(rows))
     three.write_text(json.dumps(rows[:3]))
     env = {**cli_env, "P3DN_IMPORT_MAX_ROWS": "3"}
-    assert_refused(env, four, "a JSON array with more than 3 rows; split it into files of at "
-                              "most 3 rows", "--dry-run")
+    assert_refused(env, four, "larik JSON dengan lebih dari 3 baris; pecah menjadi beberapa "
+                              "berkas berisi paling banyak 3 baris", "--dry-run")
     ok = p3dn_import(env, str(three), "--dry-run")
     assert ok.returncode == 0 and "checked" in ok.stdout, ok.stdout
     assert_refused({**env, "P3DN_IMPORT_MAX_DEPTH": "1"}, three,
-                   "a JSON array nested more than 1 levels deep", "--dry-run")
+                   "larik JSON yang bersarang lebih dari 1 tingkat", "--dry-run")
 
 
 # ------------------------------------------------------------------ each reader, each limit

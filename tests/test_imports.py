@@ -283,9 +283,9 @@ def test_personal_fields_are_not_stored():
     ("content", "reason"),
     [
         (None, "Cloudflare"),
-        (b"[]", "no rows"),
-        (b'{"kd_rup": 1, "pagu": 5}', "not an array"),
-        (b"", "empty"),
+        (b"[]", "larik JSON tanpa baris data"),
+        (b'{"kd_rup": 1, "pagu": 5}', "objek JSON, bukan daftar baris"),
+        (b"", "berkas kosong"),
     ],
 )
 def test_files_that_are_not_data_are_refused_in_one_line(tmp_path, content, reason):

@@ -25,6 +25,7 @@ from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.catalog.sync import SyncResult, sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
+from p3dn.imports.queries import rejection_reasons
 from p3dn.lib.money import format_percent, format_rupiah
 from p3dn.lib.readers import sha256_of
 from p3dn.monitoring.findings import create_finding
@@ -70,6 +71,8 @@ def import_demo_files(report: Callable[[str], None] = print) -> list[ImportRun]:
                 f"  {name.removesuffix('.gz')}: {run.dataset} {run.status} "
                 f"({run.rows_inserted} inserted{rejected})"
             )
+            for why in rejection_reasons(run):  # why, not only how many
+                report(f"      {why.rows} × {why.field}: {why.reason}")
     return runs
 
 

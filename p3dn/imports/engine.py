@@ -35,6 +35,7 @@ from p3dn.audit.services import log as log_change
 from p3dn.imports import closing, datasets, locks
 from p3dn.imports.datasets.base import Dataset, text
 from p3dn.imports.models import ImportRowError, ImportRun
+from p3dn.imports.refusals import refusal_text
 from p3dn.imports.writer import (
     MEMO_LENGTH,
     MEMO_SIZE,
@@ -787,7 +788,7 @@ def _rows(source: Iterator[RawRow]) -> Iterator[RawRow]:
     try:
         yield from source
     except UnreadableFile as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(refusal_text(exc)) from None
 
 
 def process_file(
@@ -854,7 +855,7 @@ def process_file(
         status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.REJECTED
     except (Refused, UnreadableFile) as exc:
         status = ImportRun.Status.REFUSED
-        run.message = str(exc)
+        run.message = refusal_text(exc) if isinstance(exc, UnreadableFile) else str(exc)
     except locks.Busy as exc:
         status = ImportRun.Status.BUSY
         run.message = str(exc)

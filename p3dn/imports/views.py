@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from p3dn.accounts.access import user_of
-from p3dn.imports import access, services
+from p3dn.imports import access, queries, services
 from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.imports.forms import UploadForm
 from p3dn.imports.models import ImportRun
@@ -69,7 +69,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.get_run_for(user_of(request), pk)
     errors = Paginator(run.row_errors.all(), 100).get_page(request.GET.get("page"))
-    context = {"run": run, "errors": errors, "progress": services.read_progress(run)}
+    context = {
+        "run": run,
+        "errors": errors,
+        "reasons": queries.rejection_reasons(run) if errors.paginator.count else [],
+        "progress": services.read_progress(run),
+    }
     return render(request, template_for(request, "imports/import_detail.html", "status"), context)
 
 

@@ -24,6 +24,7 @@ from p3dn.monitoring.targets import (
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
 from p3dn.procurement.sums import NO_FILTERS, Filters, rollup_wholes
 from p3dn.regions.models import Region
+from p3dn.rules.common import value_set
 
 # The defaults of an unrecorded target (p3dn.monitoring.models.Target): 80% capaian as in
 # perangkat-daerah performance agreements (DKI Jakarta's PK uses 80%), and the 40% UMK floor
@@ -111,7 +112,9 @@ def filter_options(pemda: Pemda, tahun: int) -> dict[str, list[str]]:
         return sorted(v for v in qs.values_list(column, flat=True).distinct().order_by() if v)
 
     return {
-        "jenis": distinct(rup, "jenis_pengadaan"),
+        "jenis": sorted(  # a consolidated package's set of types offers each of them
+            {j for v in distinct(rup, "jenis_pengadaan") for j in value_set(v)}
+        ),
         "metode": distinct(rup, "metode_pengadaan"),
         "sumber_dana": distinct(lines, "sumber_dana"),
     }

@@ -91,8 +91,10 @@ class RupPackage(PemdaFact):
     pagu = money_field(_("budget ceiling (pagu)"))
     kd_metode_pengadaan = models.IntegerField(null=True, blank=True)
     metode_pengadaan = models.CharField(max_length=60, blank=True)
-    kd_jenis_pengadaan = models.CharField(max_length=4, blank=True)
-    jenis_pengadaan = models.CharField(max_length=60, blank=True)
+    # One type, or a consolidated package's several as a set ("3;4", "Jasa Konsultansi;Jasa
+    # Lainnya": p3dn.rules.common.jenis_set); filter with p3dn.procurement.queries.names.
+    kd_jenis_pengadaan = models.CharField(max_length=20, blank=True)
+    jenis_pengadaan = models.CharField(max_length=120, blank=True)
     status_pdn = models.CharField(max_length=20, blank=True)
     status_ukm = models.CharField(max_length=20, blank=True)
     alasan_non_ukm = models.TextField(blank=True)

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from p3dn.procurement.models import Contract, Fact
+from p3dn.rules.common import SET_SEPARATOR
 
 F = TypeVar("F", bound=Fact)
 
@@ -26,3 +27,16 @@ def latest_contract_versions(contracts: QuerySet[Contract]) -> QuerySet[Contract
     top = (contracts.filter(channel=OuterRef("channel"), kd_paket=OuterRef("kd_paket"))
            .order_by("-versi_addendum").values("versi_addendum")[:1])
     return contracts.filter(versi_addendum=Subquery(top))
+
+
+def names(column: str, value: str) -> Q:
+    """Rows whose ``column``, one value or a set of them (``p3dn.rules.common.value_set``:
+    "Jasa Konsultansi;Jasa Lainnya"), holds ``value``: the same on SQLite and PostgreSQL, and a
+    row matches once however many of its values match (it is one row)."""
+    sep = SET_SEPARATOR
+    return (
+        Q(**{column: value})
+        | Q(**{f"{column}__startswith": f"{value}{sep}"})
+        | Q(**{f"{column}__endswith": f"{sep}{value}"})
+        | Q(**{f"{column}__contains": f"{sep}{value}{sep}"})
+    )

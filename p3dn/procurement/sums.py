@@ -58,7 +58,8 @@ from p3dn.procurement.models import (
     TokoDaringOrder,
 )
 from p3dn.procurement.queries import as_of as facts_as_of
-from p3dn.procurement.queries import latest_contract_versions
+from p3dn.procurement.queries import latest_contract_versions, names
+from p3dn.rules.common import jenis_set
 
 ZERO = Decimal("0.00")
 CHANNELS = (
@@ -172,7 +173,10 @@ def _packages(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -
     """The RUP packages matching the package filters (jenis, metode, sumber dana)."""
     packages = facts_as_of(RupPackage.objects.filter(pemda=pemda, tahun_anggaran=tahun), day)
     if filters.jenis_pengadaan:
-        packages = packages.filter(jenis_pengadaan=filters.jenis_pengadaan)
+        # a consolidated package of several types matches each of them, once; a filter that
+        # names no type (";") matches nothing
+        wanted = jenis_set(filters.jenis_pengadaan)
+        packages = packages.filter(names("jenis_pengadaan", wanted)) if wanted else packages.none()
     if filters.metode_pengadaan:
         packages = packages.filter(metode_pengadaan=filters.metode_pengadaan)
     if filters.sumber_dana:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from p3dn.procurement.models import Fact
+from p3dn.rules.common import SET_SEPARATOR, code_set, jenis_set, value_set
 
 
 class CleanError(ValueError):
@@ -69,6 +70,29 @@ def text(value: Any) -> str:
     if _blank(value):
         return ""
     return " ".join(str(value).split())
+
+
+def several(value: Any) -> str:
+    """A ';'-separated field (a non-tender's several kd_rup): each value once, as first
+    written, without the spaces and empty values around the separators."""
+    return SET_SEPARATOR.join(value_set(text(value)))
+
+
+def set_of(value: Any) -> str:
+    """A ';'-separated field whose order means nothing ("APBDP;APBD" and "APBD;APBDP" are the
+    same sources of funds): each value once, in alphabetical order."""
+    return SET_SEPARATOR.join(sorted(value_set(text(value))))
+
+
+def jenis_names(value: Any) -> str:
+    """SiRUP ``jenis_pengadaan``, one type or a consolidated package's several: the set of
+    types ("Barang;Barang" is "Barang")."""
+    return jenis_set(text(value))
+
+
+def jenis_codes(value: Any) -> str:
+    """SiRUP ``kd_jenis_pengadaan``, one code or several: the set of codes ("3;3;4" is "3;4")."""
+    return code_set(text(value))
 
 
 # Beyond these no column holds a whole number (64-bit integers): refused before int() is

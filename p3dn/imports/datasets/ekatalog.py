@@ -19,6 +19,7 @@ from p3dn.imports.datasets.base import (
     percent_fraction,
     quantity,
     required_money,
+    several,
     text,
     ukm_flag,
 )
@@ -143,7 +144,7 @@ TOKO_DARING = Dataset(
         col("tanggal_transaksi", clean=datetime_value),
         col("marketplace"),
         col("merchant_name", "merchant_name", "nama_merchant"),
-        col("kategori"),
+        col("kategori", clean=several),  # "ATK;Souvenir": one line of several
         col("status_verif"),
         col("status_konfirmasi_ppmse"),
         col("keterangan_ppmse"),

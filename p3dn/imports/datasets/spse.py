@@ -14,6 +14,8 @@ from p3dn.imports.datasets.base import (
     money,
     required_integer,
     required_money,
+    set_of,
+    several,
     text,
     zero_money,
 )
@@ -161,7 +163,7 @@ TENDER_SELESAI_NILAI = Dataset(
     columns=(
         SATKER,
         col("kd_tender", clean=required_integer, required=True),
-        col("kd_rup", "kd_rup_paket", clean=text),
+        col("kd_rup", "kd_rup_paket", clean=several),
         *(
             col(f, clean=money)
             for f in (
@@ -190,7 +192,7 @@ def _pencatatan(name: str, title: str, channel: str, kd: str, status: str) -> Da
         columns=(
             SATKER,
             col("kd_pct", kd, clean=required_integer, required=True),
-            col("kd_rup", clean=text),
+            col("kd_rup", clean=several),
             col("nama_paket"),
             col("pagu", clean=money),
             col("total_realisasi", clean=zero_money),
@@ -199,7 +201,7 @@ def _pencatatan(name: str, title: str, channel: str, kd: str, status: str) -> Da
             col("status_ket", status),
             col("tgl_mulai_paket", clean=date_value),
             col("tgl_selesai_paket", clean=date_value),
-            col("sumber_dana"),
+            col("sumber_dana", clean=set_of),
         ),
         fixed={"channel": channel},
     )

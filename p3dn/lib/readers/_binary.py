@@ -54,11 +54,13 @@ def open_parquet(path: Path, limits: Limits = DEFAULT_LIMITS) -> RowSource:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise UnreadableFile(f"a damaged or truncated Parquet file ({exc})") from None
+        raise UnreadableFile(
+            f"a damaged or truncated Parquet file ({exc})", "damaged", what="a Parquet file"
+        ) from None
     try:
         metadata = parquet.metadata
         if metadata.num_rows == 0:
-            raise UnreadableFile("a Parquet file with no rows")
+            raise UnreadableFile("a Parquet file with no rows", "no_rows", what="a Parquet file")
         if metadata.num_rows > limits.rows:
             raise too_many_rows("a Parquet file", limits)
         schema = parquet.schema_arrow
@@ -103,7 +105,9 @@ def _check_row_groups(metadata: Any, limits: Limits) -> set[str]:
                 raise UnreadableFile(
                     f"a Parquet file whose column {shorten(name)!r} unpacks to "
                     f"{size_text(size)} in row group {group + 1}; at most "
-                    f"{size_text(limits.part_bytes)}: write it in smaller row groups"
+                    f"{size_text(limits.part_bytes)}: write it in smaller row groups",
+                    "parquet_column", column=shorten(name), size=size_text(size),
+                    group=group + 1, limit=size_text(limits.part_bytes),
                 )
             if size > limits.value_length:
                 measured.add(name)
@@ -157,7 +161,9 @@ def _parquet_rows(
                 number += 1
                 yield number, dict(zip(columns, record, strict=True))
     except (pa.ArrowException, OSError) as exc:
-        raise UnreadableFile(f"a damaged Parquet file after row {number} ({exc})") from None
+        raise UnreadableFile(
+            f"a damaged Parquet file after row {number} ({exc})", "damaged_after", row=number
+        ) from None
 
 
 def _converter(kind: Any) -> Callable[[Any], Any] | None:
@@ -209,7 +215,10 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> RowSource:
             book = load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
         file.close()
-        raise UnreadableFile(f"a damaged Excel workbook ({type(exc).__name__}: {exc})") from None
+        raise UnreadableFile(
+            f"a damaged Excel workbook ({type(exc).__name__}: {exc})",
+            "damaged", what="an Excel workbook",
+        ) from None
     try:
         for sheet in book.worksheets:
             if hasattr(sheet, "reset_dimensions"):
@@ -222,11 +231,13 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> RowSource:
             rows = _xlsx_rows(numbered, columns, limits)
             first = next(rows, None)
             if first is None:
-                raise UnreadableFile("an Excel sheet with a header but no rows")
+                raise UnreadableFile(
+                    "an Excel sheet with a header but no rows", "no_rows", what="an Excel sheet"
+                )
             return RowSource(
                 "xlsx", columns, _chain(first, rows), [file.close, book.close], None, progress
             )
-        raise UnreadableFile("an Excel workbook whose sheets are all empty")
+        raise UnreadableFile("an Excel workbook whose sheets are all empty", "excel_empty")
     except BaseException:
         book.close()
         file.close()
@@ -302,7 +313,9 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
             if declared > limits.unzipped_bytes:
                 raise UnreadableFile(
                     f"{what} that unpacks to {size_text(declared)}; at most "
-                    f"{size_text(limits.unzipped_bytes)} are read"
+                    f"{size_text(limits.unzipped_bytes)} are read",
+                    "unzipped_declared", size=size_text(declared),
+                    limit=size_text(limits.unzipped_bytes),
                 )
             for part in parts:
                 ratio = part.file_size // max(1, part.compress_size)
@@ -310,7 +323,9 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                     raise UnreadableFile(
                         f"{what} whose part {shorten(part.filename)!r} is compressed "
                         f"{ratio:,} to 1 (at most {limits.zip_ratio:,} to 1), as a "
-                        "decompression bomb is"
+                        "decompression bomb is",
+                        "zip_ratio", part=shorten(part.filename), ratio=ratio,
+                        limit=limits.zip_ratio,
                     )
             read = 0
             for part in parts:
@@ -320,10 +335,14 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                     if read > limits.unzipped_bytes:  # pragma: no cover - declared sizes hold
                         raise UnreadableFile(
                             f"{what} that unpacks to more than "
-                            f"{size_text(limits.unzipped_bytes)}"
+                            f"{size_text(limits.unzipped_bytes)}",
+                            "unzipped", limit=size_text(limits.unzipped_bytes),
                         )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
-        raise UnreadableFile(f"a damaged Excel workbook ({type(exc).__name__}: {exc})") from None
+        raise UnreadableFile(
+            f"a damaged Excel workbook ({type(exc).__name__}: {exc})",
+            "damaged", what="an Excel workbook",
+        ) from None
 
 
 def _check_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits) -> int:
@@ -333,7 +352,8 @@ def _check_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits)
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnreadableFile(
                 f"an Excel workbook whose part {shorten(part.filename)!r} declares a document "
-                "type, which Excel never writes"
+                "type, which Excel never writes",
+                "doctype", part=shorten(part.filename),
             )
         root = _ROOT.search(head)
         prefix, kind = (root.group(1), root.group(2)) if root else (b"", b"")
@@ -344,7 +364,9 @@ def _check_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits)
         if kind not in _NOT_READ and part.file_size > limits.part_bytes // 16:
             raise UnreadableFile(
                 f"an Excel workbook whose part {shorten(part.filename)!r} unpacks to "
-                f"{size_text(part.file_size)}; at most {size_text(limits.part_bytes // 16)}"
+                f"{size_text(part.file_size)}; at most {size_text(limits.part_bytes // 16)}",
+                "excel_part", part=shorten(part.filename), size=size_text(part.file_size),
+                limit=size_text(limits.part_bytes // 16),
             )
         return part.file_size
 
@@ -361,7 +383,8 @@ def _check_strings(head: bytes, stream: Any, limits: Limits) -> int:
     gap, longest = 0, _gaps(limits)
     refusal = UnreadableFile(
         f"an Excel workbook with a shared string of more than {limits.value_length:,} "
-        "characters"
+        "characters",
+        "shared_string", limit=limits.value_length,
     )
     chunk = head
     while chunk:
@@ -371,7 +394,8 @@ def _check_strings(head: bytes, stream: Any, limits: Limits) -> int:
         if size + 64 * strings > limits.part_bytes:
             raise UnreadableFile(
                 "an Excel workbook whose shared strings take more than "
-                f"{size_text(limits.part_bytes)} to hold; save it as CSV"
+                f"{size_text(limits.part_bytes)} to hold; save it as CSV",
+                "shared_strings", limit=size_text(limits.part_bytes),
             )
         chunk = stream.read(_CHUNK)
     return size

@@ -62,18 +62,26 @@ def size_text(size: int) -> str:
 def too_many_rows(what: str, limits: Limits) -> UnreadableFile:
     return UnreadableFile(
         f"{what} with more than {limits.rows:,} rows; split it into files of at most "
-        f"{limits.rows:,} rows"
+        f"{limits.rows:,} rows",
+        "too_many_rows", what=what, rows=limits.rows,
     )
 
 
-def too_deep(what: str, limits: Limits, where: str = "") -> UnreadableFile:
-    return UnreadableFile(f"{what} nested more than {limits.depth} levels deep{where}")
+def too_deep(what: str, limits: Limits, line: int = 0, after: int = 0) -> UnreadableFile:
+    """Nested too deep: on ``line`` of JSON lines, or after ``after`` rows of an array."""
+    where = f" (line {line})" if line else f" (after row {after})" if after else ""
+    return UnreadableFile(
+        f"{what} nested more than {limits.depth} levels deep{where}",
+        "too_deep", what=what, depth=limits.depth, line=line, after=after,
+    )
 
 
 def too_long(what: str, number: int, field: str, length: int, limits: Limits) -> UnreadableFile:
     return UnreadableFile(
         f"{what} whose row {number} has a value of {length:,} characters in "
-        f"{shorten(field)!r}; at most {limits.value_length:,} are read"
+        f"{shorten(field)!r}; at most {limits.value_length:,} are read",
+        "too_long", what=what, row=number, field=shorten(field), length=length,
+        limit=limits.value_length,
     )
 
 
@@ -81,19 +89,24 @@ def too_long_somewhere(what: str, number: int, limits: Limits) -> UnreadableFile
     """As too_long, where the reader cannot tell the field (CSV, HTML)."""
     return UnreadableFile(
         f"{what} whose row {number} has a value of more than {limits.value_length:,} "
-        "characters"
+        "characters",
+        "too_long_somewhere", what=what, row=number, limit=limits.value_length,
     )
 
 
 def too_large(what: str, number: int, limits: Limits) -> UnreadableFile:
     return UnreadableFile(
         f"{what} whose row {number} is larger than {size_text(limits.row_bytes)}: "
-        "a value or the row as a whole is too large"
+        "a value or the row as a whole is too large",
+        "too_large", what=what, row=number, size=size_text(limits.row_bytes),
     )
 
 
 def too_wide(what: str, number: int, limits: Limits) -> UnreadableFile:
-    return UnreadableFile(f"{what} whose row {number} has more than {limits.columns:,} columns")
+    return UnreadableFile(
+        f"{what} whose row {number} has more than {limits.columns:,} columns",
+        "too_wide", what=what, row=number, columns=limits.columns,
+    )
 
 
 def longest_value(value: Any, limit: int, depth: int = 0, field: str = "") -> tuple[str, int]:
@@ -127,12 +140,18 @@ def deeper_than(value: Any, levels: int) -> bool:
 
 
 class UnreadableFile(ValueError):
-    """The file is not a table of rows; `reason` says in one English line what it is instead."""
+    """The file is not a table of rows; `reason` says in one English line what it is instead.
 
-    def __init__(self, reason: str) -> None:
+    `code` names the kind of refusal and `params` its values (numbers, a field's or a sheet's
+    name, `what`: the English noun of the format, such as "a CSV file"), so that the
+    application can say it in the user's language; "" when it has no code of its own."""
+
+    def __init__(self, reason: str, code: str = "", **params: Any) -> None:
         reason = " ".join(reason.split())
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+        self.params = params
 
 
 class RowSource:
@@ -242,12 +261,15 @@ def make_header(cells: list[Any], *, what: str | None = None) -> list[str]:
         names.pop()
     if what is not None:
         if not names:
-            raise UnreadableFile(f"{what} without a header row: its first row is empty")
+            raise UnreadableFile(
+                f"{what} without a header row: its first row is empty", "no_header", what=what
+            )
         for name in names:
             if looks_like_value(name):
                 raise UnreadableFile(
                     f"{what} without a header row: its first row holds values such as "
-                    f"{shorten(name)!r}"
+                    f"{shorten(name)!r}",
+                    "header_values", what=what, value=shorten(name),
                 )
     header: list[str] = []
     seen: set[str] = set()
@@ -272,7 +294,8 @@ def row_dict(columns: list[str], values: list[Any], number: int, what: str) -> d
         if not all(is_blank(v) for v in values[width:]):
             raise UnreadableFile(
                 f"{what} whose row {number} has {len(values)} values for {width} header "
-                f"column{'' if width == 1 else 's'}"
+                f"column{'' if width == 1 else 's'}",
+                "row_width", what=what, row=number, values=len(values), columns=width,
             )
         return dict(zip(columns, values[:width], strict=True))
     row = dict(zip(columns, values, strict=False))

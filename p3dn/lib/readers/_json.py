@@ -135,18 +135,25 @@ def _array_rows(
         if type(item) is not dict:
             if key is not None and number == 1:
                 raise UnreadableFile(
-                    f"{_OBJECT} ({shorten(key)!r} holds a list of {kinds_of(item)})"
+                    f"{_OBJECT} ({shorten(key)!r} holds a list of {kinds_of(item)})",
+                    "json_object", key=shorten(key),
                 )
             if number == 1:
-                raise UnreadableFile(f"a JSON array of {kinds_of(item)}, not of objects")
+                raise UnreadableFile(
+                    f"a JSON array of {kinds_of(item)}, not of objects", "json_not_objects"
+                )
             where = "a JSON array whose" if key is None else f"a JSON object whose {key!r} list's"
-            raise UnreadableFile(f"{where} row {number} is {kind_of(item)}, not an object")
+            raise UnreadableFile(
+                f"{where} row {number} is {kind_of(item)}, not an object",
+                "json_row_not_object", row=number,
+            )
         yield number, item
     if number == 0:
         raise UnreadableFile(
             "a JSON array with no rows"
             if key is None
-            else f"a JSON object whose {shorten(key)!r} list is empty"
+            else f"a JSON object whose {shorten(key)!r} list is empty",
+            "no_rows", what=what,
         )
 
 
@@ -165,16 +172,22 @@ def _json_error(exc: Exception, rows_read: int, key: str | None) -> UnreadableFi
     noun = "JSON array" if key is None else "JSON object"
     if "premature EOF" in reason:
         where = f"after row {rows_read}" if rows_read else "before its first row is complete"
-        return UnreadableFile(f"a truncated {noun}: the file ends {where}")
+        return UnreadableFile(
+            f"a truncated {noun}: the file ends {where}", "json_truncated", rows=rows_read
+        )
     if "trailing garbage" in reason:
-        return UnreadableFile(f"malformed JSON: text follows the end of the {noun}{near}")
+        return UnreadableFile(
+            f"malformed JSON: text follows the end of the {noun}{near}", "json_trailing"
+        )
     if key is None:
         where = f"row {rows_read + 1} of a JSON array"
     elif key:
         where = f"row {rows_read + 1} of the {shorten(key)!r} list"
     else:
         where = "a JSON object"
-    return UnreadableFile(f"malformed JSON in {where}: {reason}{near}")
+    return UnreadableFile(
+        f"malformed JSON in {where}: {reason}{near}", "json_malformed", row=rows_read + 1
+    )
 
 
 def _wrapped_rows(file: _Guarded) -> Iterator[Row]:
@@ -185,17 +198,20 @@ def _wrapped_rows(file: _Guarded) -> Iterator[Row]:
         start = next(events)
         opening = next(events)
         if opening[1] == "end_map":
-            raise UnreadableFile(f"{refusal} (the object is empty)")
+            raise UnreadableFile(f"{refusal} (the object is empty)", "json_object", key="")
         key = opening[2]
         value = next(events)
     except ijson.JSONError as exc:
         raise _json_error(exc, 0, "") from None
     except StopIteration:  # pragma: no cover - ijson raises on incomplete input first
-        raise UnreadableFile("a JSON object that is truncated") from None
+        raise UnreadableFile("a JSON object that is truncated", "json_truncated", rows=0) from None
     if value[1] != "start_array":
         shown = {"start_map": "an object", "string": "a string", "number": "a number"}
         what = shown.get(value[1], "a " + str(value[1]))
-        raise UnreadableFile(f"{refusal} (its first key {shorten(key)!r} holds {what})")
+        raise UnreadableFile(
+            f"{refusal} (its first key {shorten(key)!r} holds {what})",
+            "json_object", key=shorten(key),
+        )
 
     def watched() -> Iterator[tuple[str, str, Any]]:
         yield start
@@ -205,7 +221,8 @@ def _wrapped_rows(file: _Guarded) -> Iterator[Row]:
             if event[0] == "" and event[1] == "map_key":
                 raise UnreadableFile(
                     f"{refusal} (it has more keys than {shorten(key)!r}, "
-                    f"such as {shorten(event[2])!r})"
+                    f"such as {shorten(event[2])!r})",
+                    "json_object", key=shorten(key),
                 )
             yield event
 
@@ -269,13 +286,16 @@ def _lines_rows(file: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> Iterator[Ra
         else:
             row = _slow_loads(line, number, limits)
         if type(row) is not dict:
-            raise UnreadableFile(f"{label} whose line {number} is {kind_of(row)}, not an object")
+            raise UnreadableFile(
+                f"{label} whose line {number} is {kind_of(row)}, not an object",
+                "json_row_not_object", row=number,
+            )
         if kinds is not None:
             nested = dict in kinds or list in kinds
         else:
             nested = not _FLAT.issuperset(map(type, row.values()))
         if nested and deeper_than(row, limits.depth):
-            raise too_deep(label, limits, f" (line {number})")
+            raise too_deep(label, limits, line=number)
         if len(line) > limits.value_length:
             field, length = longest_value(row, limits.value_length)
             if length:
@@ -297,20 +317,26 @@ def _slow_loads(line: bytes, number: int, limits: Limits = DEFAULT_LIMITS) -> An
     try:
         return json.loads(line, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
-        raise too_deep("JSON lines", limits, f" (line {number})") from None
+        raise too_deep("JSON lines", limits, line=number) from None
     except json.JSONDecodeError as exc:
         raise UnreadableFile(
-            f"malformed JSON on line {number}, column {exc.colno}: {exc.msg}"
+            f"malformed JSON on line {number}, column {exc.colno}: {exc.msg}",
+            "json_malformed", row=number,
         ) from None
     except UnicodeDecodeError:
-        raise UnreadableFile(f"JSON lines whose line {number} is not valid UTF-8") from None
+        raise UnreadableFile(
+            f"JSON lines whose line {number} is not valid UTF-8", "json_line_encoding", row=number
+        ) from None
     except ValueError as exc:
         if "integer string conversion" in str(exc):
             raise UnreadableFile(
                 f"JSON lines whose line {number} holds a number of more than "
-                f"{_max_digits():,} digits"
+                f"{_max_digits():,} digits",
+                "too_many_digits", what="JSON lines", digits=_max_digits(), line=number,
             ) from None
-        raise UnreadableFile(f"malformed JSON on line {number}: {exc}") from None
+        raise UnreadableFile(
+            f"malformed JSON on line {number}: {exc}", "json_malformed", row=number
+        ) from None
 
 
 _CONTAINERS = (dict, list)
@@ -405,7 +431,7 @@ class _Guarded:
             max(itertools.accumulate(map(_DELTA.__getitem__, marks.translate(_STEPS)),
                                      initial=self._depth)) > levels
         ):
-            raise too_deep(self.what, self.limits, self._where())
+            raise too_deep(self.what, self.limits, after=self.rows)
         self._depth += opening - closing
 
     def _check_digits(self, data: bytes) -> None:
@@ -431,7 +457,8 @@ class _Guarded:
     def _too_many_digits(self) -> UnreadableFile:
         return UnreadableFile(
             f"{self.what} holding a number of more than {self._max_digits:,} digits"
-            f"{self._where()}"
+            f"{self._where()}",
+            "too_many_digits", what=self.what, digits=self._max_digits, after=self.rows,
         )
 
     def _where(self) -> str:

@@ -68,9 +68,11 @@ def text_encoding(path: Path, head: bytes, encoding: str | None) -> str:
 def _decode_error(codec: str, exc: UnicodeDecodeError, auto: bool) -> UnreadableFile:
     byte = f"byte 0x{exc.object[exc.start]:02X}" if exc.start < len(exc.object) else "a byte"
     if auto and codec == "cp1252":
-        return UnreadableFile(f"text that is neither UTF-8 nor Windows-1252 ({byte})")
+        return UnreadableFile(
+            f"text that is neither UTF-8 nor Windows-1252 ({byte})", "encoding_unknown"
+        )
     shown = {"cp1252": "Windows-1252", "utf-8": "UTF-8", "utf-8-sig": "UTF-8"}.get(codec, codec)
-    return UnreadableFile(f"text that is not valid {shown} ({byte})")
+    return UnreadableFile(f"text that is not valid {shown} ({byte})", "encoding", codec=shown)
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -114,14 +116,16 @@ def open_csv(
         records = _csv_records(reader, codec, not encoding, size, limits)
         header = next((record for _, record in records if any(record)), None)
         if header is None:
-            raise UnreadableFile("an empty file (blank lines only)")
+            raise UnreadableFile("an empty file (blank lines only)", "empty")
         if len(header) > limits.columns:
             raise too_wide("a CSV file", 1, limits)
         columns = make_header(header, what="a CSV file")
         rows = _csv_rows(records, columns, limits)
         first = next(rows, None)
         if first is None:
-            raise UnreadableFile("a CSV file with a header but no rows")
+            raise UnreadableFile(
+                "a CSV file with a header but no rows", "no_rows", what="a CSV file"
+            )
     except BaseException:
         file.close()
         raise
@@ -168,7 +172,9 @@ def _csv_records(
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise too_long_somewhere("a CSV file", number + 1, limits) from None
-            raise UnreadableFile(f"a malformed CSV file: {exc} (row {number + 1})") from None
+            raise UnreadableFile(
+                f"a malformed CSV file: {exc} (row {number + 1})", "malformed_csv", row=number + 1
+            ) from None
         number += 1
         yield number, record
 
@@ -304,7 +310,8 @@ def _table_rows(
             if len(parser.rawdata) > parser.limits.row_bytes:
                 raise UnreadableFile(
                     "an HTML file with a tag or comment larger than "
-                    f"{size_text(parser.limits.row_bytes)}"
+                    f"{size_text(parser.limits.row_bytes)}",
+                    "html_tag", size=size_text(parser.limits.row_bytes),
                 )
         else:
             parser.close()
@@ -326,7 +333,9 @@ def open_html(
         rows = _html_rows(table, columns, start, limits)
         first = next(rows, None)
         if first is None:
-            raise UnreadableFile("an HTML table with a header but no rows")
+            raise UnreadableFile(
+                "an HTML table with a header but no rows", "no_rows", what="an HTML table"
+            )
     except BaseException:
         file.close()
         raise
@@ -354,10 +363,15 @@ def _html_rows(
 def _no_table(head: bytes, title: str) -> UnreadableFile:
     lowered = head.lower()
     if b"just a moment" in lowered or b"challenge-platform" in lowered or b"cf_chl" in lowered:
-        return UnreadableFile("an HTML page (Cloudflare 'Just a moment…' challenge), not data")
+        return UnreadableFile(
+            "an HTML page (Cloudflare 'Just a moment…' challenge), not data", "cloudflare_challenge"
+        )
     if b"cloudflare" in lowered:
-        return UnreadableFile("an HTML page (Cloudflare error page), not data")
+        return UnreadableFile("an HTML page (Cloudflare error page), not data", "cloudflare_error")
     title = squash(title)
     if title and not looks_like_value(title):
-        return UnreadableFile(f"an HTML page ({shorten(title)!r}) without a table, not data")
-    return UnreadableFile("an HTML page without a table, not data")
+        return UnreadableFile(
+            f"an HTML page ({shorten(title)!r}) without a table, not data",
+            "html_page", title=shorten(title),
+        )
+    return UnreadableFile("an HTML page without a table, not data", "html_page_untitled")
