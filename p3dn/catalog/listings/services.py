@@ -42,10 +42,6 @@ class ProposalLimitReached(Exception):
     """Too many public proposals from one address, or too many awaiting review at a Pemda."""
 
 
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def address_key(address: str) -> str:
     """A keyed hash of an address: counted by the rate limit, never stored in clear."""
     secret = settings.SECRET_KEY.encode()
@@ -231,12 +227,12 @@ def submit_proposal(*, pemda: Pemda, producer: dict[str, Any], product: dict[str
     P3DN_LISTING_PENDING_PUBLIC per Pemda awaiting review."""
     key = address_key(address)
     since = timezone.now() - dt.timedelta(hours=1)
-    per_hour = _limit("P3DN_LISTING_PROPOSALS_PER_HOUR", 5)
+    per_hour = settings.P3DN_LISTING_PROPOSALS_PER_HOUR
     if Listing.objects.filter(address_key=key, created_at__gte=since).count() >= per_hour:
         raise ProposalLimitReached
     pending = Listing.objects.filter(pemda=pemda, source=Listing.Source.PUBLIC,
                                      status=Listing.Status.PENDING).count()
-    if pending >= _limit("P3DN_LISTING_PENDING_PUBLIC", 500):
+    if pending >= settings.P3DN_LISTING_PENDING_PUBLIC:
         raise ProposalLimitReached
     values = clean_producer_values(producer)
     product_values = clean_product_values(product)
