@@ -53,7 +53,9 @@ class PublicProposalForm(forms.Form):
     note = forms.CharField(label=_("Note for the Tim P3DN"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     # Left empty by people; filled by form-filling robots (hidden by the stylesheet).
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
