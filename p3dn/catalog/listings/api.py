@@ -258,9 +258,8 @@ def get_pemda_catalog(request: HttpRequest, klpd: Klpd) -> dict[str, Any]:
     """A Pemda's public katalog lokal by its LKPP code (D107): approved counts and its page."""
     pemda = _pemda(klpd)
     counts = queries.public_counts(pemda)
-    key = queries.pemda_key(pemda)
     return {"pemda": pemda.pk, "kd_klpd": pemda.kd_klpd, "name": pemda.name,
-            "url": f"/katalog-lokal/{key}/" if key else None, **counts}
+            "url": queries.public_path(pemda), **counts}
 
 
 @router.get("/klpd/{klpd}/producers", response={200: list[ListedProducerOut],

@@ -35,8 +35,9 @@ def listings_workbook(pemda: Pemda, listings: Iterable[Listing], progress: Progr
     sheet.append([_("Producers approved"), progress.producers, _("Products approved"),
                   progress.products, _("Awaiting review"), progress.pending])
     sheet.append([])
-    header = [_("No."), _("Status"), _("Proposed through"), _("Producer"), _("Registry no."),
-              "NIB", "NPWP", "UMK", _("Product"), _("Registry no."), "KBLI",
+    header = [_("No."), _("Status"), _("Proposed through"), _("Producer"),
+              _("Registry producer no."), "NIB", "NPWP", "UMK", _("Product"),
+              _("Registry product no."), "KBLI",
               *(checks.label(code) for code in checks.CODES), _("Check details"),
               _("Reason"), _("Reason for approving despite failed checks"), _("Proposed"),
               _("Decided"), _("Decided by")]

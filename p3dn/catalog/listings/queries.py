@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.text import slugify
 
 from p3dn.accounts.models import Pemda
@@ -62,6 +63,14 @@ def pemda_key(pemda: Pemda) -> str | None:
     if not pemda.kd_klpd:
         return None
     return f"{pemda.kd_klpd}-{slugify(pemda.name)[:80] or 'pemda'}"
+
+
+def public_path(pemda: Pemda) -> str | None:
+    """The address of the Pemda's public katalog lokal (None without an LKPP code)."""
+    key = pemda_key(pemda)
+    if key is None:
+        return None
+    return reverse("listings:pemda", args=key.split("-", 1))
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ def public_pemdas() -> list[dict[str, Any]]:
     )
     counts = {r["pemda"]: r for r in rows}
     pemdas = Pemda.objects.filter(pk__in=counts, kd_klpd__isnull=False).order_by("name")
-    return [{"pemda": p, "key": pemda_key(p), **counts[p.pk]} for p in pemdas]
+    return [{"pemda": p, "url": public_path(p), **counts[p.pk]} for p in pemdas]
 
 
 def public_counts(pemda: Pemda) -> dict[str, int]:

@@ -41,17 +41,8 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def pemda_url(pemda: Pemda) -> str | None:
-    """The public page of the Pemda's katalog lokal (None without an LKPP code)."""
-    key = queries.pemda_key(pemda)
-    if key is None:
-        return None
-    klpd, slug = key.split("-", 1)
-    return reverse("listings:pemda", args=[klpd, slug])
-
-
 def _public_url(pemda: Pemda) -> str:
-    url = pemda_url(pemda)
+    url = queries.public_path(pemda)
     assert url is not None  # a public page was found by the Pemda's LKPP code
     return url
 
@@ -206,7 +197,7 @@ def manage(request: HttpRequest, pemda_id: int) -> HttpResponse:
         "progress": queries.progress(pemda),
         "can_curate": access.can_curate(user, pemda),
         "target_form": TargetForm(initial={"umk_target": queries.progress(pemda).umk_target}),
-        "public_url": pemda_url(pemda),
+        "public_url": queries.public_path(pemda),
     }
     return render(request, "listings/manage.html", context)
 
@@ -284,7 +275,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "namesakes": queries.namesakes(listing),
         "can_curate": access.can_curate(user, listing.pemda_id),
         "form": form,
-        "public_url": pemda_url(listing.pemda),
+        "public_url": queries.public_path(listing.pemda),
     }
     return render(request, "listings/detail.html", context)
 
