@@ -435,3 +435,41 @@ def test_manage_pages_answer_hostile_parameters_without_a_server_error(client_fo
     bad = tim.post(reverse("listings:detail", args=[1]), {"decision": "x"})
     assert bad.status_code == 404
     assert CatalogProduct.objects.count() == 0
+
+
+def test_the_public_lists_and_the_pemdas_list_read_a_fixed_number_of_queries(
+    client, client_for, bandung, tim_bandung
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        producer = _registry_producer(tim_bandung, name=f"CV Usaha Nomor {n}",
+                                      npwp=f"0123456789{n:02d}000")
+        product = registry.create_product(actor=tim_bandung, producer=producer,
+                                          name=f"Produk {n}", kbli="13121")
+        listing = services.propose_listing(actor=tim_bandung, pemda=bandung, producer=producer,
+                                           product=product)
+        services.decide_listing(actor=tim_bandung, listing=listing, decision="approve")
+
+    urls = [_public(bandung), _public(bandung) + "produk/"]
+    manage = reverse("listings:manage", args=[bandung.pk])
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx))
+        tim = client_for(tim_bandung)
+        with CaptureQueriesContext(connection) as ctx:
+            assert tim.get(manage).status_code == 200
+        found.append(len(ctx))
+        client.logout()
+        return found
+
+    add(1)
+    few = counts()
+    for n in range(2, 7):
+        add(n)
+    assert counts() == few
