@@ -50,7 +50,8 @@ api = NinjaAPI(
     description="\n".join(
         [
             "P3DN monitoring: regions, government units, imports, indicators, Monev and the"
-            " registry of domestic producers, products and TKDN certificates (public reads).",
+            " registry of domestic producers, products and TKDN certificates (public reads) and"
+            " each Pemda's katalog lokal (approved entries public).",
             "",
             "Authenticate with `Authorization: Bearer p3dn_…` (a token from the profile page) or"
             " the browser session (whose writes need the CSRF token).",
@@ -118,6 +119,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from p3dn.accounts.api import router as accounts_router  # noqa: E402
 from p3dn.calculators.api import router as calculators_router  # noqa: E402
 from p3dn.catalog.api import router as catalog_router  # noqa: E402
+from p3dn.catalog.listings.api import router as listings_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.api_monev import router as monev_router  # noqa: E402
@@ -130,3 +132,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/indicators", monitoring_router)
 api.add_router("/monev", monev_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/listings", listings_router)

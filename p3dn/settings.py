@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "p3dn.imports",
     "p3dn.monitoring",
     "p3dn.catalog",
+    "p3dn.catalog.listings",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,13 @@ P3DN_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("P3DN_LOGIN_ADDRESS_FAILURE_LIMIT", 3
 P3DN_LOGIN_LOCK_MINUTES = env_int("P3DN_LOGIN_LOCK_MINUTES", 15)
 if min(P3DN_LOGIN_FAILURE_LIMIT, P3DN_LOGIN_ADDRESS_FAILURE_LIMIT, P3DN_LOGIN_LOCK_MINUTES) < 1:
     raise ImproperlyConfigured("P3DN_LOGIN_* limits and minutes must be at least 1")
+
+# Katalog lokal (catalog/listings): public proposals accepted from one address per hour, and
+# public proposals awaiting review at one Pemda, before the form answers "try again later".
+P3DN_LISTING_PROPOSALS_PER_HOUR = env_int("P3DN_LISTING_PROPOSALS_PER_HOUR", 5)
+P3DN_LISTING_PENDING_PUBLIC = env_int("P3DN_LISTING_PENDING_PUBLIC", 500)
+if min(P3DN_LISTING_PROPOSALS_PER_HOUR, P3DN_LISTING_PENDING_PUBLIC) < 1:
+    raise ImproperlyConfigured("P3DN_LISTING_* limits must be at least 1")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from p3dn.accounts import services
 from p3dn.catalog import services as registry
+from p3dn.catalog.listings import services as listings
 from p3dn.imports import services as imports
 from p3dn.monitoring import findings, monev
 from p3dn.monitoring.models import Snapshot
@@ -73,6 +74,7 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
     certificate = registry.create_certificate(
         actor=tim_kalbar, product=product, tkdn=Decimal("0.45"), expiry_date=dt.date(2030, 1, 1)
     )
+    listing = listings.propose_listing(actor=tim_kalbar, pemda=kalbar, producer=producer)
     tokens = {}
     for user in (admin_pusat, tim_kalbar):
         _token, key = services.create_api_token(actor=user, name="schemathesis")
@@ -88,6 +90,7 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
         "producer_id": producer.pk,
         "product_id": product.pk,
         "certificate_id": certificate.pk,
+        "listing_id": listing.pk,
     }
     # As Django's test client does: a request must not close the test's database connection
     # (with its open transaction) when it finishes.
@@ -148,6 +151,12 @@ def aimed(operation, real: dict[str, Any]) -> list[dict[str, Any]]:
         # a certificate needs a TKDN value and a date: random bodies rarely carry both
         body = {"tkdn": "0.4512", "expiry_date": "2030-01-01"}
         return [{"path_parameters": path, "body": body}]
+    if operation.method.upper() == "POST" and operation.path.endswith("/entries"):
+        # a katalog lokal proposal of the real product (the producer alone is proposed)
+        body = {"producer": real["producer_id"], "product": real["product_id"]}
+        return [{"path_parameters": path, "body": body}]
+    if operation.path.endswith("/decision"):  # a reason: random bodies rarely carry one
+        return [{"path_parameters": path, "body": {"decision": "reject", "reason": "Tanpa NIB"}}]
     return [{"path_parameters": path or None, "query": query or None}]
 
 

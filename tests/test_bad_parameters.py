@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from p3dn.imports import services as imports
 from p3dn.imports.datasets.manual import TEMPLATES
@@ -67,6 +68,9 @@ PAGES: dict[str, tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]] = {
     "catalog:producer-list": ((), {}, ("page", "q", "provinsi", "umk", "ikm", "bentuk")),
     "catalog:product-list": ((), {}, ("page", "q", "perusahaan", "provinsi", "status", "asal")),
     "catalog:certificate-list": ((), {}, ("page", "q", "perusahaan", "provinsi", "status")),
+    "listings:manage": (("pemda",), {}, ("page", "status", "q")),
+    "listings:pemda": (("klpd", "pslug"), {}, ("page",)),
+    "listings:pemda-products": (("klpd", "pslug"), {}, ("page",)),
 }
 
 @pytest.fixture
@@ -92,6 +96,8 @@ def world(admin_pusat, kalbar, dinkes_kalbar, client_for):
         "snapshot": snapshot.pk,
         "finding": finding.pk,
         "template": next(iter(TEMPLATES)),
+        "klpd": kalbar.kd_klpd,
+        "pslug": slugify(kalbar.name),
     }
     client = client_for(admin_pusat)
     client.raise_request_exception = False  # a server error is a 500 answer, counted below

@@ -105,3 +105,56 @@ def test_a_dasbor_number_opens_the_contracts_behind_it_and_leads_back(
     page.screenshot(path=str(ARTIFACTS / "rincian-tender.png"), full_page=True)
     page.click("text=Kembali ke dasbor")
     assert page.locator("h1").inner_text().startswith("Dasbor")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_katalog_lokal_fits_a_phone_and_its_proposal_form_works(
+    page, live_server, bandung, tim_bandung
+):
+    from django.utils.text import slugify
+
+    from p3dn.catalog import services as registry
+    from p3dn.catalog.listings import services as listings
+    from p3dn.catalog.listings.models import Listing
+    from p3dn.regions.models import Region
+
+    producer = registry.create_producer(
+        actor=tim_bandung, name="CV Tenun Sambas Sejahtera Bersama Makmur Abadi",
+        region=Region.objects.get(code="32.04"), nib="8120001112223", nib_status="aktif",
+        npwp="012345678901000", kbli="13121", size="kecil")
+    product = registry.create_product(
+        actor=tim_bandung, producer=producer, name="Kain Tenun Ikat Motif Sambas 2 x 1 meter",
+        kbli="13121", brand="Sambas", specification="Katun, pewarna alami")
+    entry = listings.propose_listing(actor=tim_bandung, pemda=bandung, producer=producer,
+                                     product=product)
+    listings.decide_listing(actor=tim_bandung, listing=entry, decision="approve")
+    base = f"{live_server.url}/katalog-lokal/{bandung.kd_klpd}-{slugify(bandung.name)}/"
+    page.set_viewport_size({"width": 375, "height": 760})
+    for name, url in (("pemda", base), ("products", base + "produk/"),
+                      ("product", f"{base}produk/{product.pk}-{product.slug}/"),
+                      ("form", base + "usulkan/")):
+        page.goto(url)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 375, (name, wide)  # no sideways scrolling of the page itself
+        page.screenshot(path=str(ARTIFACTS / f"katalog-lokal-{name}-phone.png"), full_page=True)
+    box = page.locator("input[name=website]").bounding_box()
+    assert box is not None and box["x"] + box["width"] < 0  # the robots' field: off the screen
+    page.fill("input[name=name]", "UD Keripik Soreang")
+    page.fill("input[name=contact_name]", "Pak Dedi")
+    page.fill("input[name=contact_phone]", "081234567890")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(base)
+    assert page.locator(".msg.success").is_visible()
+    assert Listing.objects.filter(status="pending", source="publik").count() == 1
+    # its Tim P3DN opens it on the phone: the failed checks, and the decision form
+    proposal = Listing.objects.get(status="pending")
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.fill("input[name=username]", "tim.bandung")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/katalog-lokal/usulan/{proposal.pk}/")
+    assert page.get_by_text("Tidak ada NIB: Katalog v6 menolaknya.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "katalog-lokal-review-phone.png"), full_page=True)

@@ -32,6 +32,8 @@ from openpyxl import load_workbook
 
 from p3dn.accounts import services as accounts
 from p3dn.accounts.models import Pemda, Unit
+from p3dn.catalog import services as registry
+from p3dn.catalog.listings import services as listings
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.lib.cells import neutralise
@@ -274,6 +276,22 @@ def _calculator(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     return [(response, {v.strip() for v in HOSTILE})]  # the calculator trims what is typed
 
 
+def _listings(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Kalbar's katalog lokal: producers named by hostile text, rejected for hostile reasons."""
+    world = request.getfixturevalue("world")
+    tim = request.getfixturevalue("tim_kalbar")
+    texts = set()
+    for n, value in enumerate(HOSTILE):
+        producer = registry.create_producer(actor=tim, name=f"{value} {n}")
+        listing = listings.propose_listing(actor=tim, pemda=world["kalbar"], producer=producer)
+        listing = listings.decide_listing(actor=tim, listing=listing, decision="reject",
+                                          reason=value)
+        texts |= {producer.name, listing.reason}
+    client = request.getfixturevalue("client_for")(tim)
+    url = reverse("listings:export", args=[world["kalbar"].pk])
+    return [(client.get(url), texts)]
+
+
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
 DOWNLOADS: dict[str, Fetch] = {
     "imports:errors": _errors,
@@ -283,6 +301,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "monitoring:report-xlsx": _report,
     "monitoring:ranking-export": _ranking,
     "calculators:page": _calculator,
+    "listings:export": _listings,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

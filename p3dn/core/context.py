@@ -37,6 +37,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 {"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"}
             )
         items.append(registry)
+        if user.pemda_id:
+            items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
+                          "url": reverse("listings:manage", args=[user.pemda_id])})
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
