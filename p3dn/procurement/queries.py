@@ -7,7 +7,8 @@ from typing import TypeVar
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from p3dn.procurement.models import Contract, Fact
+from p3dn.accounts.models import Pemda
+from p3dn.procurement.models import Contract, Fact, Refresh
 
 F = TypeVar("F", bound=Fact)
 
@@ -26,3 +27,14 @@ def latest_contract_versions(contracts: QuerySet[Contract]) -> QuerySet[Contract
     top = (contracts.filter(channel=OuterRef("channel"), kd_paket=OuterRef("kd_paket"))
            .order_by("-versi_addendum").values("versi_addendum")[:1])
     return contracts.filter(versi_addendum=Subquery(top))
+
+
+def latest_refresh(*, pemda: Pemda, day: dt.date | None = None) -> Refresh | None:
+    """The refresh of the Pemda's facts with the newest data (of data as of ``day`` or earlier
+    when given): the newest data first, then the latest finished run, then the latest run."""
+    refreshes = Refresh.objects.select_related("run").filter(
+        pemda=pemda, run__data_as_of__isnull=False
+    )
+    if day is not None:
+        refreshes = refreshes.filter(run__data_as_of__lte=day)
+    return refreshes.order_by("-run__data_as_of", "-run__finished_at", "-run_id").first()
