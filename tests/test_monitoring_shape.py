@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -232,3 +234,52 @@ def test_the_schema_describes_the_indicators_and_the_snapshot_figures():
     assert "rows" in parts["SnapshotFiguresOut"]["properties"]
     answer = schema["paths"]["/api/v1/indicators"]["get"]["responses"]["200"]
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/IndicatorsOut")
+
+
+MIGRATION_CHECK = """
+import datetime as dt, django
+django.setup()
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+before = [("procurement", "0004_record_sightings_of_unchanged_catalogue_facts"),
+          ("monitoring", "0001_initial")]
+executor = MigrationExecutor(connection)
+executor.migrate(before)
+old = executor.loader.project_state(before).apps
+Pemda = old.get_model("accounts", "Pemda")
+Run = old.get_model("imports", "ImportRun")
+Snapshot = old.get_model("monitoring", "Snapshot")
+Region = old.get_model("regions", "Region")
+region = Region.objects.create(code="99", name="Uji", level="provinsi")
+kalbar = Pemda.objects.create(region=region, name="Prov. Uji", kd_klpd="D999")
+run = Run.objects.create(file_name="a.json", status="applied", pemda_id=kalbar.pk,
+                         data_as_of=dt.date(2023, 12, 1))
+Run.objects.create(file_name="b.json", status="rejected", pemda_id=kalbar.pk)
+Run.objects.create(file_name="c.json", status="applied")  # no single Pemda
+snapshot = Snapshot.objects.create(
+    pemda_id=kalbar.pk, tahun=2023, kind="on_demand", taken_at=dt.datetime.now(dt.UTC),
+    data_as_of=dt.date(2023, 12, 1), last_import_id=run.pk, figures={})
+executor = MigrationExecutor(connection)
+executor.migrate(executor.loader.graph.leaf_nodes())
+from p3dn.monitoring.monev.models import Snapshot
+from p3dn.procurement.models import Refresh
+stored = Snapshot.objects.get(pk=snapshot.pk)
+print(list(Refresh.objects.values_list("run_id", "pemda_id")) == [(run.pk, kalbar.pk)],
+      stored.last_import_id == run.pk, stored.last_import.file_name == "a.json")
+"""
+
+
+def test_the_migrations_record_the_refreshes_of_imports_already_applied(fresh_db):
+    """Data of before the refreshes: the applied runs of one Pemda get theirs, and a snapshot
+    keeps its ``last_import`` number (the run's id, now the refresh's)."""
+    env = {**fresh_db, "DJANGO_SETTINGS_MODULE": "p3dn.settings", "P3DN_DEBUG": "True"}
+    result = subprocess.run(
+        [sys.executable, "-c", MIGRATION_CHECK],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True", "True"]
