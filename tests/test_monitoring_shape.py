@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.http import Http404
+from django.test import Client
 
 from p3dn.accounts.access import get_pemda_by_klpd_for
 from p3dn.accounts.models import Pemda, Unit
@@ -226,12 +227,42 @@ def test_the_typed_snapshot_answer_is_the_stored_figures_key_for_key(
     assert old["figures"] == {"realisasi_pdn": "1.00", "capaian_pdn": None, "old_key": [1, 2]}
 
 
+def test_the_ranking_answer_is_the_ranking_pages_numbers_within_the_users_reach(
+    kalbar_contracts, bandung, client_for, tim_kalbar, tim_bandung, viewer_nasional
+):
+    url = "/api/v1/indicators/ranking?year=2023"
+    mine = client_for(tim_kalbar).get(url).json()
+    whole = compute(pemda=kalbar_contracts, tahun=2023)
+    (row,) = mine["by_capaian"]
+    assert (row["klpd"], row["rank"], row["level"]) == (kalbar_contracts.kd_klpd, 1, "provinsi")
+    assert {k: row[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi")} == {
+        k: whole[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi")
+    }
+    assert mine["awards"] == [
+        {"level": "provinsi", "pdn": kalbar_contracts.kd_klpd, "umk": kalbar_contracts.kd_klpd}
+    ]
+    theirs = client_for(tim_bandung).get(url).json()  # Kalbar does not exist for Bandung
+    assert theirs["by_capaian"] == [] and [p["klpd"] for p in theirs["without_data"]] == [
+        bandung.kd_klpd
+    ]
+    national = client_for(viewer_nasional).get(url + "&provinsi=61").json()
+    assert [r["klpd"] for r in national["by_rupiah"]] == [kalbar_contracts.kd_klpd]
+    assert bandung.kd_klpd not in {p["klpd"] for p in national["without_data"]}
+    page = client_for(viewer_nasional).get("/dasbor/peringkat/?tahun=2023&provinsi=61")
+    assert page.status_code == 200
+    assert len(page.context["by_capaian"]) == len(national["by_capaian"])
+    assert client_for(viewer_nasional).get(url + "&provinsi=XX").status_code == 404
+    assert client_for(viewer_nasional).get("/api/v1/indicators/ranking?year=1").status_code == 422
+    assert Client().get(url).status_code == 401
+
+
 def test_the_schema_describes_the_indicators_and_the_snapshot_figures():
     schema = json.loads((REPO / "docs" / "api" / "openapi.json").read_text())
     parts = schema["components"]["schemas"]
     assert {"capaian_pdn", "realisasi", "rows"} <= set(parts["IndicatorsOut"]["properties"])
     assert "tender" in parts["RealisasiOut"]["properties"]
     assert "rows" in parts["SnapshotFiguresOut"]["properties"]
+    assert {"by_capaian", "awards"} <= set(parts["RankingOut"]["properties"])
     answer = schema["paths"]["/api/v1/indicators"]["get"]["responses"]["200"]
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/IndicatorsOut")
 

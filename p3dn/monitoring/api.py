@@ -10,6 +10,7 @@ describe dicts, never model instances."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -17,9 +18,11 @@ from pydantic import BaseModel, Field
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
+from p3dn.accounts.models import Pemda
+from p3dn.monitoring import queries
 from p3dn.monitoring.indicators import PemdaYear
 from p3dn.procurement.sums import CHANNELS, Filters
-from p3dn.web.apikit import READ, ShortText, Year, errors
+from p3dn.web.apikit import READ, ApiError, ShortText, Year, errors
 
 MONEY = "exact decimal string, 2 decimals"
 RATIO = "fraction with 6 decimals; null when its denominator is 0 (see warnings)"
@@ -120,6 +123,37 @@ class IndicatorsOut(BaseModel):
     rows: list[IndicatorRowOut] | None = Field(None, description="only with ``by``")
 
 
+class PemdaRefOut(BaseModel):
+    klpd: str | None
+    pemda: str
+    region: str = Field(description="Kemendagri code")
+    level: str = Field(description="provinsi, kabupaten or kota")
+
+
+class RankedOut(FiguresOut, PemdaRefOut):
+    """A Pemda of the ranking with its whole-year indicators."""
+
+    rank: int
+
+
+class AwardOut(BaseModel):
+    level: str
+    pdn: str | None = Field(description="klpd of the highest PDN realization of the level")
+    umk: str | None = Field(description="klpd of the highest UMK realization of the level")
+
+
+class RankingOut(BaseModel):
+    """The ranking page's numbers (``queries.summarise_ranking``)."""
+
+    tahun: int
+    provinsi: str | None
+    by_capaian: list[RankedOut] = Field(description="highest capaian PDN first, null last")
+    by_rupiah: list[RankedOut] = Field(description="highest PDN realization first")
+    awards: list[AwardOut]
+    without_data: list[PemdaRefOut] = Field(description="no RUP and no contract that year")
+    without_tim: list[PemdaRefOut] = Field(description="no Tim P3DN recorded")
+
+
 router = Router(tags=["indicators"])
 
 
@@ -151,3 +185,47 @@ def indicators(
         sumber_dana.strip(),
     )
     return PemdaYear(pemda=pemda, tahun=year, as_of=as_of, filters=filters).json(by)
+
+
+def _pemda_ref(pemda: Pemda) -> dict[str, str | None]:
+    return {
+        "klpd": pemda.kd_klpd,
+        "pemda": pemda.name,
+        "region": pemda.region_id,
+        "level": pemda.region.level,
+    }
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**_pemda_ref(r["pemda"]), **{k: r[k] for k in FIGURE_KEYS}, "rank": i}
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
+FIGURE_KEYS = tuple(FiguresOut.model_fields)
+
+
+@router.get("/ranking", response={200: RankingOut, **errors(*READ)}, exclude_unset=True)
+def ranking(request: HttpRequest, year: Year, provinsi: ShortText = "") -> dict[str, Any]:
+    """The ranking of the Pemda the user may see (every Pemda for a national account, its own
+    otherwise) for a fiscal year, as on the ranking page: by capaian PDN and by PDN
+    realization, the awards per level, and the Pemda without data or without a Tim P3DN.
+    ``provinsi`` (a province's Kemendagri code, e.g. 61) narrows it to that province."""
+    provinsi = provinsi.strip()
+    if provinsi and provinsi not in dict(queries.provinces()):
+        raise ApiError(404, "province not found")
+    scope = queries.in_province(access.visible_pemda(user_of(request)), provinsi)
+    summary = queries.summarise_ranking(pemda_scope=scope, tahun=year)
+    return {
+        "tahun": year,
+        "provinsi": provinsi or None,
+        "by_capaian": _ranked(summary["by_capaian"]),
+        "by_rupiah": _ranked(summary["by_rupiah"]),
+        "awards": [
+            {"level": a["level"], "pdn": a["pdn"]["klpd"], "umk": a["umk"]["klpd"]}
+            for a in summary["awards"]
+        ],
+        "without_data": [_pemda_ref(p) for p in summary["without_data"]],
+        "without_tim": [_pemda_ref(p) for p in summary["without_tim"]],
+    }
