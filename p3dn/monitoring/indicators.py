@@ -37,7 +37,6 @@ MONEY_KEYS = (
     "realisasi_umk",
 )
 RATIO_KEYS = ("capaian_pdn", "komposisi_pdn", "porsi_umk_rencana", "porsi_umk_realisasi")
-BYS = ("satker", "channel", "month")
 
 
 def ratio_text(value: Decimal | None) -> str | None:
