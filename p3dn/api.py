@@ -122,7 +122,7 @@ from p3dn.catalog.api import router as catalog_router  # noqa: E402
 from p3dn.catalog.listings.api import router as listings_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
-from p3dn.monitoring.api_monev import router as monev_router  # noqa: E402
+from p3dn.monitoring.monev.api import router as monev_router  # noqa: E402
 from p3dn.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/regions", regions_router)

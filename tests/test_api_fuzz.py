@@ -34,8 +34,9 @@ from p3dn.accounts import services
 from p3dn.catalog import services as registry
 from p3dn.catalog.listings import services as listings
 from p3dn.imports import services as imports
-from p3dn.monitoring import findings, monev
-from p3dn.monitoring.models import Snapshot
+from p3dn.monitoring.monev import services as findings
+from p3dn.monitoring.monev import services as monev
+from p3dn.monitoring.monev.models import Snapshot
 from p3dn.rules.registry import RULES
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"

@@ -90,8 +90,8 @@ def test_the_trail_reads_in_words(client_for, admin_pusat, bandung):
     import datetime as dt
     from decimal import Decimal
 
-    from p3dn.monitoring.monev import set_schedule
-    from p3dn.monitoring.targets import save_target
+    from p3dn.monitoring.monev.services import set_schedule
+    from p3dn.monitoring.services import save_target
 
     save_target(
         actor=None, pemda=bandung, tahun=2025,

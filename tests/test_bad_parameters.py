@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from p3dn.imports import services as imports
 from p3dn.imports.datasets.manual import TEMPLATES
-from p3dn.monitoring import findings, monev
-from p3dn.monitoring.models import Snapshot
+from p3dn.monitoring.monev import services as findings
+from p3dn.monitoring.monev import services as monev
+from p3dn.monitoring.monev.models import Snapshot
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 

@@ -19,6 +19,7 @@ from p3dn.lib.money import format_rupiah
 from p3dn.monitoring import drilldown, queries, targets
 from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Target
+from p3dn.monitoring.services import save_target
 from p3dn.procurement.sums import CHANNELS, Filters
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
@@ -305,9 +306,9 @@ def test_the_ranking_narrows_to_a_province(client_for, viewer_nasional, kalbar_2
 
 
 def test_the_report_states_the_definition_the_pemda_reports(kalbar_2023):
-    from p3dn.monitoring.reports import build_report
+    from p3dn.monitoring.reports.documents import build_report
 
-    targets.save_target(
+    save_target(
         actor=None, pemda=kalbar_2023, tahun=2023, values={"denominator": "pagu_penyedia"}
     )
     report = build_report(pemda=kalbar_2023, tahun=2023)

@@ -21,9 +21,11 @@ from p3dn.accounts.models import Pemda
 from p3dn.audit.models import LogEntry
 from p3dn.imports import services as imports
 from p3dn.imports.models import ImportRun
-from p3dn.monitoring import findings, monev
 from p3dn.monitoring.indicators import compute
-from p3dn.monitoring.models import Finding, FindingEvent, MonevSchedule, Snapshot
+from p3dn.monitoring.monev import queries as monev_queries
+from p3dn.monitoring.monev import services as findings
+from p3dn.monitoring.monev import services as monev
+from p3dn.monitoring.monev.models import Finding, FindingEvent, MonevSchedule, Snapshot
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -114,7 +116,7 @@ def test_a_snapshot_keeps_its_numbers_after_a_newer_import_and_the_delta_is_exac
     assert page.context["figures"] == before
 
     second = monev.take_snapshot(pemda=kalbar_2023, tahun=2023, kind=Snapshot.Kind.ON_DEMAND)
-    change = monev.deltas(second)
+    change = monev_queries.deltas(second)
     assert change.previous == first
 
     lost = sum(
@@ -205,7 +207,7 @@ def test_deltas_name_the_units_that_appeared_and_disappeared(bandung):
         capaian_pdn="0.097500",
     )
     _stored(bandung, at("2025-04-01"), [])  # a later one is not "previous"
-    change = monev.deltas(new)
+    change = monev_queries.deltas(new)
     assert change.previous == old
     assert change.whole.money["realisasi_pdn"] == D("4.50")
     assert change.whole.ratios["capaian_pdn"] == D("0.022500")
@@ -222,7 +224,7 @@ def test_deltas_name_the_units_that_appeared_and_disappeared(bandung):
     assert dishub.money["realisasi_pdn"] == D("-5.00")
     assert [u.name for u in change.appeared] == ["DISDIK"]
     assert [u.name for u in change.disappeared] == ["DISHUB"]
-    assert monev.deltas(old).previous is None
+    assert monev_queries.deltas(old).previous is None
 
 
 # ------------------------------------------------------------------ the schedule

@@ -16,10 +16,12 @@ from openpyxl import load_workbook
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.imports import services
 from p3dn.lib.money import format_rupiah
-from p3dn.monitoring import findings, monev, reports
 from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Target
+from p3dn.monitoring.monev import services as findings
+from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.queries import light
+from p3dn.monitoring.reports import documents as reports
 
 KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 FILES = (

@@ -37,8 +37,9 @@ from p3dn.catalog.listings import services as listings
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.lib.cells import neutralise
-from p3dn.monitoring import findings, monev
-from p3dn.monitoring.models import Finding
+from p3dn.monitoring.monev import services as findings
+from p3dn.monitoring.monev import services as monev
+from p3dn.monitoring.monev.models import Finding
 from p3dn.web import downloads
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -60,6 +60,21 @@ def get_pemda_for(user: User, pemda_id: int | str, *, write: bool = False) -> Pe
     return pemda
 
 
+def get_pemda_by_klpd_for(user: User | None, kd_klpd: str, *, write: bool = False) -> Pemda:
+    """The Pemda of LKPP code ``kd_klpd`` (any case, spaces around ignored) as ``user`` may
+    read it (404 otherwise; 403 when ``write`` and it may not change it), the way the API and
+    the commands look a Pemda up by its code. ``user`` None is the command line, which runs with
+    the server's own rights and reads every Pemda."""
+    code = kd_klpd.strip().upper()
+    if user is None:
+        pemda = Pemda.objects.filter(kd_klpd=code).first()
+        if pemda is None:
+            raise Http404("Pemda not found")
+        return pemda
+    pemda_id = Pemda.objects.filter(kd_klpd=code).values_list("pk", flat=True).first()
+    return get_pemda_for(user, pemda_id or 0, write=write)
+
+
 def visible_units(user: User) -> QuerySet[Unit]:
     return in_pemda_scope(Unit.objects.select_related("pemda", "parent"), user, "pemda_id")
 

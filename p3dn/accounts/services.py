@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from p3dn.accounts.models import (
     User,
     sign_in_key,
 )
+from p3dn.audit.models import LogEntry
 from p3dn.audit.services import diff, log, snapshot
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "pemda", "unit", "is_active"]
@@ -260,6 +261,75 @@ def delete_unit(*, actor: User, unit: Unit) -> None:
         changes=diff(snapshot(unit, UNIT_FIELDS), {}),
     )
     unit.delete()
+
+
+# ------------------------------------------------------------------ units an import brings in
+
+
+def create_imported_unit(
+    *, pemda_id: int, kd_satker: str, name: str, kd_satker_str: str = "", **fields: Any
+) -> tuple[Unit, bool]:
+    """A unit an import needs (its rows name it, or RUP-MasterSatker lists it): created, or
+    the one another import created meanwhile and committed first (on PostgreSQL the insert
+    waits for that import and then meets its unit); True when created here.
+
+    In a savepoint, so the import goes on after a clash. Not audited one by one: an import run
+    records every unit it created or changed in one entry (``log_imported_units``), as a file
+    of 100,000 rows may bring hundreds."""
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(
+                pemda_id=pemda_id, kd_satker=kd_satker, name=name, kd_satker_str=kd_satker_str,
+                **fields,
+            )
+            return unit, True
+    except IntegrityError:
+        return Unit.objects.get(pemda_id=pemda_id, kd_satker=kd_satker), False
+
+
+def update_imported_unit(*, unit: Unit, **fields: Any) -> dict[str, list[Any]]:
+    """Change a unit as an import lists it (name, budget code, active); returns the changes for
+    the run's one audit entry (``log_imported_units``)."""
+    for name in fields:
+        if name not in UNIT_FIELDS or name == "pemda":
+            raise TypeError(f"an import cannot change a unit's {name}")
+    changes = diff({k: getattr(unit, k) for k in fields}, fields)
+    Unit.objects.filter(pk=unit.pk).update(**fields)
+    return changes
+
+
+@transaction.atomic
+def log_imported_units(
+    *,
+    actor: Any,
+    source: models.Model,
+    pemda: Pemda | None,
+    created: list[Unit],
+    updated: list[tuple[Unit, dict[str, list[Any]]]],
+) -> LogEntry | None:
+    """The one audit entry of the units an import run (``source``) created and changed: each
+    created unit's id, codes and name, each changed unit's id and code with its changes.
+    Nothing created or changed: no entry."""
+    if not created and not updated:
+        return None
+    changes: dict[str, list[Any]] = {}
+    if created:
+        changes["units_created"] = [
+            None,
+            [
+                {"id": u.pk, "kd_satker": u.kd_satker, "kd_satker_str": u.kd_satker_str,
+                 "name": u.name}
+                for u in created
+            ],
+        ]
+    if updated:
+        changes["units_updated"] = [
+            None,
+            [{"id": u.pk, "kd_satker": u.kd_satker, "changes": c} for u, c in updated],
+        ]
+    return log(
+        actor=actor, action="accounts.unit.imported", obj=source, pemda=pemda, changes=changes
+    )
 
 
 def _hash_key(key: str) -> str:

@@ -28,10 +28,10 @@ from p3dn.imports.models import ImportRun
 from p3dn.imports.queries import rejection_reasons
 from p3dn.lib.money import format_percent, format_rupiah
 from p3dn.lib.readers import sha256_of
-from p3dn.monitoring.findings import create_finding
-from p3dn.monitoring.models import Finding, MonevSchedule, Snapshot, Target
-from p3dn.monitoring.monev import set_schedule, take_snapshot
-from p3dn.monitoring.targets import save_target
+from p3dn.monitoring.models import Target
+from p3dn.monitoring.monev.models import Finding, MonevSchedule, Snapshot
+from p3dn.monitoring.monev.services import create_finding, set_schedule, take_snapshot
+from p3dn.monitoring.services import save_target
 
 
 @dataclass(frozen=True)

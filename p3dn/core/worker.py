@@ -15,7 +15,7 @@ import logging
 from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
-from p3dn.monitoring import monev
+from p3dn.monitoring.monev import services as monev
 
 logger = logging.getLogger(__name__)
 

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from p3dn.accounts import services as accounts_services
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.audit.services import log as log_change
 from p3dn.imports import closing, datasets, locks
@@ -59,6 +60,7 @@ from p3dn.imports.writer import (
 )
 from p3dn.lib.readers import Limits, RawRow, UnreadableFile, open_rows
 from p3dn.procurement import rollups
+from p3dn.procurement import services as procurement_services
 from p3dn.procurement.models import IndicatorRollup, Sighting
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,9 @@ class Writer:
     pemda_ids: set[int] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     latest_event: dt.date | None = None
+    # The units this run created and changed: audited once, when the run is applied.
+    units_created: list[Unit] = field(default_factory=list)
+    units_updated: list[tuple[Unit, dict[str, list[Any]]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.model = self.dataset.model
@@ -238,12 +243,12 @@ class Writer:
     def _new_unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
         by_code, by_budget = self._known_units(pemda_id)
         budget = _budget_code(raw)
-        unit, _created = _create_unit(
+        unit = self._create_unit(
             pemda_id,
             kd_satker,
             kd_satker_str=budget,
             name=text(raw.get("nama_satker"))[:255] or f"Satker {kd_satker}",
-        )
+        )[0]
         by_code[kd_satker] = unit.pk
         if budget:
             by_budget[budget] = unit.pk
@@ -632,17 +637,38 @@ class Writer:
             "is_active": values["aktif"],
         }
         if unit is None:
-            unit, created = _create_unit(pemda_id, values["kd_satker"], **wanted)
+            unit, created = self._create_unit(pemda_id, values["kd_satker"], **wanted)
         else:
             created = False
         if created:
             self.counts.inserted += 1
         elif any(getattr(unit, k) != v for k, v in wanted.items()):
-            Unit.objects.filter(pk=unit.pk).update(**wanted)
+            changes = accounts_services.update_imported_unit(unit=unit, **wanted)
+            self.units_updated.append((unit, changes))
             self.counts.updated += 1
         else:
             self.counts.unchanged += 1
         self.pemda_ids.add(pemda_id)
+
+    def _create_unit(self, pemda_id: int, kd_satker: str, **fields: Any) -> tuple[Unit, bool]:
+        """A new unit through the accounts services (or the one another import committed
+        first), remembered for the run's one audit entry (``log_units``)."""
+        unit, created = accounts_services.create_imported_unit(
+            pemda_id=pemda_id, kd_satker=kd_satker, **fields
+        )
+        if created:
+            self.units_created.append(unit)
+        return unit, created
+
+    def log_units(self, actor: Any, pemda: Pemda | None) -> None:
+        """The one audit entry of the units this run created and changed (none: no entry)."""
+        accounts_services.log_imported_units(
+            actor=actor,
+            source=self.run,
+            pemda=pemda,
+            created=self.units_created,
+            updated=self.units_updated,
+        )
 
     def _matching(self, keys: list[Any]) -> Q:
         """The rows of these natural keys (a current version is unique by its key)."""
@@ -740,16 +766,6 @@ def refresh_statistics(model: type[models.Model] | None, changed: int) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def _create_unit(pemda_id: int, kd_satker: str, **fields: Any) -> tuple[Unit, bool]:
-    """A new unit, or the one another import created meanwhile and committed first (on
-    PostgreSQL the insert waits for that import and then meets its unit)."""
-    try:
-        with transaction.atomic():  # a savepoint: the import goes on after a clash
-            return Unit.objects.create(pemda_id=pemda_id, kd_satker=kd_satker, **fields), True
-    except IntegrityError:
-        return Unit.objects.get(pemda_id=pemda_id, kd_satker=kd_satker), False
-
-
 def _resolve(run: ImportRun, columns: list[str]) -> Dataset:
     try:
         if run.requested_dataset:
@@ -830,8 +846,14 @@ def process_file(
                 if run.dry_run or rejected:
                     raise _Rollback
                 c = writer.counts
+                actor = run.user or run.actor_name or "system"
+                pemda = (
+                    Pemda.objects.filter(pk__in=writer.pemda_ids).first()
+                    if len(writer.pemda_ids) == 1
+                    else None
+                )
                 log_change(
-                    actor=run.user or run.actor_name or "system",
+                    actor=actor,
                     action="imports.run.applied",
                     obj=run,
                     changes={
@@ -842,10 +864,9 @@ def process_file(
                         "closing": [None, run.closing],
                         "rejected": [None, c.rejected],
                     },
-                    pemda=Pemda.objects.filter(pk__in=writer.pemda_ids).first()
-                    if len(writer.pemda_ids) == 1
-                    else None,
+                    pemda=pemda,
                 )
+                writer.log_units(actor, pemda)
         status = ImportRun.Status.APPLIED
         c = writer.counts
         refresh_statistics(dataset.model, c.inserted + c.updated + c.removed)
@@ -899,5 +920,9 @@ def _finish(run: ImportRun, status: str, writer: Writer | None) -> ImportRun:
             ],
             batch_size=1000,
         )
-    run.save()
+    with transaction.atomic():
+        run.save()
+        if status == ImportRun.Status.APPLIED and run.pemda_id is not None:
+            # The facts' own as-of: the layers above read it from procurement, not from here.
+            procurement_services.record_refresh(run_id=run.pk, pemda_id=run.pemda_id)
     return run

@@ -1,4 +1,11 @@
-"""The indicators over the API: the same JSON as `p3dn indicators`."""
+"""The indicators over the API: the same JSON as `p3dn indicators`, described field by field.
+
+The schemas follow ``indicators.compute`` key for key and in its order; a key ``compute`` leaves
+out (``filters`` without filters, ``rows`` without ``by``, ``belum_terklasifikasi`` outside the
+catalogue channels, the other grain's keys of a row) stays out of the answer
+(``exclude_unset``), so the JSON is exactly ``compute``'s. Monev's snapshot figures are the same
+JSON per perangkat daerah (p3dn/monitoring/monev/api.py). Plain pydantic models: they
+describe dicts, never model instances."""
 
 from __future__ import annotations
 
@@ -7,18 +14,150 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from pydantic import BaseModel, Field
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.monitoring.indicators import compute
+from p3dn.monitoring import queries
+from p3dn.monitoring.indicators import PemdaYear
 from p3dn.procurement.sums import CHANNELS, Filters
-from p3dn.web.apikit import READ, ShortText, Year, errors
+from p3dn.web.apikit import READ, ApiError, ShortText, Year, errors
+
+MONEY = "exact decimal string, 2 decimals"
+RATIO = "fraction with 6 decimals; null when its denominator is 0 (see warnings)"
+
+
+class ChannelMoneyOut(BaseModel):
+    nilai: str = Field(description=MONEY)
+    pdn: str = Field(description=MONEY)
+    umk: str = Field(description=MONEY)
+    belum_terklasifikasi: str | None = Field(
+        None, description="e-purchasing and Toko Daring only: value not yet classified"
+    )
+
+
+class RealisasiOut(BaseModel):
+    tender: ChannelMoneyOut
+    non_tender: ChannelMoneyOut
+    pencatatan_non_tender: ChannelMoneyOut
+    swakelola: ChannelMoneyOut
+    e_purchasing: ChannelMoneyOut
+    toko_daring: ChannelMoneyOut
+
+
+class FiguresOut(BaseModel):
+    """The indicators of a whole Pemda-year or of one of its parts."""
+
+    pagu_penyedia: str | None = Field(None, description=MONEY)
+    komitmen_pdn: str | None = Field(None, description=MONEY)
+    komitmen_umk: str | None = Field(None, description=MONEY)
+    belanja_pengadaan: str | None = Field(None, description=MONEY)
+    realisasi: RealisasiOut | None = None
+    realisasi_total: str | None = Field(None, description=MONEY)
+    realisasi_pdn: str | None = Field(None, description=MONEY)
+    realisasi_umk: str | None = Field(None, description=MONEY)
+    capaian_pdn: str | None = Field(None, description=RATIO)
+    komposisi_pdn: str | None = Field(None, description=RATIO)
+    porsi_umk_rencana: str | None = Field(None, description=RATIO)
+    porsi_umk_realisasi: str | None = Field(None, description=RATIO)
+    warnings: list[str] | None = Field(None, description="why a ratio is null")
+
+
+class IndicatorRowOut(BaseModel):
+    """One row of ``by``: a perangkat daerah (kd_satker, kd_satker_str, nama_satker and its
+    figures), a month (bulan and its figures) or a channel (channel, nilai, pdn, umk)."""
+
+    kd_satker: str | None = None
+    kd_satker_str: str | None = None
+    nama_satker: str | None = None
+    bulan: str | None = Field(None, description="YYYY-MM; null for realization without a date")
+    channel: str | None = None
+    pagu_penyedia: str | None = Field(None, description=MONEY)
+    komitmen_pdn: str | None = Field(None, description=MONEY)
+    komitmen_umk: str | None = Field(None, description=MONEY)
+    belanja_pengadaan: str | None = Field(None, description=MONEY)
+    realisasi: RealisasiOut | None = None
+    realisasi_total: str | None = Field(None, description=MONEY)
+    realisasi_pdn: str | None = Field(None, description=MONEY)
+    realisasi_umk: str | None = Field(None, description=MONEY)
+    capaian_pdn: str | None = Field(None, description=RATIO)
+    komposisi_pdn: str | None = Field(None, description=RATIO)
+    porsi_umk_rencana: str | None = Field(None, description=RATIO)
+    porsi_umk_realisasi: str | None = Field(None, description=RATIO)
+    warnings: list[str] | None = None
+    nilai: str | None = Field(None, description=MONEY)
+    pdn: str | None = Field(None, description=MONEY)
+    umk: str | None = Field(None, description=MONEY)
+    belum_terklasifikasi: str | None = Field(None, description=MONEY)
+
+
+class FiltersOut(BaseModel):
+    channels: list[str]
+    jenis_pengadaan: str | None
+    metode_pengadaan: str | None
+    sumber_dana: str | None
+
+
+class IndicatorsOut(BaseModel):
+    """The indicators of a Pemda-year (``indicators.compute``)."""
+
+    klpd: str | None
+    pemda: str
+    tahun: int
+    as_of: str | None = Field(description="YYYY-MM-DD: the data as it stood that day")
+    filters: FiltersOut | None = Field(None, description="only when narrowed")
+    pagu_penyedia: str = Field(description=MONEY)
+    komitmen_pdn: str = Field(description=MONEY)
+    komitmen_umk: str = Field(description=MONEY)
+    belanja_pengadaan: str = Field(description=MONEY)
+    realisasi: RealisasiOut
+    realisasi_total: str = Field(description=MONEY)
+    realisasi_pdn: str = Field(description=MONEY)
+    realisasi_umk: str = Field(description=MONEY)
+    capaian_pdn: str | None = Field(description=RATIO)
+    komposisi_pdn: str | None = Field(description=RATIO)
+    porsi_umk_rencana: str | None = Field(description=RATIO)
+    porsi_umk_realisasi: str | None = Field(description=RATIO)
+    warnings: list[str] = Field(description="why a ratio is null")
+    rows: list[IndicatorRowOut] | None = Field(None, description="only with ``by``")
+
+
+class PemdaRefOut(BaseModel):
+    klpd: str | None
+    pemda: str
+    region: str = Field(description="Kemendagri code")
+    level: str = Field(description="provinsi, kabupaten or kota")
+
+
+class RankedOut(FiguresOut, PemdaRefOut):
+    """A Pemda of the ranking with its whole-year indicators."""
+
+    rank: int
+
+
+class AwardOut(BaseModel):
+    level: str
+    pdn: str | None = Field(description="klpd of the highest PDN realization of the level")
+    umk: str | None = Field(description="klpd of the highest UMK realization of the level")
+
+
+class RankingOut(BaseModel):
+    """The ranking page's numbers (``queries.summarise_ranking``)."""
+
+    tahun: int
+    provinsi: str | None
+    by_capaian: list[RankedOut] = Field(description="highest capaian PDN first, null last")
+    by_rupiah: list[RankedOut] = Field(description="highest PDN realization first")
+    awards: list[AwardOut]
+    without_data: list[PemdaRefOut] = Field(description="no RUP and no contract that year")
+    without_tim: list[PemdaRefOut] = Field(description="no Tim P3DN recorded")
+
 
 router = Router(tags=["indicators"])
 
 
-@router.get("", response={200: dict[str, Any], **errors(*READ)})
+@router.get("", response={200: IndicatorsOut, **errors(*READ)}, exclude_unset=True)
 def indicators(
     request: HttpRequest,
     klpd: ShortText,
@@ -29,15 +168,14 @@ def indicators(
     jenis: ShortText = "",
     metode: ShortText = "",
     sumber_dana: ShortText = "",
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Komitmen, realisasi per channel, capaian and UMK shares of a Pemda and fiscal year
     (``by`` = satker, channel or month), optionally narrowed like the Dasbor: ``channel``
     (repeatable) narrows the realization, ``jenis``, ``metode`` and ``sumber_dana`` the RUP
     packages and the realization naming them. Money as exact decimal strings, ratios with 6
     decimals."""
     user = user_of(request)
-    pemda_id = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).values_list("pk", flat=True)
-    pemda = access.get_pemda_for(user, pemda_id.first() or 0)
+    pemda = access.get_pemda_by_klpd_for(user, klpd)
     if by not in (None, "satker", "channel", "month"):
         by = None
     filters = Filters(
@@ -46,4 +184,48 @@ def indicators(
         metode.strip(),
         sumber_dana.strip(),
     )
-    return compute(pemda=pemda, tahun=year, as_of=as_of, by=by, filters=filters)
+    return PemdaYear(pemda=pemda, tahun=year, as_of=as_of, filters=filters).json(by)
+
+
+def _pemda_ref(pemda: Pemda) -> dict[str, str | None]:
+    return {
+        "klpd": pemda.kd_klpd,
+        "pemda": pemda.name,
+        "region": pemda.region_id,
+        "level": pemda.region.level,
+    }
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**_pemda_ref(r["pemda"]), **{k: r[k] for k in FIGURE_KEYS}, "rank": i}
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
+FIGURE_KEYS = tuple(FiguresOut.model_fields)
+
+
+@router.get("/ranking", response={200: RankingOut, **errors(*READ)}, exclude_unset=True)
+def ranking(request: HttpRequest, year: Year, provinsi: ShortText = "") -> dict[str, Any]:
+    """The ranking of the Pemda the user may see (every Pemda for a national account, its own
+    otherwise) for a fiscal year, as on the ranking page: by capaian PDN and by PDN
+    realization, the awards per level, and the Pemda without data or without a Tim P3DN.
+    ``provinsi`` (a province's Kemendagri code, e.g. 61) narrows it to that province."""
+    provinsi = provinsi.strip()
+    if provinsi and provinsi not in dict(queries.provinces()):
+        raise ApiError(404, "province not found")
+    scope = queries.in_province(access.visible_pemda(user_of(request)), provinsi)
+    summary = queries.summarise_ranking(pemda_scope=scope, tahun=year)
+    return {
+        "tahun": year,
+        "provinsi": provinsi or None,
+        "by_capaian": _ranked(summary["by_capaian"]),
+        "by_rupiah": _ranked(summary["by_rupiah"]),
+        "awards": [
+            {"level": a["level"], "pdn": a["pdn"]["klpd"], "umk": a["umk"]["klpd"]}
+            for a in summary["awards"]
+        ],
+        "without_data": [_pemda_ref(p) for p in summary["without_data"]],
+        "without_tim": [_pemda_ref(p) for p in summary["without_tim"]],
+    }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from p3dn.accounts.models import Pemda
 from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
-from p3dn.monitoring.indicators import compute
+from p3dn.monitoring.indicators import MONEY_KEYS, RATIO_KEYS, PemdaYear
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,19 +17,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The columns of a perangkat daerah row, as the Dasbor export and the report's workbook write
 # them: three identifying columns, then money and ratios.
+# A unit has no pagu penyedia of its own in the export and no komposisi PDN.
 UNIT_KEYS = (
     "kd_satker",
     "kd_satker_str",
     "nama_satker",
-    "komitmen_pdn",
-    "komitmen_umk",
-    "belanja_pengadaan",
-    "realisasi_total",
-    "realisasi_pdn",
-    "realisasi_umk",
-    "capaian_pdn",
-    "porsi_umk_rencana",
-    "porsi_umk_realisasi",
+    *(key for key in MONEY_KEYS if key != "pagu_penyedia"),
+    *(key for key in RATIO_KEYS if key != "komposisi_pdn"),
 )
 
 
@@ -54,12 +48,8 @@ def channel_header() -> list[str]:
     return [_("Channel"), _("Value"), "PDN", "UMK", _("Not yet classified")]
 
 
-def _unit_rows(pemda: Pemda, tahun: int, filters: Filters) -> tuple[list[str], list[list[Any]]]:
-    rows = [
-        [r[key] for key in UNIT_KEYS]
-        for r in compute(pemda=pemda, tahun=tahun, by="satker", filters=filters)["rows"]
-    ]
-    return unit_header(), rows
+def _unit_rows(year: PemdaYear) -> tuple[list[str], list[list[Any]]]:
+    return unit_header(), [[r[key] for key in UNIT_KEYS] for r in year.units]
 
 
 def dashboard_tables(
@@ -67,7 +57,8 @@ def dashboard_tables(
 ) -> tuple[bytes, str]:
     """(content, content type). Money as exact decimals, ratios as fractions with 6 decimals;
     under the Dasbor's filters when given."""
-    whole = compute(pemda=pemda, tahun=tahun, filters=filters)
+    year = PemdaYear(pemda=pemda, tahun=tahun, filters=filters)
+    whole = year.whole
     channels = [
         [
             c,
@@ -78,24 +69,12 @@ def dashboard_tables(
         ]
         for c in CHANNELS
     ]
-    unit_header, units = _unit_rows(pemda, tahun, filters)
+    unit_header, units = _unit_rows(year)
     if fmt == "csv":
         return csv_text([unit_header, *units]).encode("utf-8"), "text/csv; charset=utf-8"
     summary = [
         [key, whole[key]]
-        for key in (
-            "pagu_penyedia",
-            "komitmen_pdn",
-            "komitmen_umk",
-            "belanja_pengadaan",
-            "realisasi_total",
-            "realisasi_pdn",
-            "realisasi_umk",
-            "capaian_pdn",
-            "komposisi_pdn",
-            "porsi_umk_rencana",
-            "porsi_umk_realisasi",
-        )
+        for key in (*MONEY_KEYS, *RATIO_KEYS)
     ]
     content = workbook_bytes(
         f"{tahun}",

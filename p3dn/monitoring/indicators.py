@@ -5,21 +5,38 @@ The sums they start from (komitmen, belanja pengadaan, realisasi per channel) ar
 (``p3dn.procurement.sums``: from the import's rollup or from the facts); this module makes the
 ratios of them (capaian and komposisi PDN, C16, and the UMK shares, C17, through the rules
 library) and the JSON. Every number on the dashboard, in the API, in reports and on the CLI
-comes from ``compute`` (the ranking reads the whole-year JSON of many Pemda at once through
-``year_json``, the part of it ``compute`` gives for the current data). Money stays exact
-(Decimal, cents kept); ratios are rounded half-up to 6 decimals only when written out. A zero
-denominator gives null and a warning, never an error.
+comes from ``compute``, and every reader of a whole year (the Dasbor, the report, the Monev
+snapshot, the exports, the API and the CLI) assembles it through ``PemdaYear``; the ranking reads
+the whole-year JSON of many Pemda at once through ``year_json``, the part of it ``compute``
+gives for the current data. Money stays exact (Decimal, cents kept); ratios are rounded
+half-up to 6 decimals only when written out. A zero denominator gives null and a warning,
+never an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Figures, Filters, collect
 from p3dn.rules.indicators import capaian, umk_share
+
+# The money of the indicator JSON, whole and per part (exact decimal strings), and its ratios
+# (fractions with 6 decimals): the one list the exports, the report and Monev's deltas read.
+MONEY_KEYS = (
+    "pagu_penyedia",
+    "komitmen_pdn",
+    "komitmen_umk",
+    "belanja_pengadaan",
+    "realisasi_total",
+    "realisasi_pdn",
+    "realisasi_umk",
+)
+RATIO_KEYS = ("capaian_pdn", "komposisi_pdn", "porsi_umk_rencana", "porsi_umk_realisasi")
 
 
 def ratio_text(value: Decimal | None) -> str | None:
@@ -152,3 +169,41 @@ def compute(
             rows.append({**row, **figures_json(parts[key])})
         result["rows"] = rows
     return result
+
+
+@dataclass
+class PemdaYear:
+    """One Pemda-year's indicators as every reader assembles them: the Dasbor
+    (``queries.summarise_dashboard``), the report (``reports.documents.build_report``), the Monev
+    snapshot (``monev.services.take_snapshot``), the Dasbor exports, the API and the CLI.
+
+    ``whole`` is the JSON of the whole year, ``units`` and ``months`` its rows per perangkat
+    daerah and per month, ``json(by)`` the JSON with the rows of ``by`` (what the API and the
+    CLI answer and a snapshot stores). Each part is computed once, when first read."""
+
+    pemda: Pemda
+    tahun: int
+    as_of: dt.date | None = None
+    filters: Filters = field(default=NO_FILTERS)
+
+    def json(self, by: str | None = None) -> dict[str, Any]:
+        """``compute`` of this year, with the rows of ``by`` (None: the whole year only)."""
+        if by is None:
+            return self.whole
+        return compute(
+            pemda=self.pemda, tahun=self.tahun, as_of=self.as_of, by=by, filters=self.filters
+        )
+
+    @cached_property
+    def whole(self) -> dict[str, Any]:
+        return compute(pemda=self.pemda, tahun=self.tahun, as_of=self.as_of, filters=self.filters)
+
+    @cached_property
+    def units(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.json("satker")["rows"]
+        return rows
+
+    @cached_property
+    def months(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.json("month")["rows"]
+        return rows

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.monitoring.indicators import compute, year_json
+from p3dn.monitoring.indicators import PemdaYear, year_json
 from p3dn.monitoring.models import Target
 from p3dn.monitoring.targets import (
     month_path,
@@ -141,9 +141,8 @@ def summarise_dashboard(
     today = today or timezone.localdate()
     target = target_for(pemda, tahun)
     goal = target.capaian_q4
-    whole = compute(pemda=pemda, tahun=tahun, filters=filters)
-    units = compute(pemda=pemda, tahun=tahun, by="satker", filters=filters)["rows"]
-    months = compute(pemda=pemda, tahun=tahun, by="month", filters=filters)["rows"]
+    year = PemdaYear(pemda=pemda, tahun=tahun, filters=filters)
+    whole, units, months = year.whole, year.units, year.months
     unit_ids = {u.kd_satker: u.pk for u in Unit.objects.filter(pemda=pemda)}
     for row in units:
         row["unit_id"] = unit_ids.get(row["kd_satker"]) if row["kd_satker"] else None
@@ -193,7 +192,7 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
         if pemda.pk in wholes:
             figures = year_json(pemda, tahun, wholes[pemda.pk])
         else:
-            figures = compute(pemda=pemda, tahun=tahun)
+            figures = PemdaYear(pemda=pemda, tahun=tahun).whole
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})
     by_capaian = sorted(ranked, key=lambda r: Decimal(r["capaian_pdn"] or -1), reverse=True)
     by_rupiah = sorted(ranked, key=lambda r: Decimal(r["realisasi_pdn"]), reverse=True)

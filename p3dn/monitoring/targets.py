@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
-from p3dn.accounts.models import Pemda, User
-from p3dn.audit.services import diff, log, snapshot
+from p3dn.accounts.models import Pemda
 from p3dn.monitoring.models import Target
 
 FIELDS = (
@@ -33,28 +30,6 @@ def target_for(pemda: Pemda, tahun: int) -> Target:
     """The recorded target, or an unsaved one holding the defaults."""
     found = Target.objects.filter(pemda=pemda, tahun=tahun).first()
     return found if found is not None else Target(pemda=pemda, tahun=tahun)
-
-
-@transaction.atomic
-def save_target(*, actor: User | None, pemda: Pemda, tahun: int, values: dict[str, Any]) -> Target:
-    target = Target.objects.select_for_update().filter(pemda=pemda, tahun=tahun).first()
-    created = target is None
-    if target is None:
-        target = Target(pemda=pemda, tahun=tahun)
-    before = {} if created else snapshot(target, FIELDS)
-    for name in FIELDS:
-        if name in values:
-            setattr(target, name, values[name])
-    target.full_clean()
-    target.save()
-    log(
-        actor=actor,
-        action="monitoring.target.created" if created else "monitoring.target.updated",
-        obj=target,
-        changes=diff(before, snapshot(target, FIELDS)),
-        pemda=pemda,
-    )
-    return target
 
 
 def path_at(target: Target, day: dt.date) -> Decimal:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
-from p3dn.monitoring import charts, drilldown, exports, queries, targets
+from p3dn.monitoring import charts, drilldown, exports, queries, services, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
 from p3dn.procurement.sums import CHANNELS, Filters
@@ -153,7 +153,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = targets.target_for(pemda, tahun)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        targets.save_target(actor=user, pemda=pemda, tahun=tahun, values=form.cleaned_data)
+        services.save_target(actor=user, pemda=pemda, tahun=tahun, values=form.cleaned_data)
         messages.success(request, _("Targets saved."))
         return redirect(
             _with_query(reverse("monitoring:dashboard", args=[pemda.pk]), [("tahun", str(tahun))])

@@ -10,6 +10,7 @@ model does not name stay in ``extra`` (personal fields never reach it).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -520,3 +521,30 @@ class IndicatorRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemda_id} {self.tahun} {self.grain} {self.measure}"
+
+
+class Refresh(models.Model):
+    """An applied import that refreshed a Pemda's facts, recorded by the import engine when the
+    run is applied (``services.record_refresh``): the facts' own "as of". The Monev snapshot and
+    the report date the data by the newest refresh (``queries.latest_refresh``), so the layers
+    above read when the facts were last refreshed from the facts, not from the imports.
+
+    Its key is the run's: a snapshot's ``last_import`` is the same number as that run's id. The
+    day the data stood and the file's name are the run's (a run records them once)."""
+
+    run = models.OneToOneField(
+        "imports.ImportRun", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    pemda = models.ForeignKey("accounts.Pemda", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.run_id}"
+
+    @property
+    def data_as_of(self) -> dt.date | None:
+        """The day the refreshed data stood (the run's newest event date)."""
+        return self.run.data_as_of
+
+    @property
+    def file_name(self) -> str:
+        return str(self.run.file_name)

@@ -7,7 +7,8 @@ from typing import TypeVar
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from p3dn.procurement.models import Contract, Fact
+from p3dn.accounts.models import Pemda
+from p3dn.procurement.models import Contract, Fact, Refresh
 from p3dn.rules.common import SET_SEPARATOR
 
 F = TypeVar("F", bound=Fact)
@@ -40,3 +41,12 @@ def names(column: str, value: str) -> Q:
         | Q(**{f"{column}__endswith": f"{sep}{value}"})
         | Q(**{f"{column}__contains": f"{sep}{value}{sep}"})
     )
+def latest_refresh(*, pemda: Pemda, day: dt.date | None = None) -> Refresh | None:
+    """The refresh of the Pemda's facts with the newest data (of data as of ``day`` or earlier
+    when given): the newest data first, then the latest finished run, then the latest run."""
+    refreshes = Refresh.objects.select_related("run").filter(
+        pemda=pemda, run__data_as_of__isnull=False
+    )
+    if day is not None:
+        refreshes = refreshes.filter(run__data_as_of__lte=day)
+    return refreshes.order_by("-run__data_as_of", "-run__finished_at", "-run_id").first()

@@ -6,10 +6,11 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
-from p3dn.accounts.models import Pemda
+from p3dn.accounts.access import get_pemda_by_klpd_for
 from p3dn.lib.csvfile import write_csv
-from p3dn.monitoring.indicators import compute
+from p3dn.monitoring.indicators import PemdaYear
 from p3dn.procurement.sums import CHANNELS, Filters
 
 
@@ -52,15 +53,16 @@ class Command(BaseCommand):
         sumber_dana: str,
         **options: Any,
     ) -> None:
-        pemda = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).first()
-        if pemda is None:
-            raise CommandError(f"no Pemda has the LKPP code {klpd!r}", returncode=2)
+        try:
+            pemda = get_pemda_by_klpd_for(None, klpd)
+        except Http404:
+            raise CommandError(f"no Pemda has the LKPP code {klpd!r}", returncode=2) from None
         try:
             day = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise CommandError(f"--as-of must be YYYY-MM-DD, not {as_of!r}", returncode=2) from None
         filters = Filters(tuple(channel), jenis.strip(), metode.strip(), sumber_dana.strip())
-        result = compute(pemda=pemda, tahun=year, as_of=day, by=by, filters=filters)
+        result = PemdaYear(pemda=pemda, tahun=year, as_of=day, filters=filters).json(by)
         if format == "json":
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         elif format == "csv":

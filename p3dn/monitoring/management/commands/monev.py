@@ -5,10 +5,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
+from p3dn.accounts.access import get_pemda_by_klpd_for
 from p3dn.accounts.models import Pemda
-from p3dn.monitoring import monev
-from p3dn.monitoring.models import Snapshot
+from p3dn.monitoring.monev import queries, services
+from p3dn.monitoring.monev.models import Snapshot
 
 
 class Command(BaseCommand):
@@ -35,13 +37,13 @@ class Command(BaseCommand):
         if action == "snapshot":
             self._snapshot(**options)
         elif action == "due":
-            taken = monev.take_due_snapshots(_day(options["today"], "--today"))
+            taken = services.take_due_snapshots(_day(options["today"], "--today"))
             for snapshot in taken:
                 self.stdout.write(_line(snapshot))
             self.stdout.write(f"{len(taken)} scheduled snapshot(s) taken")
         else:
             pemda = _pemda(options["klpd"])
-            qs = monev.list_snapshots(Snapshot.objects.all(), pemda=pemda, tahun=options["year"])
+            qs = queries.list_snapshots(Snapshot.objects.all(), pemda=pemda, tahun=options["year"])
             for snapshot in qs.select_related("pemda"):
                 if options["json"]:
                     self.stdout.write(json.dumps(_summary(snapshot), ensure_ascii=False))
@@ -51,7 +53,7 @@ class Command(BaseCommand):
     def _snapshot(
         self, *, klpd: str, year: int, as_of: str | None, note: str, json: bool, **_: Any
     ) -> None:
-        snapshot = monev.take_snapshot(
+        snapshot = services.take_snapshot(
             pemda=_pemda(klpd),
             tahun=year,
             kind=Snapshot.Kind.ON_DEMAND,
@@ -70,10 +72,10 @@ def _json(value: Any) -> str:
 
 
 def _pemda(klpd: str) -> Pemda:
-    pemda = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).first()
-    if pemda is None:
-        raise CommandError(f"no Pemda has the LKPP code {klpd!r}", returncode=2)
-    return pemda
+    try:
+        return get_pemda_by_klpd_for(None, klpd)
+    except Http404:
+        raise CommandError(f"no Pemda has the LKPP code {klpd!r}", returncode=2) from None
 
 
 def _day(text: str | None, option: str) -> dt.date | None:

@@ -27,12 +27,14 @@ from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
 from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
-from p3dn.monitoring import charts, compliance, monev, queries, targets
+from p3dn.monitoring import charts, compliance, queries, targets
 from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
-from p3dn.monitoring.findings import CLOSED, is_overdue
-from p3dn.monitoring.indicators import compute
-from p3dn.monitoring.models import Finding, Snapshot
+from p3dn.monitoring.indicators import MONEY_KEYS, RATIO_KEYS, PemdaYear
+from p3dn.monitoring.monev import queries as monev
+from p3dn.monitoring.monev.models import Finding, Snapshot
+from p3dn.monitoring.monev.queries import CLOSED, is_overdue
 from p3dn.monitoring.targets import Trend, trend_for
+from p3dn.procurement.queries import latest_refresh
 from p3dn.procurement.sums import CHANNELS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,17 +160,18 @@ def points(value: Decimal | None) -> str:
 
 
 def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> Report:
-    whole = compute(pemda=pemda, tahun=tahun, as_of=as_of)
+    year = PemdaYear(pemda=pemda, tahun=tahun, as_of=as_of)
+    whole = year.whole
     target = target_for(pemda, tahun, whole)
-    units = compute(pemda=pemda, tahun=tahun, as_of=as_of, by="satker")["rows"]
+    units = year.units
     for row in units:
         row["light"] = queries.light(row["capaian_pdn"], target.capaian)
         row["umk_light"] = queries.light(row["porsi_umk_rencana"], target.umk_floor)
     queries.sort_units(units, "capaian_pdn")
     channels = [{"key": c, "label": channel_label(c), **whole["realisasi"][c]} for c in CHANNELS]
-    run = monev.latest_import(pemda)
-    data_as_of = as_of or (run.data_as_of if run else None)
-    monthly = compute(pemda=pemda, tahun=tahun, as_of=as_of, by="month")["rows"]
+    refresh = latest_refresh(pemda=pemda)
+    data_as_of = as_of or (refresh.data_as_of if refresh else None)
+    monthly = year.months
     trend = trend_for(
         monthly,
         Decimal(whole["komitmen_pdn"]),
@@ -316,15 +319,7 @@ def report_xlsx(report: Report) -> bytes:
         summary,
         [
             (key, _money(i[key]))
-            for key in (
-                "pagu_penyedia",
-                "komitmen_pdn",
-                "komitmen_umk",
-                "belanja_pengadaan",
-                "realisasi_total",
-                "realisasi_pdn",
-                "realisasi_umk",
-            )
+            for key in MONEY_KEYS
         ],
         [_("Indicator"), _("Value")],
         title=_("Indicators"),
@@ -334,7 +329,7 @@ def report_xlsx(report: Report) -> bytes:
         summary,
         [
             (key, _money(i[key]))
-            for key in ("capaian_pdn", "komposisi_pdn", "porsi_umk_rencana", "porsi_umk_realisasi")
+            for key in RATIO_KEYS
         ]
         + [
             ("target_capaian", report.target.capaian),

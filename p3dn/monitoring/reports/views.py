@@ -17,8 +17,9 @@ from p3dn.accounts import access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
 from p3dn.lib.pdf import PdfUnavailable
-from p3dn.monitoring import compliance, queries, reports
+from p3dn.monitoring import compliance, queries
 from p3dn.monitoring.exports import XLSX
+from p3dn.monitoring.reports import documents as reports
 from p3dn.rules.compliance import RULES
 from p3dn.web import params
 from p3dn.web.downloads import attachment

@@ -1,19 +1,24 @@
-"""Monev snapshots over the API: the figures exactly as they were stored."""
+"""Monev snapshots over the API: the figures exactly as they were stored.
+
+A snapshot's ``figures`` is the indicator JSON of its Pemda-year with ``rows`` per perangkat
+daerah (``indicators.PemdaYear.json("satker")``), described by the indicators' schemas
+(p3dn/monitoring/api.py). Every key is optional and any other key stored is kept, so a snapshot
+taken by an older version answers what it stored, key for key (``exclude_unset``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import BaseModel, ConfigDict, Field
 
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
-from p3dn.accounts.models import Pemda
-from p3dn.monitoring import access, monev
-from p3dn.monitoring.models import Snapshot
+from p3dn.monitoring.api import FiguresOut, IndicatorRowOut
+from p3dn.monitoring.monev import access, queries
+from p3dn.monitoring.monev.models import Snapshot
 from p3dn.web.apikit import READ, Id, ShortText, Year, errors, paginated
 
 router = Router(tags=["monev"])
@@ -58,8 +63,27 @@ class SnapshotOut(Schema):
         return obj.figures.get("capaian_pdn")
 
 
+class SnapshotRowOut(IndicatorRowOut):
+    model_config = ConfigDict(extra="allow")
+
+
+class SnapshotHeadOut(BaseModel):
+    klpd: str | None = None
+    pemda: str | None = None
+    tahun: int | None = None
+    as_of: str | None = Field(None, description="YYYY-MM-DD when taken on a past day's data")
+
+
+class SnapshotFiguresOut(FiguresOut, SnapshotHeadOut):  # the head's keys first, as stored
+    """The indicators of the Pemda-year as they were computed when the snapshot was taken."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rows: list[SnapshotRowOut] | None = Field(None, description="one per perangkat daerah")
+
+
 class SnapshotDetailOut(SnapshotOut):
-    figures: dict[str, Any]
+    figures: SnapshotFiguresOut
 
 
 @router.get("/snapshots", response={200: list[SnapshotOut], **errors(*READ)})
@@ -70,12 +94,15 @@ def list_snapshots(
     """The Monev snapshots of a Pemda (of one fiscal year), newest first, with their headline
     numbers."""
     user = user_of(request)
-    pemda_id = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).values_list("pk", flat=True)
-    pemda = accounts_access.get_pemda_for(user, pemda_id.first() or 0)
-    return monev.list_snapshots(access.visible_snapshots(user), pemda=pemda, tahun=tahun)
+    pemda = accounts_access.get_pemda_by_klpd_for(user, klpd)
+    return queries.list_snapshots(access.visible_snapshots(user), pemda=pemda, tahun=tahun)
 
 
-@router.get("/snapshots/{snapshot_id}", response={200: SnapshotDetailOut, **errors(*READ)})
+@router.get(
+    "/snapshots/{snapshot_id}",
+    response={200: SnapshotDetailOut, **errors(*READ)},
+    exclude_unset=True,
+)
 def get_snapshot(request: HttpRequest, snapshot_id: Id) -> Snapshot:
     """One snapshot with its ``figures`` exactly as stored: the indicator JSON of the
     Pemda-year with ``rows`` per perangkat daerah (money as exact decimal strings)."""

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit, User
-from p3dn.monitoring import access, findings, monev
-from p3dn.monitoring.forms_monev import FindingFilterForm, FindingForm, NoteForm, ScheduleForm
-from p3dn.monitoring.models import Finding, MonevSchedule, Snapshot
+from p3dn.monitoring.monev import access, queries, services
+from p3dn.monitoring.monev.forms import FindingFilterForm, FindingForm, NoteForm, ScheduleForm
+from p3dn.monitoring.monev.models import Finding, MonevSchedule, Snapshot
 from p3dn.monitoring.queries import years_with_data
 from p3dn.web import params
 from p3dn.web.forms import apply_errors
@@ -49,10 +49,10 @@ def monev_home(request: HttpRequest, pk: int) -> HttpResponse:
         access.visible_findings(user)
         .filter(pemda=pemda, tahun=tahun)
         .aggregate(
-            open=Count("pk", filter=~Q(status__in=findings.CLOSED)),
+            open=Count("pk", filter=~Q(status__in=queries.CLOSED)),
             overdue=Count(
                 "pk",
-                filter=~Q(status__in=findings.CLOSED) & Q(due_date__lt=timezone.localdate()),
+                filter=~Q(status__in=queries.CLOSED) & Q(due_date__lt=timezone.localdate()),
             ),
         )
     )
@@ -60,7 +60,9 @@ def monev_home(request: HttpRequest, pk: int) -> HttpResponse:
         "pemda": pemda,
         "tahun": tahun,
         "years": years,
-        "snapshots": monev.list_snapshots(access.visible_snapshots(user), pemda=pemda, tahun=tahun),
+        "snapshots": queries.list_snapshots(
+            access.visible_snapshots(user), pemda=pemda, tahun=tahun
+        ),
         "schedule": schedule,
         "schedule_form": ScheduleForm(
             initial={
@@ -80,7 +82,7 @@ def take_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     pemda = accounts_access.get_pemda_for(user, pk, write=True)
     tahun, _years = _year(request, pemda, "POST")
-    snapshot = monev.take_snapshot(
+    snapshot = services.take_snapshot(
         pemda=pemda, tahun=tahun, kind=Snapshot.Kind.ON_DEMAND, actor=user
     )
     messages.success(request, _("Snapshot taken."))
@@ -95,7 +97,7 @@ def update_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     tahun = request.POST.get("tahun") or ""
     if form.is_valid():
-        monev.set_schedule(actor=user, pemda=pemda, **form.cleaned_data)
+        services.set_schedule(actor=user, pemda=pemda, **form.cleaned_data)
         messages.success(request, _("Schedule saved."))
     else:
         messages.error(request, _("Choose an interval of 7 or 14 days."))
@@ -112,7 +114,7 @@ def snapshot_detail(request: HttpRequest, pk: int, snapshot_id: int) -> HttpResp
         "tahun": snapshot.tahun,
         "can_manage": access.can_manage_monev(user, snapshot.pemda),
         "findings": access.visible_findings(user).filter(snapshot=snapshot),
-        **monev.summarise_snapshot(snapshot),
+        **queries.summarise_snapshot(snapshot),
     }
     return render(request, "monitoring/monev/snapshot_detail.html", context)
 
@@ -124,7 +126,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
     tahun, years = _year(request, pemda)
     filters = FindingFilterForm(request.GET, units=Unit.objects.filter(pemda=pemda))
     chosen = filters.cleaned_or_empty()
-    rows = findings.list_findings(
+    rows = queries.list_findings(
         findings=access.visible_findings(user),
         pemda=pemda,
         tahun=tahun,
@@ -138,7 +140,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
         "tahun": tahun,
         "years": years,
         "filters": filters,
-        "rows": [{"finding": f, "overdue": findings.is_overdue(f, today)} for f in rows],
+        "rows": [{"finding": f, "overdue": queries.is_overdue(f, today)} for f in rows],
         "can_manage": access.can_manage_monev(user, pemda),
     }
     return render(
@@ -179,7 +181,7 @@ def create_finding(request: HttpRequest, pk: int) -> HttpResponse:
     form = _finding_form(request, pemda, None)
     if request.method == "POST" and form.is_valid():
         try:
-            finding = findings.create_finding(
+            finding = services.create_finding(
                 actor=user, pemda=pemda, tahun=tahun, snapshot_of=snapshot, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -199,7 +201,7 @@ def update_finding(request: HttpRequest, pk: int, finding_id: int) -> HttpRespon
     form = _finding_form(request, finding.pemda, finding)
     if request.method == "POST" and form.is_valid():
         try:
-            findings.update_finding(actor=user, finding=finding, **form.cleaned_data)
+            services.update_finding(actor=user, finding=finding, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -216,7 +218,7 @@ def finding_detail(request: HttpRequest, pk: int, finding_id: int) -> HttpRespon
     context = {
         "pemda": finding.pemda,
         "finding": finding,
-        "overdue": findings.is_overdue(finding),
+        "overdue": queries.is_overdue(finding),
         "events": finding.events.select_related("actor"),
         "can_edit": access.can_edit_finding(user, finding),
         "can_follow_up": access.can_follow_up(user, finding),
@@ -233,7 +235,7 @@ def add_note(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            findings.add_note(
+            services.add_note(
                 actor=user,
                 finding=finding,
                 catatan=form.cleaned_data["catatan"],

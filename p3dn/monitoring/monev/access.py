@@ -19,7 +19,7 @@ from django.http import Http404
 
 from p3dn.accounts.access import can_edit_pemda, in_pemda_scope
 from p3dn.accounts.models import Pemda, User
-from p3dn.monitoring.models import Finding, Snapshot
+from p3dn.monitoring.monev.models import Finding, Snapshot
 
 FindingAction = Literal["read", "follow_up", "edit"]
 
@@ -31,7 +31,7 @@ def can_manage_monev(user: User, pemda: Pemda) -> bool:
 
 def visible_snapshots(user: User) -> QuerySet[Snapshot]:
     return in_pemda_scope(
-        Snapshot.objects.select_related("pemda", "taken_by", "last_import"), user, "pemda_id"
+        Snapshot.objects.select_related("pemda", "taken_by", "last_import__run"), user, "pemda_id"
     )
 
 

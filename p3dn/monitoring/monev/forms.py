@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Unit, User
-from p3dn.monitoring.models import Finding, MonevSchedule
+from p3dn.monitoring.monev.models import Finding, MonevSchedule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
