@@ -34,12 +34,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "catalog": (
         "catalog",
-        "the domestic product registry: p3dn catalog sync [--full] (after imports)",
+        "the domestic product registry: p3dn catalog sync [--full] (after imports); "
+        "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry)",
     ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
     "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),
 }
+
+# Sub-commands served by another app's management command (the catalog does not know the
+# apps built on it): (command, first argument) → management command.
+SUBCOMMANDS: dict[tuple[str, str], str] = {("catalog", "verify"): "verify_claims"}
+# What runs after a command succeeds: a registry sync is followed by the claim verification.
+AFTER: dict[tuple[str, str], list[str]] = {("catalog", "sync"): ["verify_claims", "--quiet"]}
 
 # Commands that compute without the database.
 NO_DATABASE = {"calc"}
@@ -131,8 +138,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import execute_from_command_line
 
+    first = rest[0] if rest else ""
+    command = [COMMANDS[name][0], *rest]
+    if (name, first) in SUBCOMMANDS:
+        command = [SUBCOMMANDS[(name, first)], *rest[1:]]
     try:
-        execute_from_command_line(["p3dn", COMMANDS[name][0], *rest])
+        execute_from_command_line(["p3dn", *command])
+        if (name, first) in AFTER and not wants_help:
+            execute_from_command_line(["p3dn", *AFTER[(name, first)]])
     except KeyboardInterrupt:
         return 130
     return 0

@@ -31,6 +31,7 @@ from p3dn.procurement.models import (
     Product,
     Provider,
     RupPackage,
+    TkdnCertificate,
     TokoDaringOrder,
 )
 from p3dn.procurement.sums import GRAINS, Figures, Grain, collect_from_facts
@@ -129,8 +130,9 @@ def _pairs_with(models: Iterable[Any]) -> set[tuple[int, int]]:
 def refresh_after_import(model: Any, pemda_ids: Iterable[int], years: Iterable[int]) -> int:
     """What an import of ``model`` facts changes: its Pemda-years, or, for products and
     providers (which classify e-purchasing lines and Toko Daring merchants of every Pemda),
-    every Pemda-year with such lines. Runs inside the import's transaction."""
-    if model is Product:  # PDN and "known" of e-purchasing lines
+    every Pemda-year with such lines (a TKDN list too: an expired certificate takes a TKDN
+    claim out of PDN, sums.tkdn_claim_stands). Runs inside the import's transaction."""
+    if model in (Product, TkdnCertificate):  # PDN and "known" of e-purchasing lines
         return refresh_pairs(_pairs_with((EPurchase,)))
     if model is Provider:  # UKM of e-purchasing lines and of Toko Daring merchants
         return refresh_pairs(_pairs_with((EPurchase, TokoDaringOrder)))

@@ -55,6 +55,7 @@ from p3dn.procurement.models import (
     RupBudgetLine,
     RupPackage,
     TenderResult,
+    TkdnCertificate,
     TokoDaringOrder,
 )
 from p3dn.procurement.queries import as_of as facts_as_of
@@ -329,11 +330,14 @@ def e_purchasing_rows(
     pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
 ) -> QuerySet[Any]:
     """Completed e-Katalog purchase lines: total_harga as nilai; as pdn when the product is
-    domestic (jenis_produk lokal/PDN or a TKDN above 0), as umk when the provider is UKM, as
-    unknown (belum terklasifikasi) when p3dn does not know the product; dated by the order
-    date. A package filter reaches a line through its kd_rup."""
+    domestic (jenis_produk lokal/PDN, or a TKDN claim that counts on the order date:
+    ``tkdn_claim_stands``), as umk when the provider is UKM, as unknown (belum terklasifikasi)
+    when p3dn does not know the product; dated by the order date. A package filter reaches a
+    line through its kd_rup."""
     products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
-    domestic = products.filter(Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | Q(tkdn_produk__gt=0))
+    domestic = products.filter(
+        Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | tkdn_claim_stands(day)
+    )
     ukm = facts_as_of(Provider.objects.all(), day).filter(
         penyedia_ukm=True, kd_penyedia=OuterRef("kd_penyedia")
     )
@@ -352,6 +356,26 @@ def e_purchasing_rows(
         _when(Q(known=False), "total_harga"),
         date="tanggal",
     )
+
+
+def tkdn_claim_stands(day: dt.date | None) -> Q:
+    """C13 on an e-Katalog product subquery of a purchase line: its TKDN claim (a value above
+    0) counts unless the certificate it names is known and not valid on the line's date: an
+    expired certificate never counts as TKDN (p3dn.rules.claims.claim_counts_as_tkdn, C12:
+    issue date <= date <= expiry date). Known: Kemenperin certificate facts with that number.
+    A claim without a known certificate stands as the data says (the claim verification
+    reports it); a line without a date cannot show expiry and keeps its claim."""
+    named = facts_as_of(TkdnCertificate.objects.all(), day).filter(
+        nomor_sertifikat=OuterRef("nomor_tkdn")
+    ).exclude(nomor_sertifikat="")
+    on = OuterRef(OuterRef("tanggal"))
+    valid = named.filter(
+        Q(tanggal_terbit__isnull=True) | Q(tanggal_terbit__lte=on),
+        tanggal_berlaku__gte=on,
+    )
+    return Q(tkdn_produk__gt=0) & (~Exists(named) | Exists(valid) | Q(
+        Exists(EPurchase.objects.filter(pk=OuterRef(OuterRef("pk")), tanggal__isnull=True))
+    ))
 
 
 def toko_daring_rows(
