@@ -31,7 +31,6 @@ from p3dn.procurement.models import (
     Product,
     Provider,
     RupPackage,
-    TkdnCertificate,
     TokoDaringOrder,
 )
 from p3dn.procurement.sums import GRAINS, Figures, Grain, collect_from_facts
@@ -107,6 +106,19 @@ def refresh_pairs(pairs: Iterable[tuple[int, int]]) -> int:
     return count
 
 
+def refresh_products(kd_produk: Iterable[str]) -> int:
+    """Recompute the Pemda-years whose current e-purchasing lines name one of ``kd_produk``
+    (their PDN changed: a TKDN claim window, sums.tkdn_claim_stands)."""
+    codes = sorted(set(kd_produk))
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(codes), 1000):
+        pairs |= set(
+            EPurchase.objects.filter(valid_to__isnull=True, kd_produk__in=codes[start:start + 1000])
+            .values_list("pemda_id", "tahun_anggaran").distinct()
+        )
+    return refresh_pairs(pairs)
+
+
 def _pairs_with(models: Iterable[Any]) -> set[tuple[int, int]]:
     """The Pemda-years holding current facts of ``models`` (an index seek per Pemda)."""
     pairs: set[tuple[int, int]] = set()
@@ -130,9 +142,8 @@ def _pairs_with(models: Iterable[Any]) -> set[tuple[int, int]]:
 def refresh_after_import(model: Any, pemda_ids: Iterable[int], years: Iterable[int]) -> int:
     """What an import of ``model`` facts changes: its Pemda-years, or, for products and
     providers (which classify e-purchasing lines and Toko Daring merchants of every Pemda),
-    every Pemda-year with such lines (a TKDN list too: an expired certificate takes a TKDN
-    claim out of PDN, sums.tkdn_claim_stands). Runs inside the import's transaction."""
-    if model in (Product, TkdnCertificate):  # PDN and "known" of e-purchasing lines
+    every Pemda-year with such lines. Runs inside the import's transaction."""
+    if model is Product:  # PDN and "known" of e-purchasing lines
         return refresh_pairs(_pairs_with((EPurchase,)))
     if model is Provider:  # UKM of e-purchasing lines and of Toko Daring merchants
         return refresh_pairs(_pairs_with((EPurchase, TokoDaringOrder)))

@@ -55,7 +55,7 @@ from p3dn.procurement.models import (
     RupBudgetLine,
     RupPackage,
     TenderResult,
-    TkdnCertificate,
+    TkdnClaimWindow,
     TokoDaringOrder,
 )
 from p3dn.procurement.queries import as_of as facts_as_of
@@ -360,22 +360,17 @@ def e_purchasing_rows(
 
 def tkdn_claim_stands(day: dt.date | None) -> Q:
     """C13 on an e-Katalog product subquery of a purchase line: its TKDN claim (a value above
-    0) counts unless the certificate it names is known and not valid on the line's date: an
-    expired certificate never counts as TKDN (p3dn.rules.claims.claim_counts_as_tkdn, C12:
-    issue date <= date <= expiry date). Known: Kemenperin certificate facts with that number.
-    A claim without a known certificate stands as the data says (the claim verification
-    reports it); a line without a date cannot show expiry and keeps its claim."""
-    named = facts_as_of(TkdnCertificate.objects.all(), day).filter(
-        nomor_sertifikat=OuterRef("nomor_tkdn")
-    ).exclude(nomor_sertifikat="")
+    0) counts unless certificates are known for it (TkdnClaimWindow) and none is valid on the
+    line's date: an expired certificate never counts as TKDN (p3dn.rules.claims.
+    claim_counts_as_tkdn; C12: issue date <= date <= end of validity). A claim without a known
+    certificate stands as the data says (the claim verification reports it); a line without a
+    date cannot show expiry and keeps its claim. The windows are the current ones, also for a
+    past ``day``."""
+    known = TkdnClaimWindow.objects.filter(kd_produk=OuterRef("kd_produk"))
     on = OuterRef(OuterRef("tanggal"))
-    valid = named.filter(
-        Q(tanggal_terbit__isnull=True) | Q(tanggal_terbit__lte=on),
-        tanggal_berlaku__gte=on,
-    )
-    return Q(tkdn_produk__gt=0) & (~Exists(named) | Exists(valid) | Q(
-        Exists(EPurchase.objects.filter(pk=OuterRef(OuterRef("pk")), tanggal__isnull=True))
-    ))
+    valid = known.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), valid_until__gte=on)
+    undated = EPurchase.objects.filter(pk=OuterRef(OuterRef("pk")), tanggal__isnull=True)
+    return Q(tkdn_produk__gt=0) & (~Exists(known) | Exists(valid) | Q(Exists(undated)))
 
 
 def toko_daring_rows(

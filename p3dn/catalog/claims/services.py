@@ -10,7 +10,10 @@ Claims (docs/catalog.md, "Claim verification"):
 
 The certificates found for a claim are those with its number (spaces and case aside); a claim
 without a number is compared with the certificates of its own registry item. The decision is
-the rules library's (``p3dn.rules.claims.check_claim``). Who runs it: the top (core/worker.py
+the rules library's (``p3dn.rules.claims.check_claim``). The certificates found for each
+listing also decide whether its TKDN claim counts in the spending classification on a purchase
+date (procurement TkdnClaimWindow, sums.tkdn_claim_stands): an expired certificate never
+counts as TKDN. Who runs it: the top (core/worker.py
 after a registry sync, ``p3dn demo``) and ``p3dn catalog verify``.
 """
 
@@ -38,7 +41,8 @@ from p3dn.catalog.models import (
     SyncState,
 )
 from p3dn.catalog.validity import validity
-from p3dn.procurement.models import EPurchase
+from p3dn.procurement import rollups
+from p3dn.procurement.models import EPurchase, TkdnClaimWindow
 from p3dn.rules.claims import OUTCOMES, Claim, KnownCertificate, check_claim, rule_for
 
 IMPORTED = (CertificateSource.Kind.EXPORT, CertificateSource.Kind.SCRAPE)
@@ -227,6 +231,38 @@ def _check(item: _Claim, candidates: list[Certificate], as_of: dt.date) -> Findi
     )
 
 
+Window = tuple[str, int, dt.date | None, dt.date | None]
+
+
+def _windows(item: _Claim, candidates: list[Certificate]) -> set[Window]:
+    """When the listing's TKDN claim is backed: each certificate found for it, from its issue
+    date to the end of its validity (none when it has no date: never valid, C12)."""
+    code = item.values.get("kd_produk") or ""
+    return {
+        (code, c.pk, c.issue_date, c.valid_until if (c.issue_date or c.expiry_date) else None)
+        for c in candidates
+    }
+
+
+def store_windows(windows: set[Window]) -> int:
+    """Replace the claim windows the spending classification reads (procurement
+    TkdnClaimWindow) when they changed, and recompute the indicator rollups of the Pemda-years
+    that bought a product whose windows changed. Returns the number of products changed."""
+    current = set(TkdnClaimWindow.objects.values_list(
+        "kd_produk", "certificate_key", "valid_from", "valid_until"))
+    changed = {w[0] for w in current ^ windows}
+    if not changed:
+        return 0
+    TkdnClaimWindow.objects.all().delete()
+    TkdnClaimWindow.objects.bulk_create(
+        [TkdnClaimWindow(kd_produk=k, certificate_key=c, valid_from=f, valid_until=u)
+         for k, c, f, u in sorted(windows, key=lambda w: (w[0], w[1]))],
+        batch_size=BATCH,
+    )
+    rollups.refresh_products(changed)
+    return len(changed)
+
+
 @transaction.atomic
 def verify_claims(*, as_of: dt.date | None = None, actor: Any = None) -> VerificationRun:
     """Check every claim on ``as_of`` (default today) and replace the stored findings with the
@@ -240,6 +276,7 @@ def verify_claims(*, as_of: dt.date | None = None, actor: Any = None) -> Verific
     manual = list(_manual_claims())
     by_number, by_product = _certificates(listing + manual)
     findings: list[Finding] = []
+    windows: set[Window] = set()
     for item in listing + manual:
         if item.claim.number:
             candidates = by_number.get(number_key(item.claim.number), [])
@@ -248,6 +285,8 @@ def verify_claims(*, as_of: dt.date | None = None, actor: Any = None) -> Verific
         if item.source == Finding.Source.MANUAL:
             mine = item.values["claimed_certificate_id"]
             candidates = [c for c in candidates if c.pk != mine and _imported(c)]
+        else:
+            windows |= _windows(item, candidates)
         findings.append(_check(item, candidates, day))
     rule = rule_for(day)
     counts = Counter(f.outcome for f in findings)
@@ -278,6 +317,7 @@ def verify_claims(*, as_of: dt.date | None = None, actor: Any = None) -> Verific
         for row in bought.get(finding.kd_produk, [])
     ]
     Purchase.objects.bulk_create(purchases, batch_size=BATCH)
+    store_windows(windows)
     log(actor=actor or "system", action="claims.verification.ran", obj=run,
         changes={"as_of": [None, day.isoformat()], "claims": [None, len(findings)],
                  **{k: [None, v] for k, v in run.counts.items() if v}})
