@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
 from p3dn.accounts.models import User
@@ -40,7 +40,7 @@ def _certificates(evidence: Iterable[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def header(*, run: VerificationRun | None, user: User, filters: dict[str, Any],
+def header(*, run: VerificationRun | None, user: User, filters: list[tuple[str, str]],
            total: int) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [_("TKDN claim verification")],
@@ -51,29 +51,39 @@ def header(*, run: VerificationRun | None, user: User, filters: dict[str, Any],
         rows += [
             [_("Verified on"), dates.format_datetime(timezone.localtime(run.finished_at), "id")],
             [_("Certificate validity as of"), dates.format_date(run.as_of, "id")],
-            [_("Rule"), run.rule_version],
             [_("Legal basis"), run.legal_basis],
             [_("Tolerance"), _("%(pp)s percentage point of TKDN")
              % {"pp": money.format_number(run.tolerance * 100, 2)}],
         ]
-    shown = {k: str(v) for k, v in filters.items() if v}
-    rows.append([_("Filters"), "; ".join(f"{k}={v}" for k, v in shown.items()) or _("none")])
+    rows.append([_("Filters"), "; ".join(f"{k}: {v}" for k, v in filters) or _("none")])
     rows.append([_("Findings"), total])
     return rows
 
 
 COLUMNS = (
-    N_("Outcome"), N_("Claim from"), N_("Product"), N_("Producer"),
-    N_("Province of the producer"), N_("e-Katalog product code"), N_("Source file"),
-    N_("Claimed certificate number"), N_("Claimed TKDN (%)"), N_("Claimed holder"),
-    N_("Manufacturer"), N_("Certificate compared"), N_("Certified TKDN (%)"),
-    N_("Difference (percentage points)"), N_("Certificate holder"), N_("Valid until"),
-    N_("All certificates compared"), N_("Bought by"),
+    gettext_noop("Outcome"),
+    gettext_noop("Claim from"),
+    gettext_noop("Product"),
+    gettext_noop("Producer"),
+    gettext_noop("Province of the producer"),
+    gettext_noop("e-Katalog product code"),
+    gettext_noop("Source file"),
+    gettext_noop("Claimed certificate number"),
+    gettext_noop("Claimed TKDN (%)"),
+    gettext_noop("Claimed holder"),
+    gettext_noop("Manufacturer"),
+    gettext_noop("Certificate compared"),
+    gettext_noop("Certified TKDN (%)"),
+    gettext_noop("Difference (percentage points)"),
+    gettext_noop("Certificate holder"),
+    gettext_noop("Valid until"),
+    gettext_noop("All certificates compared"),
+    gettext_noop("Bought by"),
 )
 
 
 def workbook(*, findings: QuerySet[Finding], run: VerificationRun | None, user: User,
-             filters: dict[str, Any]) -> bytes:
+             filters: list[tuple[str, str]]) -> bytes:
     book = new_workbook()
     info = book.active
     assert info is not None

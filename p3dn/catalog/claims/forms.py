@@ -48,3 +48,15 @@ class FindingFilterForm(forms.Form):
             "produsen": (data.get("produsen") or "").strip(),
             "sumber": data.get("sumber") or "",
         }
+
+    def describe(self) -> list[tuple[str, str]]:
+        """The filters in use as the page shows them: (label, value) pairs."""
+        out = []
+        for name, value in self.cleaned_data.items():
+            if not value:
+                continue
+            field = self.fields[name]
+            choices = dict(getattr(field, "choices", []))
+            shown = choices.get(value, value) if isinstance(value, str) else value
+            out.append((str(field.label), str(shown)))
+        return out

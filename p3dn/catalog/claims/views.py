@@ -60,8 +60,7 @@ def finding_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "claims/finding_list.html",
                       {"filters": form, "invalid": True}, status=400)
-    filters = form.filters()
-    content = exports.workbook(findings=queries.list_findings(user=user, filters=filters),
-                               run=queries.last_run(), user=user, filters=filters)
+    content = exports.workbook(findings=queries.list_findings(user=user, filters=form.filters()),
+                               run=queries.last_run(), user=user, filters=form.describe())
     name = f"verifikasi-klaim-tkdn-{timezone.localdate().isoformat()}.xlsx"
     return attachment(content, content_type=XLSX, filename=name)
