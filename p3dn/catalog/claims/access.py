@@ -5,13 +5,12 @@
   through the e-Katalog, and of producers located in their region (their kabupaten or kota;
   for a province, anywhere in it).
 
-Findings are read-only: the verification rewrites them (services.verify_claims); nobody edits
-one. Running the verification by hand is the administrator's (``can_run``).
+Findings are read-only: the verification rewrites them (services.verify_claims, run by the
+worker and the command line); nobody edits one.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -21,10 +20,6 @@ from p3dn.catalog.claims.models import Finding
 
 def can_read(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
-
-
-def can_run(user: User) -> bool:
-    return bool(can_read(user) and user.role == User.Role.ADMIN)
 
 
 def pemda_q(pemda: Pemda) -> Q:
@@ -56,8 +51,3 @@ def get_finding_for(user: User, pk: int | str) -> Finding:
         return visible_findings(user).get(pk=pk)
     except (Finding.DoesNotExist, ValueError, TypeError):
         raise Http404("Finding not found") from None
-
-
-def require_run(user: User) -> None:
-    if not can_run(user):
-        raise PermissionDenied
