@@ -54,6 +54,18 @@ NO_DATABASE = {"calc"}
 NO_SWEEP = {"migrate"}
 
 
+def management_commands(name: str, rest: list[str]) -> list[list[str]]:
+    """The management commands (with their arguments) that ``p3dn <name> <rest>`` runs, in
+    order: a sub-command another app serves, and what follows a command that succeeded."""
+    first = rest[0] if rest else ""
+    if (name, first) in SUBCOMMANDS:
+        return [[SUBCOMMANDS[(name, first)], *rest[1:]]]
+    commands = [[COMMANDS[name][0], *rest]]
+    if (name, first) in AFTER and not any(a in ("-h", "--help") for a in rest):
+        commands.append(AFTER[(name, first)])
+    return commands
+
+
 def usage() -> str:
     width = max(len(name) for name in COMMANDS)
     lines = [
@@ -138,14 +150,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import execute_from_command_line
 
-    first = rest[0] if rest else ""
-    command = [COMMANDS[name][0], *rest]
-    if (name, first) in SUBCOMMANDS:
-        command = [SUBCOMMANDS[(name, first)], *rest[1:]]
     try:
-        execute_from_command_line(["p3dn", *command])
-        if (name, first) in AFTER and not wants_help:
-            execute_from_command_line(["p3dn", *AFTER[(name, first)]])
+        for command in management_commands(name, rest):
+            execute_from_command_line(["p3dn", *command])
     except KeyboardInterrupt:
         return 130
     return 0
