@@ -153,3 +153,8 @@ def test_an_expired_certificate_takes_the_claim_out_of_pdn_on_the_purchase_date(
     dropped = sum((Decimal(str(r["total_harga"])) for r in of_number), Decimal(0))
     assert dropped > 0
     assert e_purchasing(bky) == (before - dropped, before - dropped)
+    # valid again on every date but "999,99" (TKDN not applicable): it backs no TKDN claim
+    catalog.update_certificate(actor=admin_pusat, certificate=cert, not_applicable=True,
+                               expiry_date=first + dt.timedelta(days=400))
+    verify_claims(as_of=dt.date(2026, 5, 27))
+    assert e_purchasing(bky) == (before - dropped, before - dropped)

@@ -197,10 +197,13 @@ def claim_counts_as_tkdn(
     *, claimed_tkdn: Decimal | None, certificates: Sequence[KnownCertificate], on: date
 ) -> bool:
     """Whether a TKDN claim makes a purchase on ``on`` count as TKDN spending (C13): there is a
-    value above 0, and, when certificates are known for it, one of them is valid on ``on``.
-    An expired certificate never counts. A claim whose certificate p3dn does not know keeps
-    counting as the data says (the claim verification reports it: ``nomor_tidak_dikenal`` /
-    ``tanpa_sertifikat``). procurement/sums.py applies this rule in the database."""
+    value above 0, and, when certificates are known for it, one of them is valid on ``on`` and
+    has a TKDN value (999,99 is none, C12). An expired certificate never counts. A claim whose
+    certificate p3dn does not know keeps counting as the data says (the claim verification
+    reports it: ``nomor_tidak_dikenal`` / ``tanpa_sertifikat``). procurement/sums.py applies
+    this rule in the database (the windows catalog/claims writes)."""
     if claimed_tkdn is None or claimed_tkdn <= 0:
         return False
-    return not certificates or any(is_valid_on(c, on) for c in certificates)
+    return not certificates or any(
+        is_valid_on(c, on) and not c.not_applicable for c in certificates
+    )

@@ -123,3 +123,6 @@ def test_an_expired_certificate_never_counts_as_tkdn_on_the_purchase_date():
                                 on=date(2026, 1, 1))
     assert claim_counts_as_tkdn(claimed_tkdn=Decimal("0.45"), certificates=[], on=DAY)
     assert not claim_counts_as_tkdn(claimed_tkdn=Decimal(0), certificates=[], on=DAY)
+    # a certificate saying 999,99 (not applicable) backs no TKDN claim
+    assert not claim_counts_as_tkdn(claimed_tkdn=Decimal("0.45"),
+                                    certificates=[cert(tkdn=None, not_applicable=True)], on=DAY)

@@ -236,10 +236,12 @@ Window = tuple[str, int, dt.date | None, dt.date | None]
 
 def _windows(item: _Claim, candidates: list[Certificate]) -> set[Window]:
     """When the listing's TKDN claim is backed: each certificate found for it, from its issue
-    date to the end of its validity (none when it has no date: never valid, C12)."""
+    date to the end of its validity; none (never valid) when it has no date or says 999,99
+    (no TKDN value), as rules.claims.claim_counts_as_tkdn."""
     code = item.values.get("kd_produk") or ""
     return {
-        (code, c.pk, c.issue_date, c.valid_until if (c.issue_date or c.expiry_date) else None)
+        (code, c.pk, c.issue_date,
+         c.valid_until if (c.issue_date or c.expiry_date) and not c.not_applicable else None)
         for c in candidates
     }
 
