@@ -34,17 +34,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "catalog": (
         "catalog",
-        "the domestic product registry: p3dn catalog sync [--full] (after imports)",
+        "the domestic product registry: p3dn catalog sync [--full] (after imports); "
+        "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry)",
     ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
     "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),
 }
 
+# Sub-commands served by another app's management command (the catalog does not know the
+# apps built on it): (command, first argument) → management command.
+SUBCOMMANDS: dict[tuple[str, str], str] = {("catalog", "verify"): "verify_claims"}
+# What runs after a command succeeds: a registry sync is followed by the claim verification.
+AFTER: dict[tuple[str, str], list[str]] = {("catalog", "sync"): ["verify_claims", "--quiet"]}
+
 # Commands that compute without the database.
 NO_DATABASE = {"calc"}
 # Commands that run before the tables are there (or change them): no sweep of dead imports.
 NO_SWEEP = {"migrate"}
+
+
+def management_commands(name: str, rest: list[str]) -> list[list[str]]:
+    """The management commands (with their arguments) that ``p3dn <name> <rest>`` runs, in
+    order: a sub-command another app serves, and what follows a command that succeeded."""
+    first = rest[0] if rest else ""
+    if (name, first) in SUBCOMMANDS:
+        return [[SUBCOMMANDS[(name, first)], *rest[1:]]]
+    commands = [[COMMANDS[name][0], *rest]]
+    if (name, first) in AFTER and not any(a in ("-h", "--help") for a in rest):
+        commands.append(AFTER[(name, first)])
+    return commands
 
 
 def usage() -> str:
@@ -132,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     try:
-        execute_from_command_line(["p3dn", COMMANDS[name][0], *rest])
+        for command in management_commands(name, rest):
+            execute_from_command_line(["p3dn", *command])
     except KeyboardInterrupt:
         return 130
     return 0

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "p3dn.monitoring",
     "p3dn.catalog",
     "p3dn.catalog.listings",
+    "p3dn.catalog.claims",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ from schemathesis.specs.openapi.checks import (
 
 from p3dn.accounts import services
 from p3dn.catalog import services as registry
+from p3dn.catalog.claims.models import Finding as ClaimFinding
+from p3dn.catalog.claims.services import verify_claims
 from p3dn.catalog.listings import services as listings
 from p3dn.imports import services as imports
 from p3dn.monitoring.monev import services as findings
@@ -76,6 +78,7 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
         actor=tim_kalbar, product=product, tkdn=Decimal("0.45"), expiry_date=dt.date(2030, 1, 1)
     )
     listing = listings.propose_listing(actor=tim_kalbar, pemda=kalbar, producer=producer)
+    verify_claims(as_of=dt.date(2026, 5, 27))  # the hand-entered certificate is a claim
     tokens = {}
     for user in (admin_pusat, tim_kalbar):
         _token, key = services.create_api_token(actor=user, name="schemathesis")
@@ -92,6 +95,7 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
         "product_id": product.pk,
         "certificate_id": certificate.pk,
         "listing_id": listing.pk,
+        "finding_id": ClaimFinding.objects.get().pk,
     }
     # As Django's test client does: a request must not close the test's database connection
     # (with its open transaction) when it finishes.

@@ -291,6 +291,27 @@ def _listings(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     client = request.getfixturevalue("client_for")(tim)
     url = reverse("listings:export", args=[world["kalbar"].pk])
     return [(client.get(url), texts)]
+def _claims(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Hand-entered certificates (claims) of products and producers named by hostile text,
+    verified; the Tim P3DN of Kab. Bandung downloads the findings of its region."""
+    from p3dn.catalog import services as catalog
+    from p3dn.catalog.claims.services import verify_claims
+    from p3dn.regions.models import Region
+
+    request.getfixturevalue("db")
+    admin = request.getfixturevalue("admin_pusat")
+    bandung = Region.objects.get(code="32.04")
+    stored: set[str] = set()
+    for n, value in enumerate(HOSTILE):
+        producer = catalog.create_producer(actor=admin, name=f"CV Uji {n} {value}",
+                                           region=bandung)
+        product = catalog.create_product(actor=admin, producer=producer, name=value)
+        catalog.create_certificate(actor=admin, product=product, number=f"{value} {n}",
+                                   tkdn=Decimal("0.4"), expiry_date=dt.date(2030, 1, 1))
+        stored |= {value.strip(), " ".join(f"{value} {n}".split())}
+    verify_claims(as_of=dt.date(2026, 5, 27))
+    client = request.getfixturevalue("client_for")(request.getfixturevalue("tim_bandung"))
+    return [(client.get(reverse("claims:finding-export")), stored)]
 
 
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
@@ -303,6 +324,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "monitoring:ranking-export": _ranking,
     "calculators:page": _calculator,
     "listings:export": _listings,
+    "claims:finding-export": _claims,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

@@ -2,9 +2,12 @@
 
 The imports app does not know who reads its facts; the worker loops (``p3dn worker`` and the
 thread of ``p3dn serve``) call the readers after each applied import: the registry of domestic
-products takes in the new TKDN lists and e-Katalog data (catalog.sync). When idle, the loops
-also bring the registry up to date with imports that did not pass through them (``p3dn
-import`` on the command line, an import run inline by the web), at most once a minute.
+products takes in the new TKDN lists and e-Katalog data (catalog.sync), then the TKDN claims
+are verified against it (catalog.claims; the purchases an import brings change who bought a
+product). When idle, the loops also bring the registry up to date with imports that did not
+pass through them (``p3dn import`` on the command line, an import run inline by the web), at
+most once a minute, and verify the claims again when the registry changed or the day did
+(certificates expire).
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from __future__ import annotations
 import contextlib
 import logging
 
+from django.utils import timezone
+
+from p3dn.catalog.claims.queries import last_run
+from p3dn.catalog.claims.services import verify_claims
 from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -27,17 +34,28 @@ def process(run: ImportRun) -> ImportRun:
     with contextlib.suppress(services.ImportBusy):  # recorded on the run
         services.run_import(run, progress=services.progress_writer(run))
     if run.status == ImportRun.Status.APPLIED:
-        sync_registry_safely()
+        sync_registry_safely(verify=True)
     return run
 
 
-def sync_registry_safely() -> None:
-    """For the background loops: a failure is logged, never stops the loop (the next sync
-    takes in what this one did not; nothing is half-written, the sync is one transaction)."""
+def sync_registry_safely(*, verify: bool = False) -> None:
+    """For the background loops: sync the registry, then verify the claims when asked, when the
+    sync changed something or when the last verification is of an earlier day. A failure is
+    logged, never stops the loop (the next run does what this one did not; nothing is
+    half-written, the sync and the verification are one transaction each)."""
     try:
-        sync_registry(actor="worker")
+        result = sync_registry(actor="worker")
     except Exception:  # the worker must keep running whatever happens here
         logger.exception("syncing the product registry failed")
+        return
+    try:
+        previous = last_run()
+        if verify or result.changed or previous is None or (
+            previous.as_of < timezone.localdate()
+        ):
+            verify_claims(actor="worker")
+    except Exception:  # as above
+        logger.exception("verifying the TKDN claims failed")
 
 
 class Idle:

@@ -486,6 +486,30 @@ class TkdnIkTarget(PemdaFact):
 # ---------------------------------------------------------------- derived from the facts
 
 
+class TkdnClaimWindow(models.Model):
+    """When the TKDN claim of an e-Katalog product (``Product.tkdn_produk``) is backed by a
+    valid certificate: one row per certificate the registry knows for the claim, from its
+    issue date (NULL: not known) to the end of its validity (C12; NULL: the certificate has no
+    date and is never valid). Written by the claim verification (catalog/claims), which knows
+    the registry; read by sums.tkdn_claim_stands: an expired certificate never counts as TKDN
+    (C13). A product without rows has no known certificate: its claim counts as the data
+    says. Derived data: rebuilt by each verification, never edited."""
+
+    kd_produk = models.CharField(max_length=60, db_index=True)
+    certificate_key = models.BigIntegerField(help_text="the registry certificate's id")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kd_produk", "certificate_key"],
+                                    name="tkdn_claim_window_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kd_produk}: {self.valid_from} – {self.valid_until}"
+
+
 class IndicatorRollup(models.Model):
     """Pre-summed indicator figures of a Pemda-year over its *current* facts: the sums of
     p3dn/procurement/sums.py, stored by p3dn/procurement/rollups.py inside every import's

@@ -106,6 +106,19 @@ def refresh_pairs(pairs: Iterable[tuple[int, int]]) -> int:
     return count
 
 
+def refresh_products(kd_produk: Iterable[str]) -> int:
+    """Recompute the Pemda-years whose current e-purchasing lines name one of ``kd_produk``
+    (their PDN changed: a TKDN claim window, sums.tkdn_claim_stands)."""
+    codes = sorted(set(kd_produk))
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(codes), 1000):
+        pairs |= set(
+            EPurchase.objects.filter(valid_to__isnull=True, kd_produk__in=codes[start:start + 1000])
+            .values_list("pemda_id", "tahun_anggaran").distinct()
+        )
+    return refresh_pairs(pairs)
+
+
 def _pairs_with(models: Iterable[Any]) -> set[tuple[int, int]]:
     """The Pemda-years holding current facts of ``models`` (an index seek per Pemda)."""
     pairs: set[tuple[int, int]] = set()

@@ -55,6 +55,7 @@ from p3dn.procurement.models import (
     RupBudgetLine,
     RupPackage,
     TenderResult,
+    TkdnClaimWindow,
     TokoDaringOrder,
 )
 from p3dn.procurement.queries import as_of as facts_as_of
@@ -333,11 +334,14 @@ def e_purchasing_rows(
     pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
 ) -> QuerySet[Any]:
     """Completed e-Katalog purchase lines: total_harga as nilai; as pdn when the product is
-    domestic (jenis_produk lokal/PDN or a TKDN above 0), as umk when the provider is UKM, as
-    unknown (belum terklasifikasi) when p3dn does not know the product; dated by the order
-    date. A package filter reaches a line through its kd_rup."""
+    domestic (jenis_produk lokal/PDN, or a TKDN claim that counts on the order date:
+    ``tkdn_claim_stands``), as umk when the provider is UKM, as unknown (belum terklasifikasi)
+    when p3dn does not know the product; dated by the order date. A package filter reaches a
+    line through its kd_rup."""
     products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
-    domestic = products.filter(Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | Q(tkdn_produk__gt=0))
+    domestic = products.filter(
+        Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | tkdn_claim_stands(day)
+    )
     ukm = facts_as_of(Provider.objects.all(), day).filter(
         penyedia_ukm=True, kd_penyedia=OuterRef("kd_penyedia")
     )
@@ -356,6 +360,21 @@ def e_purchasing_rows(
         _when(Q(known=False), "total_harga"),
         date="tanggal",
     )
+
+
+def tkdn_claim_stands(day: dt.date | None) -> Q:
+    """C13 on an e-Katalog product subquery of a purchase line: its TKDN claim (a value above
+    0) counts unless certificates are known for it (TkdnClaimWindow) and none is valid on the
+    line's date: an expired certificate never counts as TKDN (p3dn.rules.claims.
+    claim_counts_as_tkdn; C12: issue date <= date <= end of validity). A claim without a known
+    certificate stands as the data says (the claim verification reports it); a line without a
+    date cannot show expiry and keeps its claim. The windows are the current ones, also for a
+    past ``day``."""
+    known = TkdnClaimWindow.objects.filter(kd_produk=OuterRef("kd_produk"))
+    on = OuterRef(OuterRef("tanggal"))
+    valid = known.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), valid_until__gte=on)
+    undated = EPurchase.objects.filter(pk=OuterRef(OuterRef("pk")), tanggal__isnull=True)
+    return Q(tkdn_produk__gt=0) & (~Exists(known) | Exists(valid) | Q(Exists(undated)))
 
 
 def toko_daring_rows(
