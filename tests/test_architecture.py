@@ -337,3 +337,15 @@ def test_the_checker_catches_planted_forbidden_arrows(tmp_path):
 def test_a_module_belongs_to_its_most_specific_part(module, expected):
     part = part_of(module, load_parts())
     assert part is not None and part.name == expected
+
+
+def test_the_parts_below_accounts_name_the_roles_accounts_defines():
+    """regions and audit sit below accounts and read a user's role by its value; a renamed role
+    must fail here, not quietly lock everybody out (or let everybody in)."""
+    from p3dn.accounts.models import User
+    from p3dn.audit import access as audit_access
+    from p3dn.regions import access as regions_access
+
+    assert regions_access.ADMIN_ROLE == User.Role.ADMIN
+    assert audit_access.ADMIN_ROLE == User.Role.ADMIN
+    assert audit_access.TIM_P3DN_ROLE == User.Role.TIM_P3DN

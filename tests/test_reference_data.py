@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from p3dn.accounts.models import Pemda
+from p3dn.accounts.services import sync_reference_data
 from p3dn.regions import services
 from p3dn.regions.models import ExternalCode, Region
 
@@ -52,7 +53,7 @@ def test_lkpp_codes_map_to_kemendagri_codes():
 @pytest.mark.django_db
 def test_syncing_twice_changes_nothing():
     before = (Region.objects.count(), Pemda.objects.count(), ExternalCode.objects.count())
-    assert services.sync_reference_data() == {"regions": 0, "pemda": 0, "codes": 0, "klpd": 0}
+    assert sync_reference_data() == {"regions": 0, "pemda": 0, "codes": 0, "klpd": 0}
     assert (Region.objects.count(), Pemda.objects.count(), ExternalCode.objects.count()) == before
 
 
