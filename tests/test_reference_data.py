@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.accounts.models import Pemda
 from p3dn.accounts.services import sync_reference_data
 from p3dn.regions import services
 from p3dn.regions.models import ExternalCode, Region
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def _decree_codes() -> dict[str, str]:
