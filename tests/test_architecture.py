@@ -349,3 +349,8 @@ def test_the_parts_below_accounts_name_the_roles_accounts_defines():
     assert regions_access.ADMIN_ROLE == User.Role.ADMIN
     assert audit_access.ADMIN_ROLE == User.Role.ADMIN
     assert audit_access.TIM_P3DN_ROLE == User.Role.TIM_P3DN
+
+
+def test_the_architecture_page_names_every_declared_part():
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [name for name in load_parts() if f"`{name}`" not in page] == []
