@@ -1,5 +1,12 @@
 """Personas shared by every test: two Pemda, each with its Tim P3DN, an operator and a viewer,
 plus the national administrator and a national viewer. Built with the project's own services.
+
+And the real public data, named once: where ``../shared/data`` is (a missing folder stops the
+run before any test is collected, it never skips one) and the Kalbar 2023 and Bandung 2025
+imports the tests build on, each named by the files it holds.
+
+Importable without Django (the search benchmarks read the paths through tests/catalog_corpus.py):
+the p3dn models are imported inside the fixtures.
 """
 
 from __future__ import annotations
@@ -8,13 +15,100 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from p3dn.accounts import services
-from p3dn.accounts.models import Pemda, Unit, User
+if TYPE_CHECKING:
+    from p3dn.accounts.models import Pemda, Unit, User
 
 PASSWORD = "correct-horse-battery-9"
+
+SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+KALBAR_2023_DIR = SHARED_DATA / "isb" / "prov-kalbar-2023"
+BANDUNG_2025_DIR = SHARED_DATA / "isb" / "kab-bandung-2025"
+
+# Kalbar 2023 (Prov. Kalimantan Barat, kd_klpd D197), file by file.
+RUP = ("RUP-PaketPenyedia-Terumumkan.parquet", "RUP-StrukturAnggaranPD.json")
+CONTRACTS = ("SPSE-TenderEkontrak-Kontrak.json", "SPSE-NonTenderEkontrak-Kontrak.json")
+PENCATATAN = ("SPSE-PencatatanNonTender.json", "SPSE-PencatatanSwakelola.json")
+TENDER_RESULTS = ("SPSE-TenderSelesaiNilai.json",)
+RUP_BUDGET_LINES = ("RUP-PaketAnggaranPenyedia.parquet",)
+
+
+def require_shared_data(folder: Path = SHARED_DATA) -> None:
+    """Stop the run when the real data is not where the tests read it: a test that cannot
+    read its file must fail, not skip and pass unseen."""
+    missing = [p for p in (folder, folder / "isb" / "prov-kalbar-2023") if not p.is_dir()]
+    if missing:
+        raise pytest.UsageError(
+            f"The real public data is missing: {', '.join(map(str, missing))}. The tests read "
+            "../shared/data (see its README) next to the repository; put it there."
+        )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    require_shared_data()
+
+
+def _imported(folder: Path, names: tuple[str, ...], kd_klpd: str) -> Pemda:
+    from p3dn.accounts.models import Pemda
+    from p3dn.imports import services as imports
+
+    for name in names:
+        run = imports.import_now(actor=None, path=folder / name)
+        assert run.status == "applied", (name, run.message)
+    return Pemda.objects.get(kd_klpd=kd_klpd)
+
+
+@pytest.fixture
+def kalbar_2023_rup_and_contracts(db) -> Pemda:
+    """Kalbar 2023: its RUP (packages and budget structure), tender and non-tender contracts."""
+    return _imported(KALBAR_2023_DIR, RUP + CONTRACTS, "D197")
+
+
+@pytest.fixture
+def kalbar_2023_rup_and_realization(db) -> Pemda:
+    """Kalbar 2023: its RUP and every realization it publishes (tender and non-tender
+    contracts, pencatatan non-tender and swakelola); no e-purchasing in these files."""
+    return _imported(KALBAR_2023_DIR, RUP + CONTRACTS + PENCATATAN, "D197")
+
+
+@pytest.fixture
+def kalbar_2023_with_tender_results(db) -> Pemda:
+    """``kalbar_2023_rup_and_realization`` plus the tender results (SPSE-TenderSelesaiNilai)."""
+    return _imported(KALBAR_2023_DIR, RUP + CONTRACTS + PENCATATAN + TENDER_RESULTS, "D197")
+
+
+@pytest.fixture
+def kalbar_2023_with_budget_lines(db) -> Pemda:
+    """``kalbar_2023_with_tender_results`` plus the RUP budget lines of each package."""
+    names = (
+        "RUP-PaketPenyedia-Terumumkan.parquet",
+        *RUP_BUDGET_LINES,
+        "RUP-StrukturAnggaranPD.json",
+        "SPSE-TenderEkontrak-Kontrak.json",
+        *TENDER_RESULTS,
+        "SPSE-NonTenderEkontrak-Kontrak.json",
+        *PENCATATAN,
+    )
+    return _imported(KALBAR_2023_DIR, names, "D197")
+
+
+@pytest.fixture
+def bandung_2025_realization(db) -> Pemda:
+    """Kab. Bandung 2025 (D107): budget structure, pencatatan non-tender and swakelola,
+    e-Katalog products and providers, e-purchasing packages and Toko Daring realization."""
+    names = (
+        "RUP-StrukturAnggaranPD.json",
+        *PENCATATAN,
+        "Ecat-ProdukDetail.json",
+        "Ecat-PenyediaDetail.json",
+        "Ecat-PaketEPurchasingV6.json",
+        "Bela-TokoDaringRealisasi.json",
+    )
+    return _imported(BANDUNG_2025_DIR, names, "D107")
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +147,8 @@ def _own_data_dir(settings, tmp_path):
 
 @pytest.fixture
 def bandung(db) -> Pemda:
+    from p3dn.accounts.models import Pemda
+
     pemda = Pemda.objects.get(region_id="32.04")
     Pemda.objects.filter(pk=pemda.pk).update(has_tim_p3dn=True)
     pemda.refresh_from_db()
@@ -61,13 +157,20 @@ def bandung(db) -> Pemda:
 
 @pytest.fixture
 def kalbar(db) -> Pemda:
+    from p3dn.accounts.models import Pemda
+
     return Pemda.objects.get(region_id="61")
+
+
+def _unit(**fields: object) -> Unit:
+    from p3dn.accounts import services
+
+    return services.create_unit(actor=None, **fields)
 
 
 @pytest.fixture
 def dinkes_bandung(bandung) -> Unit:
-    return services.create_unit(
-        actor=None,
+    return _unit(
         pemda=bandung,
         name="DINAS KESEHATAN",
         kd_satker="60414",
@@ -77,8 +180,7 @@ def dinkes_bandung(bandung) -> Unit:
 
 @pytest.fixture
 def dishub_bandung(bandung) -> Unit:
-    return services.create_unit(
-        actor=None,
+    return _unit(
         pemda=bandung,
         name="DINAS PERHUBUNGAN",
         kd_satker="60425",
@@ -88,8 +190,7 @@ def dishub_bandung(bandung) -> Unit:
 
 @pytest.fixture
 def dinkes_kalbar(kalbar) -> Unit:
-    return services.create_unit(
-        actor=None,
+    return _unit(
         pemda=kalbar,
         name="DINAS KESEHATAN",
         kd_satker="64168",
@@ -98,11 +199,15 @@ def dinkes_kalbar(kalbar) -> Unit:
 
 
 def _user(username: str, role: str, pemda=None, unit=None) -> User:
+    """A persona signing in with PASSWORD; ``role`` names a member of User.Role."""
+    from p3dn.accounts import services
+    from p3dn.accounts.models import User
+
     return services.create_user(
         actor=None,
         username=username,
         password=PASSWORD,
-        role=role,
+        role=User.Role[role],
         pemda=pemda,
         unit=unit,
         first_name=username.split(".")[0].title(),
@@ -111,37 +216,37 @@ def _user(username: str, role: str, pemda=None, unit=None) -> User:
 
 @pytest.fixture
 def admin_pusat(db) -> User:
-    return _user("admin.pusat", User.Role.ADMIN)
+    return _user("admin.pusat", "ADMIN")
 
 
 @pytest.fixture
 def viewer_nasional(db) -> User:
-    return _user("pemantau.nasional", User.Role.VIEWER)
+    return _user("pemantau.nasional", "VIEWER")
 
 
 @pytest.fixture
 def tim_bandung(bandung) -> User:
-    return _user("tim.bandung", User.Role.TIM_P3DN, pemda=bandung)
+    return _user("tim.bandung", "TIM_P3DN", pemda=bandung)
 
 
 @pytest.fixture
 def operator_bandung(dinkes_bandung) -> User:
-    return _user("operator.dinkes", User.Role.OPERATOR, unit=dinkes_bandung)
+    return _user("operator.dinkes", "OPERATOR", unit=dinkes_bandung)
 
 
 @pytest.fixture
 def viewer_bandung(bandung) -> User:
-    return _user("pemantau.bandung", User.Role.VIEWER, pemda=bandung)
+    return _user("pemantau.bandung", "VIEWER", pemda=bandung)
 
 
 @pytest.fixture
 def tim_kalbar(kalbar) -> User:
-    return _user("tim.kalbar", User.Role.TIM_P3DN, pemda=kalbar)
+    return _user("tim.kalbar", "TIM_P3DN", pemda=kalbar)
 
 
 @pytest.fixture
 def operator_kalbar(dinkes_kalbar) -> User:
-    return _user("operator.kalbar", User.Role.OPERATOR, unit=dinkes_kalbar)
+    return _user("operator.kalbar", "OPERATOR", unit=dinkes_kalbar)
 
 
 @pytest.fixture

@@ -28,15 +28,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from conftest import SHARED_DATA as DATA
 from p3dn.lib.readers import open_rows
 from p3dn.lib.search import analyze_item, tokenize
 from p3dn.lib.search.ranking import AnalyzedItem
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 KEMENPERIN = DATA / "tkdn" / "kemenperin-export-sample.xls"
 SCRAPE = DATA / "tkdn" / "scrape-kelompok-8.json"
 EKATALOG = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.accounts import services
 from p3dn.catalog import services as registry
 from p3dn.catalog.claims.models import Finding as ClaimFinding
@@ -41,7 +41,6 @@ from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.monev.models import Snapshot
 from p3dn.rules.registry import RULES
 
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -4,18 +4,14 @@ documented range are a 422, never a server error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
+from conftest import BANDUNG_2025_DIR as BANDUNG
 from p3dn.accounts import services
 from p3dn.accounts.models import Unit
 from p3dn.api import api
 from p3dn.rules.registry import RULES
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-BANDUNG = SHARED / "isb" / "kab-bandung-2025"
 
 
 def bearer(user) -> dict[str, str]:

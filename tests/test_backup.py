@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-CONTRACTS = SHARED / "isb" / "prov-kalbar-2023" / "SPSE-TenderEkontrak-Kontrak.json"
+from conftest import KALBAR_2023_DIR
+
+CONTRACTS = KALBAR_2023_DIR / "SPSE-TenderEkontrak-Kontrak.json"
 ROOT = Path(__file__).resolve().parents[1]
 
 # Every row of every model of every app, and the migration records, ordered by key.

@@ -4,19 +4,17 @@ saying what is wrong) or 404, never with a server error."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils.text import slugify
 
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.imports import services as imports
 from p3dn.imports.datasets.manual import TEMPLATES
 from p3dn.monitoring.monev import services as findings
 from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.monev.models import Snapshot
-
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 
 HOSTILE = [
     "abc",

@@ -10,7 +10,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from conftest import PASSWORD
+from conftest import KALBAR_2023_DIR, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -86,9 +86,8 @@ def test_a_dasbor_number_opens_the_contracts_behind_it_and_leads_back(
     from p3dn.lib.money import format_rupiah
     from p3dn.monitoring.indicators import compute
 
-    kalbar = Path(__file__).resolve().parents[2] / "shared/data/isb/prov-kalbar-2023"
     for name in ("RUP-PaketPenyedia-Terumumkan.parquet", "SPSE-TenderEkontrak-Kontrak.json"):
-        assert services.import_now(actor=None, path=kalbar / name).status == "applied"
+        assert services.import_now(actor=None, path=KALBAR_2023_DIR / name).status == "applied"
     pemda = tim_kalbar.pemda
     tender = compute(pemda=pemda, tahun=2023)["realisasi"]["tender"]["pdn"]
     page.goto(f"{live_server.url}/akun/masuk/")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.audit.models import LogEntry
 from p3dn.catalog import services
 from p3dn.catalog.models import CatalogProduct, Certificate, Producer
@@ -21,7 +21,6 @@ from p3dn.catalog.validity import STATUSES, validity
 from p3dn.imports.services import import_now
 from p3dn.rules.packages import enterprise_size
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 PENYEDIA = SHARED / "isb" / "kab-bandung-2025" / "Ecat-PenyediaDetail.json"
 EXPORT = SHARED / "tkdn" / "kemenperin-export-sample.xls"
 

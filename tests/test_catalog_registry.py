@@ -21,6 +21,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.audit.models import LogEntry
 from p3dn.catalog.models import (
     CatalogProduct,
@@ -35,7 +36,6 @@ from p3dn.imports.models import ImportRun
 from p3dn.procurement.models import TkdnCertificate
 from p3dn.rules.certificates import certificate_status
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EXPORT = SHARED / "tkdn" / "kemenperin-export-sample.xls"
 SCRAPE = SHARED / "tkdn" / "scrape-kelompok-8.json"
 EKATALOG = SHARED / "ekatalog" / "kalbar-kabupaten-2022"

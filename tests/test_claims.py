@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import SHARED_DATA
 from p3dn import cli
 from p3dn.accounts.models import Pemda
 from p3dn.audit.models import LogEntry
@@ -30,7 +31,7 @@ from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.regions.models import Region
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 EXPORT = SHARED / "tkdn" / "kemenperin-export-sample.xls"
 SCRAPE = SHARED / "tkdn" / "scrape-kelompok-8.json"
 EKATALOG = SHARED / "ekatalog" / "kalbar-kabupaten-2022"

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import SHARED_DATA
 from p3dn.accounts.models import Pemda
 from p3dn.catalog import services as catalog
 from p3dn.catalog.claims.services import verify_claims
@@ -22,8 +23,7 @@ from p3dn.imports.datasets.ekatalog import COMPLETED_V5
 from p3dn.procurement import sums
 from p3dn.procurement.models import TkdnClaimWindow
 
-EKATALOG = Path(__file__).resolve().parents[2] / "shared" / "data" / "ekatalog" / \
-    "kalbar-kabupaten-2022"
+EKATALOG = SHARED_DATA / "ekatalog" / "kalbar-kabupaten-2022"
 KABUPATEN = ("BKY", "KKR", "KKU")
 DOMESTIC = {"lokal", "local", "pdn", "PDN", "Lokal"}
 

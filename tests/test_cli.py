@@ -11,12 +11,12 @@ import time
 import urllib.request
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.audit.models import LogEntry
 from p3dn.catalog.models import CatalogProduct, Certificate
@@ -25,8 +25,6 @@ from p3dn.imports.models import ImportRun
 from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Finding, Snapshot, Target
 from p3dn.procurement.models import RupPackage
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def run_p3dn(

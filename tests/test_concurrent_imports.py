@@ -20,11 +20,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.imports import locks
 from p3dn.imports.models import ImportRun
 from p3dn.procurement.models import RupPackage
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLE = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"
 BUSY = "sedang berjalan"
 

@@ -11,6 +11,7 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 from test_browser import CHROMIUM, FLAGS
 
+from conftest import KALBAR_2023_DIR as KALBAR
 from conftest import PASSWORD
 from p3dn.calculators.pages import PAGES
 from p3dn.imports.models import ImportRun
@@ -18,7 +19,6 @@ from p3dn.monitoring import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "p3dn" / "templates"
-KALBAR = Path(__file__).resolve().parents[2] / "shared/data/isb/prov-kalbar-2023"
 # Rendered only into PDFs by WeasyPrint, never sent to a browser.
 PDF_ONLY = {"monitoring/report/report.html", "monitoring/report/_style.html",
             "calculators/print.html"}

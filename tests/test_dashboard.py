@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.urls import reverse
 
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.imports import services
 from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.queries import light
-
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 
 
 def test_the_dashboard_shows_the_computed_numbers(client_for, tim_kalbar, kalbar):

@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from django.urls import reverse
 
-from p3dn.accounts.models import Pemda
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.audit.models import LogEntry
 from p3dn.imports import services
 from p3dn.lib.money import format_rupiah
@@ -21,25 +19,6 @@ from p3dn.monitoring.indicators import compute
 from p3dn.monitoring.models import Target
 from p3dn.monitoring.services import save_target
 from p3dn.procurement.sums import CHANNELS, Filters
-
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
-
-
-@pytest.fixture
-def kalbar_2023(db):
-    for name in (
-        "RUP-PaketPenyedia-Terumumkan.parquet",
-        "RUP-PaketAnggaranPenyedia.parquet",
-        "RUP-StrukturAnggaranPD.json",
-        "SPSE-TenderEkontrak-Kontrak.json",
-        "SPSE-TenderSelesaiNilai.json",
-        "SPSE-NonTenderEkontrak-Kontrak.json",
-        "SPSE-PencatatanNonTender.json",
-        "SPSE-PencatatanSwakelola.json",
-    ):
-        run = services.import_now(actor=None, path=KALBAR / name)
-        assert run.status == "applied", (name, run.message)
-    return Pemda.objects.get(kd_klpd="D197")
 
 
 def money(value) -> D:
@@ -65,52 +44,58 @@ def drilled(pemda, tahun, sumber, nilai="nilai", unit="", bulan="", filters=Filt
 MEASURE_KEYS = {"nilai": "nilai", "pdn": "pdn", "umk": "umk", "unknown": "belum_terklasifikasi"}
 
 
-def test_every_number_drills_down_to_rows_that_add_up_to_it(kalbar_2023):
-    whole = compute(pemda=kalbar_2023, tahun=2023)
-    assert drilled(kalbar_2023, 2023, "rup") == D(whole["pagu_penyedia"])
-    assert drilled(kalbar_2023, 2023, "rup", "pdn") == D(whole["komitmen_pdn"])
-    assert drilled(kalbar_2023, 2023, "rup", "umk") == D(whole["komitmen_umk"])
-    assert drilled(kalbar_2023, 2023, "belanja") == D(whole["belanja_pengadaan"])
+def test_every_number_drills_down_to_rows_that_add_up_to_it(kalbar_2023_with_budget_lines):
+    whole = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023)
+    assert drilled(kalbar_2023_with_budget_lines, 2023, "rup") == D(whole["pagu_penyedia"])
+    assert drilled(kalbar_2023_with_budget_lines, 2023, "rup", "pdn") == D(whole["komitmen_pdn"])
+    assert drilled(kalbar_2023_with_budget_lines, 2023, "rup", "umk") == D(whole["komitmen_umk"])
+    assert drilled(kalbar_2023_with_budget_lines, 2023, "belanja") == D(whole["belanja_pengadaan"])
     for channel in CHANNELS:
         for nilai in ("nilai", "pdn", "umk"):
-            assert drilled(kalbar_2023, 2023, channel, nilai) == D(
+            assert drilled(kalbar_2023_with_budget_lines, 2023, channel, nilai) == D(
                 whole["realisasi"][channel][MEASURE_KEYS[nilai]]
             ), (channel, nilai)
     assert D(whole["realisasi_pdn"]) > 0  # the real files have PDN realization to drill into
 
 
-def test_unit_and_month_numbers_drill_down_too(kalbar_2023):
-    units = compute(pemda=kalbar_2023, tahun=2023, by="satker")["rows"]
-    unit_ids = {u.kd_satker: str(u.pk) for u in kalbar_2023.units.all()}
+def test_unit_and_month_numbers_drill_down_too(kalbar_2023_with_budget_lines):
+    units = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023, by="satker")["rows"]
+    unit_ids = {u.kd_satker: str(u.pk) for u in kalbar_2023_with_budget_lines.units.all()}
     checked = 0
     for row in units:
         if not row["kd_satker"] or D(row["realisasi_pdn"]) == 0:
             continue
         uid = unit_ids[row["kd_satker"]]
-        assert drilled(kalbar_2023, 2023, "rup", "pdn", unit=uid) == D(row["komitmen_pdn"])
+        assert drilled(kalbar_2023_with_budget_lines, 2023, "rup", "pdn", unit=uid) == D(
+            row["komitmen_pdn"]
+        )
         realized = sum(
-            (drilled(kalbar_2023, 2023, c, "pdn", unit=uid) for c in CHANNELS), D("0.00")
+            (drilled(kalbar_2023_with_budget_lines, 2023, c, "pdn", unit=uid) for c in CHANNELS),
+            D("0.00"),
         )
         assert realized == D(row["realisasi_pdn"])
         checked += 1
     assert checked >= 5
-    months = compute(pemda=kalbar_2023, tahun=2023, by="month")["rows"]
+    months = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023, by="month")["rows"]
     for row in months:
         bulan = row["bulan"] or drilldown.NO_MONTH
-        realized = sum((drilled(kalbar_2023, 2023, c, bulan=bulan) for c in CHANNELS), D("0.00"))
+        realized = sum(
+            (drilled(kalbar_2023_with_budget_lines, 2023, c, bulan=bulan) for c in CHANNELS),
+            D("0.00"),
+        )
         assert realized == D(row["realisasi_total"]), bulan
 
 
 def test_the_drill_down_page_shows_the_clicked_number_and_leads_back(
-    client_for, tim_kalbar, kalbar_2023
+    client_for, tim_kalbar, kalbar_2023_with_budget_lines
 ):
-    whole = compute(pemda=kalbar_2023, tahun=2023)
+    whole = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023)
     client = client_for(tim_kalbar)
-    url = reverse("monitoring:drill", args=[kalbar_2023.pk])
+    url = reverse("monitoring:drill", args=[kalbar_2023_with_budget_lines.pk])
     html = client.get(url, {"tahun": 2023, "sumber": "tender", "nilai": "pdn"}).content.decode()
     pdn = D(whole["realisasi"]["tender"]["pdn"])
     assert format_rupiah(pdn) in html
-    assert reverse("monitoring:dashboard", args=[kalbar_2023.pk]) in html
+    assert reverse("monitoring:dashboard", args=[kalbar_2023_with_budget_lines.pk]) in html
     parts = client.get(url, {"tahun": 2023, "sumber": "realisasi", "nilai": "pdn"})
     assert sum(p["total"] for p in parts.context["parts"]) == D(whole["realisasi_pdn"])
     page2 = client.get(url, {"tahun": 2023, "sumber": "rup", "page": 2})
@@ -118,9 +103,9 @@ def test_the_drill_down_page_shows_the_clicked_number_and_leads_back(
 
 
 def test_bad_drill_parameters_and_another_pemda_are_not_found(
-    client_for, tim_bandung, tim_kalbar, kalbar_2023
+    client_for, tim_bandung, tim_kalbar, kalbar_2023_with_budget_lines
 ):
-    url = reverse("monitoring:drill", args=[kalbar_2023.pk])
+    url = reverse("monitoring:drill", args=[kalbar_2023_with_budget_lines.pk])
     assert client_for(tim_bandung).get(url, {"tahun": 2023, "sumber": "rup"}).status_code == 404
     client = client_for(tim_kalbar)
     assert client.get(url, {"tahun": 2023, "sumber": "gaji"}).status_code == 404
@@ -128,7 +113,7 @@ def test_bad_drill_parameters_and_another_pemda_are_not_found(
     assert client.get(url, {"sumber": "rup"}).status_code == 404
 
 
-def test_package_filters_narrow_commitment_and_linked_realization(kalbar_2023):
+def test_package_filters_narrow_commitment_and_linked_realization(kalbar_2023_with_budget_lines):
     rup = raw_rup()
     barang = {str(r["kd_rup"]) for r in rup if r["jenis_pengadaan"] == "Barang"}
     expected_pdn = sum(
@@ -141,7 +126,9 @@ def test_package_filters_narrow_commitment_and_linked_realization(kalbar_2023):
         if r["status_nontender_pct_ket"] != "Paket Dibatalkan"
         and set(str(r["kd_rup"]).split(";")) & barang
     ]
-    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Barang"))
+    filtered = compute(
+        pemda=kalbar_2023_with_budget_lines, tahun=2023, filters=Filters(jenis_pengadaan="Barang")
+    )
     assert D(filtered["komitmen_pdn"]) == expected_pdn
     assert D(filtered["realisasi"]["pencatatan_non_tender"]["nilai"]) == sum(
         (money(r["total_realisasi"]) for r in pct), D("0.00")
@@ -150,7 +137,9 @@ def test_package_filters_narrow_commitment_and_linked_realization(kalbar_2023):
     assert filtered["filters"]["jenis_pengadaan"] == "Barang"
 
 
-def test_tender_contracts_reach_their_package_through_the_tender_result(kalbar_2023):
+def test_tender_contracts_reach_their_package_through_the_tender_result(
+    kalbar_2023_with_budget_lines,
+):
     rup = raw_rup()
     konsultansi = {str(r["kd_rup"]) for r in rup if r["jenis_pengadaan"] == "Jasa Konsultansi"}
     results = json.loads((KALBAR / "SPSE-TenderSelesaiNilai.json").read_text())
@@ -166,47 +155,55 @@ def test_tender_contracts_reach_their_package_through_the_tender_result(kalbar_2
             top[k] = r
     expected = sum((money(r["nilai_kontrak"]) for k, r in top.items() if k in linked), D("0.00"))
     filtered = compute(
-        pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Jasa Konsultansi")
+        pemda=kalbar_2023_with_budget_lines,
+        tahun=2023,
+        filters=Filters(jenis_pengadaan="Jasa Konsultansi"),
     )
     assert expected > 0
     assert D(filtered["realisasi"]["tender"]["nilai"]) == expected
 
 
-def test_source_of_funds_filter_reads_the_budget_lines(kalbar_2023):
+def test_source_of_funds_filter_reads_the_budget_lines(kalbar_2023_with_budget_lines):
     lines = pq.read_table(KALBAR / "RUP-PaketAnggaranPenyedia.parquet").to_pylist()
     funds = {str(r["kd_rup"]) for r in lines if r["sumber_dana"] == "APBD"}
     expected = sum((money(r["pagu"]) for r in raw_rup() if str(r["kd_rup"]) in funds), D("0.00"))
-    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(sumber_dana="APBD"))
+    filtered = compute(
+        pemda=kalbar_2023_with_budget_lines, tahun=2023, filters=Filters(sumber_dana="APBD")
+    )
     assert D(filtered["pagu_penyedia"]) == expected
-    assert "APBD" in queries.filter_options(kalbar_2023, 2023)["sumber_dana"]
+    assert "APBD" in queries.filter_options(kalbar_2023_with_budget_lines, 2023)["sumber_dana"]
 
 
-def test_the_channel_filter_keeps_the_commitment_whole(kalbar_2023):
-    whole = compute(pemda=kalbar_2023, tahun=2023)
-    only = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(channels=("tender",)))
+def test_the_channel_filter_keeps_the_commitment_whole(kalbar_2023_with_budget_lines):
+    whole = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023)
+    only = compute(
+        pemda=kalbar_2023_with_budget_lines, tahun=2023, filters=Filters(channels=("tender",))
+    )
     assert only["komitmen_pdn"] == whole["komitmen_pdn"]
     assert only["realisasi_total"] == whole["realisasi"]["tender"]["nilai"]
 
 
 def test_the_dashboard_page_has_charts_links_filters_and_sorting(
-    client_for, tim_kalbar, kalbar_2023
+    client_for, tim_kalbar, kalbar_2023_with_budget_lines
 ):
     client = client_for(tim_kalbar)
-    url = reverse("monitoring:dashboard", args=[kalbar_2023.pk])
+    url = reverse("monitoring:dashboard", args=[kalbar_2023_with_budget_lines.pk])
     response = client.get(url, {"tahun": 2023, "jenis": "Barang", "urut": "-komitmen_pdn"})
     html = response.content.decode()
     assert html.count("<svg") >= 2
     assert "sumber=tender" in html and "jenis=Barang" in html
     komitmen = [D(u["komitmen_pdn"]) for u in response.context["units"]]
     assert komitmen == sorted(komitmen, reverse=True)
-    filtered = compute(pemda=kalbar_2023, tahun=2023, filters=Filters(jenis_pengadaan="Barang"))
+    filtered = compute(
+        pemda=kalbar_2023_with_budget_lines, tahun=2023, filters=Filters(jenis_pengadaan="Barang")
+    )
     assert response.context["indicators"] == filtered
 
 
 def test_targets_are_saved_typed_the_indonesian_way_and_audited(
-    client_for, tim_kalbar, kalbar_2023
+    client_for, tim_kalbar, kalbar_2023_with_budget_lines
 ):
-    url = reverse("monitoring:target", args=[kalbar_2023.pk]) + "?tahun=2023"
+    url = reverse("monitoring:target", args=[kalbar_2023_with_budget_lines.pk]) + "?tahun=2023"
     data = {
         "capaian_q1": "10",
         "capaian_q2": "30",
@@ -219,10 +216,10 @@ def test_targets_are_saved_typed_the_indonesian_way_and_audited(
     }
     response = client_for(tim_kalbar).post(url, data)
     assert response.status_code == 302
-    target = Target.objects.get(pemda=kalbar_2023, tahun=2023)
+    target = Target.objects.get(pemda=kalbar_2023_with_budget_lines, tahun=2023)
     assert target.capaian_q3 == D("0.625") and target.capaian_q4 == D("0.9")
     assert LogEntry.objects.filter(action="monitoring.target.created").exists()
-    summary = queries.summarise_dashboard(pemda=kalbar_2023, tahun=2023)
+    summary = queries.summarise_dashboard(pemda=kalbar_2023_with_budget_lines, tahun=2023)
     assert summary["target"] == D("0.9")
     whole = summary["indicators"]
     assert summary["reported_capaian"] == D(whole["realisasi_pdn"]) / D(whole["belanja_pengadaan"])
@@ -252,9 +249,9 @@ def test_the_target_path_runs_through_the_quarter_ends():
     assert path[2] == ("2025-03", D("0.2")) and path[11] == ("2025-12", D("0.8"))
 
 
-def test_the_trend_is_cumulative_and_stops_today(kalbar_2023):
+def test_the_trend_is_cumulative_and_stops_today(kalbar_2023_with_budget_lines):
     summary = queries.summarise_dashboard(
-        pemda=kalbar_2023, tahun=2023, today=dt.date(2023, 6, 15)
+        pemda=kalbar_2023_with_budget_lines, tahun=2023, today=dt.date(2023, 6, 15)
     )
     trend = summary["trend"]
     months = {r["bulan"]: D(r["realisasi_pdn"]) for r in summary["months"]}
@@ -277,20 +274,25 @@ def test_the_dashboard_says_in_indonesian_why_a_ratio_is_missing(client_for, tim
     assert "capaian_pdn is null" not in html
 
 
-def test_the_exports_follow_the_filters(client_for, tim_kalbar, kalbar_2023):
-    url = reverse("monitoring:export", args=[kalbar_2023.pk, "csv"])
+def test_the_exports_follow_the_filters(client_for, tim_kalbar, kalbar_2023_with_budget_lines):
+    url = reverse("monitoring:export", args=[kalbar_2023_with_budget_lines.pk, "csv"])
     text = client_for(tim_kalbar).get(url, {"tahun": 2023, "jenis": "Barang"}).content.decode()
     filtered = compute(
-        pemda=kalbar_2023, tahun=2023, by="satker", filters=Filters(jenis_pengadaan="Barang")
+        pemda=kalbar_2023_with_budget_lines,
+        tahun=2023,
+        by="satker",
+        filters=Filters(jenis_pengadaan="Barang"),
     )
-    whole = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    whole = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023, by="satker")
     assert filtered["komitmen_pdn"] != whole["komitmen_pdn"]
     for row in filtered["rows"]:
         if row["komitmen_pdn"] != "0.00":
             assert row["komitmen_pdn"] in text
 
 
-def test_the_ranking_narrows_to_a_province(client_for, viewer_nasional, kalbar_2023, bandung):
+def test_the_ranking_narrows_to_a_province(
+    client_for, viewer_nasional, kalbar_2023_with_budget_lines, bandung
+):
     url = reverse("monitoring:ranking")
     client = client_for(viewer_nasional)
     jabar = client.get(url, {"tahun": 2023, "provinsi": "32"}).context
@@ -299,32 +301,35 @@ def test_the_ranking_narrows_to_a_province(client_for, viewer_nasional, kalbar_2
     )
     assert bandung in jabar["without_data"]
     kalbar = client.get(url, {"tahun": 2023, "provinsi": "61"}).context
-    assert [r["pemda"] for r in kalbar["by_capaian"]] == [kalbar_2023]
+    assert [r["pemda"] for r in kalbar["by_capaian"]] == [kalbar_2023_with_budget_lines]
     assert len(kalbar["without_data"]) == 14  # Kalimantan Barat's 12 kabupaten and 2 kota
     excel = client.get(reverse("monitoring:ranking-export"), {"tahun": 2023, "provinsi": "61"})
     assert excel.status_code == 200
 
 
-def test_the_report_states_the_definition_the_pemda_reports(kalbar_2023):
+def test_the_report_states_the_definition_the_pemda_reports(kalbar_2023_with_budget_lines):
     from p3dn.monitoring.reports.documents import build_report
 
     save_target(
-        actor=None, pemda=kalbar_2023, tahun=2023, values={"denominator": "pagu_penyedia"}
+        actor=None,
+        pemda=kalbar_2023_with_budget_lines,
+        tahun=2023,
+        values={"denominator": "pagu_penyedia"},
     )
-    report = build_report(pemda=kalbar_2023, tahun=2023)
-    whole = compute(pemda=kalbar_2023, tahun=2023)
+    report = build_report(pemda=kalbar_2023_with_budget_lines, tahun=2023)
+    whole = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023)
     assert report.target.recorded
     assert report.target.reported_capaian == D(whole["realisasi_pdn"]) / D(whole["pagu_penyedia"])
     assert "pagu penyedia" in report.target.definition
 
 
-def test_cli_and_api_take_the_dasbor_filters(kalbar_2023, client_for, tim_kalbar):
+def test_cli_and_api_take_the_dasbor_filters(kalbar_2023_with_budget_lines, client_for, tim_kalbar):
     from io import StringIO
 
     from django.core.management import call_command
 
     filters = Filters(channels=("pencatatan_non_tender", "tender"), jenis_pengadaan="Barang")
-    expected = compute(pemda=kalbar_2023, tahun=2023, filters=filters)
+    expected = compute(pemda=kalbar_2023_with_budget_lines, tahun=2023, filters=filters)
     api = client_for(tim_kalbar).get(
         "/api/v1/indicators",
         {"klpd": "D197", "year": 2023, "channel": ["pencatatan_non_tender", "tender"],

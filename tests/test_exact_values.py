@@ -20,11 +20,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.procurement.models import Contract, EPurchase, Product, RupPackage, TkdnCertificate
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CONTRACTS = SHARED / "isb" / "prov-kalbar-2023" / "SPSE-TenderEkontrak-Kontrak.json"
 PRODUCTS = SHARED / "isb" / "kab-bandung-2025" / "Ecat-ProdukDetail.json"
 PACKAGES = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"

@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.lib.readers import DEFAULT_LIMITS, Limits, UnreadableFile, open_rows
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLE = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"
 PEAK_MB = 500
 BIG = 50 * 1_048_576  # a 50 MB value

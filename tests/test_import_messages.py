@@ -11,11 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import SHARED_DATA
 from p3dn.imports import refusals, services
 from p3dn.lib import readers
 from p3dn.lib.readers import UnreadableFile, open_rows
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = SHARED_DATA
 READERS = Path(readers.__file__).parent
 
 

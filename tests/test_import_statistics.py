@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow.parquet as pq
 import pytest
 from django.db import connection
 
+from conftest import KALBAR_2023_DIR
 from p3dn.imports import services
 from p3dn.procurement.models import RupPackage
 
-RUP = (
-    Path(__file__).resolve().parents[2]
-    / "shared" / "data" / "isb" / "prov-kalbar-2023" / "RUP-PaketPenyedia-Terumumkan.parquet"
-)
+RUP = KALBAR_2023_DIR / "RUP-PaketPenyedia-Terumumkan.parquet"
 
 
 def planner_rows(table: str) -> float:

@@ -15,12 +15,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.urls import reverse
 
+from conftest import BANDUNG_2025_DIR as BANDUNG
+from conftest import KALBAR_2023_DIR as KALBAR
+from conftest import SHARED_DATA as SHARED
 from p3dn.imports.models import ImportRun
 from p3dn.procurement.models import Contract, RupPackage
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-BANDUNG = SHARED / "isb" / "kab-bandung-2025"
-KALBAR = SHARED / "isb" / "prov-kalbar-2023"
 
 
 def count(env: dict, table: str) -> int:

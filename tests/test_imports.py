@@ -11,6 +11,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import BANDUNG_2025_DIR as BANDUNG
+from conftest import KALBAR_2023_DIR as KALBAR
+from conftest import SHARED_DATA as SHARED
 from p3dn.accounts.models import Unit
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -27,9 +30,6 @@ from p3dn.procurement.models import (
     TokoDaringOrder,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-BANDUNG = SHARED / "isb" / "kab-bandung-2025"
-KALBAR = SHARED / "isb" / "prov-kalbar-2023"
 EKATALOG = SHARED / "ekatalog" / "kalbar-kabupaten-2022"
 
 pytestmark = pytest.mark.django_db

@@ -6,18 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 
+from conftest import BANDUNG_2025_DIR as BANDUNG
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.accounts.models import Pemda
 from p3dn.imports import services
 from p3dn.monitoring.indicators import compute
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb"
-KALBAR = SHARED / "prov-kalbar-2023"
-BANDUNG = SHARED / "kab-bandung-2025"
 D = Decimal
 
 
@@ -27,21 +24,6 @@ def money(value) -> Decimal:
 
 def six(value: Decimal) -> str:
     return str(value.quantize(D("0.000001"), rounding=ROUND_HALF_UP))
-
-
-@pytest.fixture
-def kalbar_2023(db):
-    for name in (
-        "RUP-PaketPenyedia-Terumumkan.parquet",
-        "RUP-StrukturAnggaranPD.json",
-        "SPSE-TenderEkontrak-Kontrak.json",
-        "SPSE-NonTenderEkontrak-Kontrak.json",
-        "SPSE-PencatatanNonTender.json",
-        "SPSE-PencatatanSwakelola.json",
-    ):
-        run = services.import_now(actor=None, path=KALBAR / name)
-        assert run.status == "applied", (name, run.message)
-    return Pemda.objects.get(kd_klpd="D197")
 
 
 def latest_contracts(rows: list[dict], key: str) -> list[dict]:
@@ -61,7 +43,7 @@ def channel_sums(rows, nilai, pdn, umk):
     }
 
 
-def test_kalbar_2023_indicators_match_the_raw_files(kalbar_2023):
+def test_kalbar_2023_indicators_match_the_raw_files(kalbar_2023_rup_and_realization):
     rup = pq.read_table(KALBAR / "RUP-PaketPenyedia-Terumumkan.parquet").to_pylist()
     rup = [
         r
@@ -88,7 +70,7 @@ def test_kalbar_2023_indicators_match_the_raw_files(kalbar_2023):
         if r["status_swakelola_pct_ket"] != "Paket Dibatalkan"
     ]
 
-    result = compute(pemda=kalbar_2023, tahun=2023)
+    result = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
 
     komitmen_pdn = sum(money(r["pagu"]) for r in rup if r["status_pdn"] == "PDN")
     komitmen_umk = sum(money(r["pagu"]) for r in rup if r["status_ukm"] == "UKM")
@@ -120,16 +102,16 @@ def test_kalbar_2023_indicators_match_the_raw_files(kalbar_2023):
     assert result["warnings"] == []
 
 
-def test_rows_by_satker_and_by_month_add_up_to_the_whole(kalbar_2023):
-    whole = compute(pemda=kalbar_2023, tahun=2023)
+def test_rows_by_satker_and_by_month_add_up_to_the_whole(kalbar_2023_rup_and_realization):
+    whole = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
     for by in ("satker", "month"):
-        rows = compute(pemda=kalbar_2023, tahun=2023, by=by)["rows"]
+        rows = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by=by)["rows"]
         assert sum(D(r["realisasi_total"]) for r in rows) == D(whole["realisasi_total"])
         assert sum(D(r["komitmen_pdn"]) for r in rows) == D(whole["komitmen_pdn"])
-    satker = compute(pemda=kalbar_2023, tahun=2023, by="satker")["rows"]
+    satker = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker")["rows"]
     assert sum(D(r["belanja_pengadaan"]) for r in satker) == D(whole["belanja_pengadaan"])
     assert all(r["nama_satker"] for r in satker if r["kd_satker"])
-    channels = compute(pemda=kalbar_2023, tahun=2023, by="channel")["rows"]
+    channels = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="channel")["rows"]
     assert [r["channel"] for r in channels][:2] == ["tender", "non_tender"]
 
 
@@ -152,8 +134,8 @@ def test_e_purchasing_and_toko_daring_are_never_guessed(db):
     assert result["realisasi"]["toko_daring"]["nilai"] == "0.00"  # both orders failed
 
 
-def test_as_of_reproduces_an_earlier_state(kalbar_2023, tmp_path):
-    before = compute(pemda=kalbar_2023, tahun=2023)
+def test_as_of_reproduces_an_earlier_state(kalbar_2023_rup_and_realization, tmp_path):
+    before = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
     rows = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
     rows = [{**r, "nilai_pdn_kontrak": 0} for r in rows]
     newer = tmp_path / "SPSE-TenderEkontrak-Kontrak.json"
@@ -163,22 +145,29 @@ def test_as_of_reproduces_an_earlier_state(kalbar_2023, tmp_path):
     from p3dn.imports.models import ImportRun
 
     ImportRun.objects.filter(pk=run.pk).update(data_as_of="2099-01-01")
-    now = compute(pemda=kalbar_2023, tahun=2023)
+    now = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
     assert now["realisasi"]["tender"]["pdn"] == "0.00"
-    then = compute(pemda=kalbar_2023, tahun=2023, as_of=dt.date(2098, 12, 31))
+    then = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, as_of=dt.date(2098, 12, 31))
     assert then["realisasi"]["tender"] == before["realisasi"]["tender"]
 
 
-def test_cli_and_api_give_the_same_numbers(kalbar_2023, client_for, tim_kalbar, tim_bandung):
+def test_cli_and_api_give_the_same_numbers(
+    kalbar_2023_rup_and_realization, client_for, tim_kalbar, tim_bandung
+):
     api = client_for(tim_kalbar).get("/api/v1/indicators?klpd=D197&year=2023").json()
-    assert api["realisasi_pdn"] == compute(pemda=kalbar_2023, tahun=2023)["realisasi_pdn"]
+    assert (
+        api["realisasi_pdn"]
+        == compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)["realisasi_pdn"]
+    )
     assert client_for(tim_bandung).get("/api/v1/indicators?klpd=D197&year=2023").status_code == 404
 
 
-def test_a_unit_meets_its_commitment_and_its_realization_across_sirup_and_spse(kalbar_2023):
+def test_a_unit_meets_its_commitment_and_its_realization_across_sirup_and_spse(
+    kalbar_2023_rup_and_realization,
+):
     """SiRUP calls DINAS PERINDUSTRIAN… 172468, SPSE 13324097; both carry the budget code
     3.29.3.30.3.31.01.0000, so both land on one perangkat daerah."""
-    rows = compute(pemda=kalbar_2023, tahun=2023, by="satker")["rows"]
+    rows = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker")["rows"]
     unit = [r for r in rows if r["kd_satker_str"] == "3.29.3.30.3.31.01.0000"]
     assert len(unit) == 1
     assert D(unit[0]["komitmen_pdn"]) > 0 and D(unit[0]["realisasi_total"]) > 0

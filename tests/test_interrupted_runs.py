@@ -18,11 +18,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.lib import processes
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SAMPLE = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils.text import slugify
 from openpyxl import load_workbook
 
+from conftest import SHARED_DATA
 from p3dn.audit.models import LogEntry
 from p3dn.catalog import services as registry
 from p3dn.catalog.listings import checks, queries, services
@@ -25,7 +25,7 @@ from p3dn.imports.services import import_now
 from p3dn.lib.money import format_percent
 from p3dn.regions.models import Region
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = SHARED_DATA
 PENYEDIA = SHARED / "isb" / "kab-bandung-2025" / "Ecat-PenyediaDetail.json"
 
 pytestmark = pytest.mark.django_db

@@ -15,12 +15,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.audit.models import LogEntry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.procurement.models import IndicatorRollup, RupPackage
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FULL = SHARED / "isb" / "prov-kalbar-2023" / "RUP-PaketPenyedia-Terumumkan.parquet"
 SAMPLE = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"
 

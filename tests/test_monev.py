@@ -8,7 +8,6 @@ import json
 import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from p3dn.accounts.models import Pemda
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.audit.models import LogEntry
 from p3dn.imports import services as imports
 from p3dn.imports.models import ImportRun
@@ -27,7 +26,6 @@ from p3dn.monitoring.monev import services as findings
 from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.monev.models import Finding, FindingEvent, MonevSchedule, Snapshot
 
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 D = Decimal
 PENDIDIKAN = "364097"  # SPSE's code of DINAS PENDIDIKAN DAN KEBUDAYAAN, 28 tender contracts
@@ -45,19 +43,6 @@ def at(day: str, hour: int = 9) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=JAKARTA)
 
 
-@pytest.fixture
-def kalbar_2023(db) -> Pemda:
-    for name in (
-        "RUP-PaketPenyedia-Terumumkan.parquet",
-        "RUP-StrukturAnggaranPD.json",
-        "SPSE-TenderEkontrak-Kontrak.json",
-        "SPSE-NonTenderEkontrak-Kontrak.json",
-    ):
-        run = imports.import_now(actor=None, path=KALBAR / name)
-        assert run.status == "applied", (name, run.message)
-    return Pemda.objects.get(kd_klpd="D197")
-
-
 def tender_rows() -> list[dict]:
     return json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
 
@@ -73,31 +58,41 @@ def latest(rows: list[dict]) -> list[dict]:
 # ------------------------------------------------------------------ snapshots and deltas
 
 
-def test_a_snapshot_stores_the_indicators_whole_and_per_unit_as_computed(kalbar_2023, tim_kalbar):
-    expected = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+def test_a_snapshot_stores_the_indicators_whole_and_per_unit_as_computed(
+    kalbar_2023_rup_and_contracts, tim_kalbar
+):
+    expected = compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023, by="satker")
     snapshot = monev.take_snapshot(
-        pemda=kalbar_2023, tahun=2023, kind=Snapshot.Kind.ON_DEMAND, actor=tim_kalbar
+        pemda=kalbar_2023_rup_and_contracts,
+        tahun=2023,
+        kind=Snapshot.Kind.ON_DEMAND,
+        actor=tim_kalbar,
     )
     stored = Snapshot.objects.get(pk=snapshot.pk)
     assert stored.figures == expected
     assert (
-        stored.figures["realisasi_pdn"] == compute(pemda=kalbar_2023, tahun=2023)["realisasi_pdn"]
+        stored.figures["realisasi_pdn"]
+        == compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023)["realisasi_pdn"]
     )
     assert len(stored.figures["rows"]) > 10 and all(
         isinstance(r["realisasi_total"], str) for r in stored.figures["rows"]
     )
-    newest = ImportRun.objects.filter(pemda=kalbar_2023, status="applied").order_by("-data_as_of")
+    newest = ImportRun.objects.filter(
+        pemda=kalbar_2023_rup_and_contracts, status="applied"
+    ).order_by("-data_as_of")
     assert stored.data_as_of == newest[0].data_as_of
     assert stored.last_import.data_as_of == stored.data_as_of
     assert (stored.kind, stored.taken_by) == ("on_demand", tim_kalbar)
     entry = LogEntry.objects.get(action="monitoring.snapshot.taken", object_id=str(snapshot.pk))
-    assert entry.actor == tim_kalbar and entry.pemda == kalbar_2023
+    assert entry.actor == tim_kalbar and entry.pemda == kalbar_2023_rup_and_contracts
 
 
 def test_a_snapshot_keeps_its_numbers_after_a_newer_import_and_the_delta_is_exact(
-    kalbar_2023, tmp_path, client_for, tim_kalbar
+    kalbar_2023_rup_and_contracts, tmp_path, client_for, tim_kalbar
 ):
-    first = monev.take_snapshot(pemda=kalbar_2023, tahun=2023, kind=Snapshot.Kind.ON_DEMAND)
+    first = monev.take_snapshot(
+        pemda=kalbar_2023_rup_and_contracts, tahun=2023, kind=Snapshot.Kind.ON_DEMAND
+    )
     before = json.loads(json.dumps(first.figures))
 
     rows = tender_rows()
@@ -108,14 +103,16 @@ def test_a_snapshot_keeps_its_numbers_after_a_newer_import_and_the_delta_is_exac
 
     reopened = Snapshot.objects.get(pk=first.pk)
     assert reopened.figures == before  # to the cent, whatever was imported since
-    now = compute(pemda=kalbar_2023, tahun=2023)
+    now = compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023)
     assert now["realisasi_pdn"] != before["realisasi_pdn"]
     page = client_for(tim_kalbar).get(
-        reverse("monitoring:monev-snapshot", args=[kalbar_2023.pk, first.pk])
+        reverse("monitoring:monev-snapshot", args=[kalbar_2023_rup_and_contracts.pk, first.pk])
     )
     assert page.context["figures"] == before
 
-    second = monev.take_snapshot(pemda=kalbar_2023, tahun=2023, kind=Snapshot.Kind.ON_DEMAND)
+    second = monev.take_snapshot(
+        pemda=kalbar_2023_rup_and_contracts, tahun=2023, kind=Snapshot.Kind.ON_DEMAND
+    )
     change = monev_queries.deltas(second)
     assert change.previous == first
 
@@ -139,15 +136,21 @@ def test_a_snapshot_keeps_its_numbers_after_a_newer_import_and_the_delta_is_exac
     assert all(u.status == "same" for u in change.units)
 
     html = client_for(tim_kalbar).get(
-        reverse("monitoring:monev-snapshot", args=[kalbar_2023.pk, second.pk])
+        reverse("monitoring:monev-snapshot", args=[kalbar_2023_rup_and_contracts.pk, second.pk])
     )
     assert html.status_code == 200
     assert "delta-down" in html.content.decode()
 
 
-def test_a_snapshot_as_of_a_past_day_reproduces_the_data_of_that_day(kalbar_2023, tmp_path):
-    before = compute(pemda=kalbar_2023, tahun=2023, by="satker")
-    day = ImportRun.objects.filter(pemda=kalbar_2023).order_by("-data_as_of")[0].data_as_of
+def test_a_snapshot_as_of_a_past_day_reproduces_the_data_of_that_day(
+    kalbar_2023_rup_and_contracts, tmp_path
+):
+    before = compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023, by="satker")
+    day = (
+        ImportRun.objects.filter(pemda=kalbar_2023_rup_and_contracts)
+        .order_by("-data_as_of")[0]
+        .data_as_of
+    )
     newer = tmp_path / "SPSE-TenderEkontrak-Kontrak.json"
     newer.write_text(
         json.dumps([{**r, "nilai_pdn_kontrak": 0} for r in tender_rows()]), encoding="utf-8"
@@ -155,7 +158,10 @@ def test_a_snapshot_as_of_a_past_day_reproduces_the_data_of_that_day(kalbar_2023
     run = imports.import_now(actor=None, path=newer)
     ImportRun.objects.filter(pk=run.pk).update(data_as_of=day + dt.timedelta(days=30))
     snapshot = monev.take_snapshot(
-        pemda=kalbar_2023, tahun=2023, kind=Snapshot.Kind.ON_DEMAND, data_as_of=day
+        pemda=kalbar_2023_rup_and_contracts,
+        tahun=2023,
+        kind=Snapshot.Kind.ON_DEMAND,
+        data_as_of=day,
     )
     assert snapshot.data_as_of == day and snapshot.last_import.data_as_of <= day
     assert {k: v for k, v in snapshot.figures.items() if k != "as_of"} == {
@@ -282,13 +288,15 @@ def test_an_inactive_schedule_takes_nothing_and_changes_are_audited(bandung, tim
     )
 
 
-def test_scheduled_snapshots_cover_the_years_with_data(kalbar_2023):
+def test_scheduled_snapshots_cover_the_years_with_data(kalbar_2023_rup_and_contracts):
     with time_machine.travel(at("2026-01-05"), tick=False):
-        monev.set_schedule(actor=None, pemda=kalbar_2023, interval_days=7, active=True)
+        monev.set_schedule(
+            actor=None, pemda=kalbar_2023_rup_and_contracts, interval_days=7, active=True
+        )
     with time_machine.travel(at("2026-01-12"), tick=False):
         taken = monev.take_due_snapshots()
     assert [s.tahun for s in taken] == [2023]  # no recent year: the latest year with data
-    assert taken[0].figures == compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    assert taken[0].figures == compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023, by="satker")
 
 
 def test_the_worker_takes_due_snapshots_at_most_once_an_hour(bandung, monkeypatch):
@@ -645,12 +653,16 @@ def test_the_api_gives_the_stored_figures_within_the_callers_scope(
     assert national.get("/api/v1/monev/snapshots?klpd=D197&tahun=2024").json()["items"] == []
 
 
-def test_the_cli_takes_and_lists_snapshots_of_any_pemda(kalbar_2023, bandung):
+def test_the_cli_takes_and_lists_snapshots_of_any_pemda(kalbar_2023_rup_and_contracts, bandung):
     out = StringIO()
     call_command("monev", "snapshot", "--klpd", "d197", "--year", "2023", "--json", stdout=out)
     data = json.loads(out.getvalue())
     stored = Snapshot.objects.get(pk=data["id"])
-    assert data["figures"] == stored.figures == compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    assert (
+        data["figures"]
+        == stored.figures
+        == compute(pemda=kalbar_2023_rup_and_contracts, tahun=2023, by="satker")
+    )
     assert stored.kind == "on_demand" and stored.taken_by is None
     call_command("monev", "snapshot", "--klpd", "D107", "--year", "2025", stdout=StringIO())
     out = StringIO()

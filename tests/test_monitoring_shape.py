@@ -16,6 +16,7 @@ import pytest
 from django.http import Http404
 from django.test import Client
 
+from conftest import BANDUNG_2025_DIR, KALBAR_2023_DIR, SHARED_DATA
 from p3dn.accounts.access import get_pemda_by_klpd_for
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.audit.models import LogEntry
@@ -30,9 +31,9 @@ from p3dn.procurement.queries import latest_refresh
 from p3dn.procurement.sums import Filters
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
-BANDUNG = DATA / "isb" / "kab-bandung-2025"
-KALBAR = DATA / "isb" / "prov-kalbar-2023"
+DATA = SHARED_DATA
+BANDUNG = BANDUNG_2025_DIR
+KALBAR = KALBAR_2023_DIR
 
 
 def applied(path: Path) -> ImportRun:

@@ -21,10 +21,10 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
+from conftest import SHARED_DATA as DATA
 from p3dn.lib.readers import RowSource, UnreadableFile, open_rows, sha256_of
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
 README = DATA / "README.md"
 REAL_DIRS = ("isb", "ekatalog", "tkdn")
 KEMENPERIN = DATA / "tkdn" / "kemenperin-export-sample.xls"

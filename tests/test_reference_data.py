@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from conftest import SHARED_DATA as SHARED
 from p3dn.accounts.models import Pemda
+from p3dn.accounts.services import sync_reference_data
 from p3dn.regions import services
 from p3dn.regions.models import ExternalCode, Region
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def _decree_codes() -> dict[str, str]:
@@ -52,7 +51,7 @@ def test_lkpp_codes_map_to_kemendagri_codes():
 @pytest.mark.django_db
 def test_syncing_twice_changes_nothing():
     before = (Region.objects.count(), Pemda.objects.count(), ExternalCode.objects.count())
-    assert services.sync_reference_data() == {"regions": 0, "pemda": 0, "codes": 0, "klpd": 0}
+    assert sync_reference_data() == {"regions": 0, "pemda": 0, "codes": 0, "klpd": 0}
     assert (Region.objects.count(), Pemda.objects.count(), ExternalCode.objects.count()) == before
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.imports import services
 from p3dn.lib.money import format_rupiah
@@ -23,25 +23,7 @@ from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.queries import light
 from p3dn.monitoring.reports import documents as reports
 
-KALBAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb" / "prov-kalbar-2023"
-FILES = (
-    "RUP-PaketPenyedia-Terumumkan.parquet",
-    "RUP-StrukturAnggaranPD.json",
-    "SPSE-TenderEkontrak-Kontrak.json",
-    "SPSE-NonTenderEkontrak-Kontrak.json",
-    "SPSE-PencatatanNonTender.json",
-    "SPSE-PencatatanSwakelola.json",
-    "SPSE-TenderSelesaiNilai.json",
-)
 D = Decimal
-
-
-@pytest.fixture
-def kalbar_2023(db) -> Pemda:
-    for name in FILES:
-        run = services.import_now(actor=None, path=KALBAR / name)
-        assert run.status == "applied", (name, run.message)
-    return Pemda.objects.get(kd_klpd="D197")
 
 
 @pytest.fixture
@@ -53,12 +35,14 @@ def kalbar_tender(db) -> Pemda:
 
 
 @pytest.fixture
-def with_monev(kalbar_2023, tim_kalbar) -> Pemda:
+def with_monev(kalbar_2023_with_tender_results, tim_kalbar) -> Pemda:
     """An open finding with its owner and due date, a closed one, and two snapshots."""
-    unit = Unit.objects.get(pemda=kalbar_2023, name="SEKRETARIAT DAERAH PROVINSI KALBAR")
+    unit = Unit.objects.get(
+        pemda=kalbar_2023_with_tender_results, name="SEKRETARIAT DAERAH PROVINSI KALBAR"
+    )
     findings.create_finding(
         actor=tim_kalbar,
-        pemda=kalbar_2023,
+        pemda=kalbar_2023_with_tender_results,
         tahun=2023,
         unit=unit,
         temuan="Pencatatan non-tender tanpa nilai PDN",
@@ -68,14 +52,16 @@ def with_monev(kalbar_2023, tim_kalbar) -> Pemda:
     )
     findings.create_finding(
         actor=tim_kalbar,
-        pemda=kalbar_2023,
+        pemda=kalbar_2023_with_tender_results,
         tahun=2023,
         temuan="Temuan yang sudah selesai",
         status="done",
     )
     for _n in range(2):
-        monev.take_snapshot(pemda=kalbar_2023, tahun=2023, kind="on_demand", actor=tim_kalbar)
-    return kalbar_2023
+        monev.take_snapshot(
+            pemda=kalbar_2023_with_tender_results, tahun=2023, kind="on_demand", actor=tim_kalbar
+        )
+    return kalbar_2023_with_tender_results
 
 
 def page_texts(html: str) -> list[str]:
@@ -177,12 +163,14 @@ def test_the_recorded_target_sets_the_lights(kalbar_tender):
 def test_the_report_on_an_earlier_data_date_has_the_numbers_of_that_date(
     client_for, tim_kalbar, kalbar_tender
 ):
-    kalbar_2023 = kalbar_tender
+    kalbar_2023_with_tender_results = kalbar_tender
     before = dt.date(2000, 1, 1)  # before every import: nothing was known then
-    report = reports.build_report(pemda=kalbar_2023, tahun=2023, as_of=before)
-    assert report.indicators == compute(pemda=kalbar_2023, tahun=2023, as_of=before)
+    report = reports.build_report(pemda=kalbar_2023_with_tender_results, tahun=2023, as_of=before)
+    assert report.indicators == compute(
+        pemda=kalbar_2023_with_tender_results, tahun=2023, as_of=before
+    )
     assert report.indicators["realisasi_total"] == "0.00" and report.flags == []
-    url = reverse("monitoring:report-xlsx", args=[kalbar_2023.pk])
+    url = reverse("monitoring:report-xlsx", args=[kalbar_2023_with_tender_results.pk])
     response = client_for(tim_kalbar).get(url + "?tahun=2023&as_of=2000-01-01")
     assert "2000-01-01.xlsx" in response["Content-Disposition"]
     bad = client_for(tim_kalbar).get(url + "?tahun=2023&as_of=kemarin")
@@ -208,12 +196,14 @@ def test_the_trend_counts_early_and_late_dates_in_the_year_and_stops_at_the_data
 
 
 def test_the_form_offers_the_years_with_data(client_for, tim_kalbar, kalbar_tender):
-    kalbar_2023 = kalbar_tender
-    response = client_for(tim_kalbar).get(reverse("monitoring:report", args=[kalbar_2023.pk]))
+    kalbar_2023_with_tender_results = kalbar_tender
+    response = client_for(tim_kalbar).get(
+        reverse("monitoring:report", args=[kalbar_2023_with_tender_results.pk])
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert '<option value="2023"' in html
-    assert reverse("monitoring:report-xlsx", args=[kalbar_2023.pk]) in html
+    assert reverse("monitoring:report-xlsx", args=[kalbar_2023_with_tender_results.pk]) in html
 
 
 @pytest.mark.parametrize("name", ["report", "report-pdf", "report-xlsx"])
@@ -225,7 +215,7 @@ def test_another_pemdas_report_is_not_found(client_for, tim_bandung, kalbar, nam
 def test_the_ranking_workbook_ranks_every_pemda_with_data(
     client_for, viewer_nasional, kalbar_tender
 ):
-    kalbar_2023 = kalbar_tender
+    kalbar_2023_with_tender_results = kalbar_tender
     url = reverse("monitoring:ranking-export") + "?tahun=2023"
     response = client_for(viewer_nasional).get(url)
     assert response.status_code == 200
@@ -239,7 +229,7 @@ def test_the_ranking_workbook_ranks_every_pemda_with_data(
         _("Without Tim P3DN"),
     ]
     rows = list(book[_("By capaian")].iter_rows(min_row=2, values_only=True))
-    figures = compute(pemda=kalbar_2023, tahun=2023)
+    figures = compute(pemda=kalbar_2023_with_tender_results, tahun=2023)
     assert len(rows) == 1
     assert rows[0][:4] == (1, "61", "D197", "Prov. Kalimantan Barat")
     assert D(str(rows[0][6])) == D(figures["realisasi_pdn"])

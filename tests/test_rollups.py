@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from conftest import BANDUNG_2025_DIR as BANDUNG
+from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.accounts.models import Pemda
 from p3dn.imports import services
 from p3dn.monitoring.indicators import compute
@@ -18,26 +19,6 @@ from p3dn.procurement import rollups
 from p3dn.procurement.models import IndicatorRollup
 from p3dn.procurement.sums import Filters, collect
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "isb"
-KALBAR = SHARED / "prov-kalbar-2023"
-BANDUNG = SHARED / "kab-bandung-2025"
-KALBAR_FILES = (
-    "RUP-PaketPenyedia-Terumumkan.parquet",
-    "RUP-StrukturAnggaranPD.json",
-    "SPSE-TenderEkontrak-Kontrak.json",
-    "SPSE-NonTenderEkontrak-Kontrak.json",
-    "SPSE-PencatatanNonTender.json",
-    "SPSE-PencatatanSwakelola.json",
-)
-BANDUNG_FILES = (
-    "RUP-StrukturAnggaranPD.json",
-    "SPSE-PencatatanNonTender.json",
-    "SPSE-PencatatanSwakelola.json",
-    "Ecat-ProdukDetail.json",
-    "Ecat-PenyediaDetail.json",
-    "Ecat-PaketEPurchasingV6.json",
-    "Bela-TokoDaringRealisasi.json",
-)
 BYS = (None, "satker", "month", "channel")
 
 
@@ -69,38 +50,32 @@ def assert_same_as_facts(pemda: Pemda, tahun: int) -> None:
         assert compute(pemda=pemda, tahun=tahun, by=by) == from_facts(pemda, tahun, by), by
 
 
-@pytest.fixture
-def kalbar_2023(db) -> Pemda:
-    for name in KALBAR_FILES:
-        assert imported(KALBAR / name) == "applied", name
-    return Pemda.objects.get(kd_klpd="D197")
-
-
-@pytest.fixture
-def bandung_2025(db) -> Pemda:
-    for name in BANDUNG_FILES:
-        assert imported(BANDUNG / name) == "applied", name
-    return Pemda.objects.get(kd_klpd="D107")
-
-
-def test_rollups_give_exactly_the_figures_of_the_facts(kalbar_2023, bandung_2025):
-    for pemda, tahun in ((kalbar_2023, 2023), (bandung_2025, 2025)):
+def test_rollups_give_exactly_the_figures_of_the_facts(
+    kalbar_2023_rup_and_realization, bandung_2025_realization
+):
+    for pemda, tahun in (
+        (kalbar_2023_rup_and_realization, 2023),
+        (bandung_2025_realization, 2025),
+    ):
         assert IndicatorRollup.objects.filter(pemda=pemda, tahun=tahun).exists()
         assert_same_as_facts(pemda, tahun)
-    whole = compute(pemda=kalbar_2023, tahun=2023)
+    whole = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
     assert whole["realisasi"]["tender"]["nilai"] != "0.00"
-    assert compute(pemda=bandung_2025, tahun=2025)["realisasi"]["e_purchasing"]["nilai"] != "0.00"
+    bandung = compute(pemda=bandung_2025_realization, tahun=2025)
+    assert bandung["realisasi"]["e_purchasing"]["nilai"] != "0.00"
 
 
-def test_the_current_figures_are_read_from_the_rollup_alone(kalbar_2023):
+def test_the_current_figures_are_read_from_the_rollup_alone(kalbar_2023_rup_and_realization):
     with CaptureQueriesContext(connection) as queries:
-        compute(pemda=kalbar_2023, tahun=2023)
+        compute(pemda=kalbar_2023_rup_and_realization, tahun=2023)
     assert len(queries) == 1
     assert "procurement_indicatorrollup" in queries[0]["sql"]
 
 
-def test_a_second_import_moves_the_rollups_with_the_facts(kalbar_2023, tmp_path):
-    before = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+def test_a_second_import_moves_the_rollups_with_the_facts(
+    kalbar_2023_rup_and_realization, tmp_path
+):
+    before = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker")
     rows = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
     tenders = sorted({r["kd_tender"] for r in rows})
     changed, removed = tenders[0], tenders[1]
@@ -116,27 +91,29 @@ def test_a_second_import_moves_the_rollups_with_the_facts(kalbar_2023, tmp_path)
     path.write_text(json.dumps(newer), encoding="utf-8")
     assert imported(path) == "applied"
 
-    after = compute(pemda=kalbar_2023, tahun=2023, by="satker")
+    after = compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker")
     assert after != before
-    assert_same_as_facts(kalbar_2023, 2023)
+    assert_same_as_facts(kalbar_2023_rup_and_realization, 2023)
 
 
-def test_a_rejected_or_dry_import_leaves_the_rollups_as_they_were(kalbar_2023, tmp_path):
-    before = stored_rows(kalbar_2023, 2023)
+def test_a_rejected_or_dry_import_leaves_the_rollups_as_they_were(
+    kalbar_2023_rup_and_realization, tmp_path
+):
+    before = stored_rows(kalbar_2023_rup_and_realization, 2023)
     rows = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text())
     rows = [{**r, "nilai_kontrak": r["nilai_kontrak"] * 2} for r in rows]
     good = tmp_path / "good" / "SPSE-TenderEkontrak-Kontrak.json"
     good.parent.mkdir()
     good.write_text(json.dumps(rows), encoding="utf-8")
     assert imported(good, dry_run=True) == "checked"
-    assert stored_rows(kalbar_2023, 2023) == before
+    assert stored_rows(kalbar_2023_rup_and_realization, 2023) == before
 
     rows[0] = {**rows[0], "nilai_kontrak": "not a number"}
     bad = tmp_path / "SPSE-TenderEkontrak-Kontrak.json"
     bad.write_text(json.dumps(rows), encoding="utf-8")
     assert imported(bad) == "rejected"
-    assert stored_rows(kalbar_2023, 2023) == before
-    assert_same_as_facts(kalbar_2023, 2023)
+    assert stored_rows(kalbar_2023_rup_and_realization, 2023) == before
+    assert_same_as_facts(kalbar_2023_rup_and_realization, 2023)
 
 
 def test_a_provider_import_reclassifies_toko_daring_of_every_pemda(db, tmp_path):
@@ -164,14 +141,14 @@ def test_a_provider_import_reclassifies_toko_daring_of_every_pemda(db, tmp_path)
 
 
 def test_the_ranking_reads_the_rollups_and_equals_each_pemdas_indicators(
-    kalbar_2023, bandung_2025
+    kalbar_2023_rup_and_realization, bandung_2025_realization
 ):
     with CaptureQueriesContext(connection) as queries:
         ranking = summarise_ranking(pemda_scope=Pemda.objects.all(), tahun=2023)
     assert len(queries) <= 4
-    assert [r["pemda"] for r in ranking["by_capaian"]] == [kalbar_2023]
+    assert [r["pemda"] for r in ranking["by_capaian"]] == [kalbar_2023_rup_and_realization]
     row = ranking["by_capaian"][0]
-    expected = from_facts(kalbar_2023, 2023)
+    expected = from_facts(kalbar_2023_rup_and_realization, 2023)
     assert {k: v for k, v in row.items() if k not in ("pemda", "level")} == {
         k: v for k, v in expected.items() if k != "pemda"
     }
@@ -179,38 +156,42 @@ def test_the_ranking_reads_the_rollups_and_equals_each_pemdas_indicators(
     assert len(ranking["without_data"]) == 551
 
 
-def test_a_pemda_year_without_a_rollup_is_computed_from_the_facts(kalbar_2023):
-    expected = from_facts(kalbar_2023, 2023, "satker")
+def test_a_pemda_year_without_a_rollup_is_computed_from_the_facts(kalbar_2023_rup_and_realization):
+    expected = from_facts(kalbar_2023_rup_and_realization, 2023, "satker")
     IndicatorRollup.objects.all().delete()  # as after an upgrade, before refresh_all
-    assert compute(pemda=kalbar_2023, tahun=2023, by="satker") == expected
+    assert compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker") == expected
     ranking = summarise_ranking(pemda_scope=Pemda.objects.all(), tahun=2023)
     assert ranking["by_capaian"][0]["realisasi_pdn"] == expected["realisasi_pdn"]
     assert rollups.refresh_all() > 0
-    assert compute(pemda=kalbar_2023, tahun=2023, by="satker") == expected
+    assert compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, by="satker") == expected
 
 
-def test_as_of_and_filters_still_read_the_facts(kalbar_2023):
+def test_as_of_and_filters_still_read_the_facts(kalbar_2023_rup_and_realization):
     import datetime as dt
 
     with CaptureQueriesContext(connection) as queries:
-        compute(pemda=kalbar_2023, tahun=2023, as_of=dt.date(2099, 1, 1))
+        compute(pemda=kalbar_2023_rup_and_realization, tahun=2023, as_of=dt.date(2099, 1, 1))
     assert not any("procurement_indicatorrollup" in q["sql"] for q in queries)
     filters = Filters(channels=("tender",))
     with CaptureQueriesContext(connection) as queries:
-        filtered = collect(kalbar_2023, 2023, None, None, filters)[""]
+        filtered = collect(kalbar_2023_rup_and_realization, 2023, None, None, filters)[""]
     assert not any("procurement_indicatorrollup" in q["sql"] for q in queries)
     assert filtered.realisasi["non_tender"].nilai == 0
     assert filtered.realisasi["tender"].nilai > 0
 
 
-def test_a_product_import_refreshes_the_pemda_years_with_e_purchasing(bandung_2025, tmp_path):
+def test_a_product_import_refreshes_the_pemda_years_with_e_purchasing(
+    bandung_2025_realization, tmp_path
+):
     products = json.loads((BANDUNG / "Ecat-ProdukDetail.json").read_text())
     products = [{**p, "jenis_produk": "lokal", "tkdn_produk": 40} for p in products]
     path = tmp_path / "Ecat-ProdukDetail.json"
     path.write_text(json.dumps(products), encoding="utf-8")
-    rows = IndicatorRollup.objects.filter(pemda=bandung_2025, tahun=2025)
+    rows = IndicatorRollup.objects.filter(
+        pemda=bandung_2025_realization, tahun=2025
+    )
     before = set(rows.values_list("pk", flat=True))
     assert imported(path) == "applied"
     after = set(rows.values_list("pk", flat=True))
     assert len(after) == len(before) and not before & after  # rebuilt
-    assert_same_as_facts(bandung_2025, 2025)
+    assert_same_as_facts(bandung_2025_realization, 2025)

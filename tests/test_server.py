@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from conftest import SHARED_DATA as SHARED
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import KALBAR_2023_DIR
 from p3dn.accounts.models import Pemda
 from p3dn.imports import services
 from p3dn.monitoring.indicators import compute
@@ -15,10 +16,7 @@ from p3dn.procurement import rollups, sums
 from p3dn.procurement.models import Contract
 
 P3DN = Path(__file__).resolve().parents[1] / "p3dn"
-TENDERS = (
-    Path(__file__).resolve().parents[2]
-    / "shared" / "data" / "isb" / "prov-kalbar-2023" / "SPSE-TenderEkontrak-Kontrak.json"
-)
+TENDERS = KALBAR_2023_DIR / "SPSE-TenderEkontrak-Kontrak.json"
 
 
 def imported_modules(path: Path) -> list[tuple[int, str, bool]]:

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
+from conftest import SHARED_DATA
 from p3dn.accounts.models import Pemda
 from p3dn.imports import services
 from p3dn.monitoring import drilldown, queries
@@ -32,7 +33,7 @@ from p3dn.procurement.models import (
 )
 from p3dn.procurement.sums import Filters
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = SHARED_DATA
 KALBAR = DATA / "isb" / "prov-kalbar-2023"
 BANDUNG = DATA / "isb" / "kab-bandung-2025"
 EKATALOG = DATA / "ekatalog" / "kalbar-kabupaten-2022"

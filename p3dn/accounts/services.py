@@ -26,11 +26,43 @@ from p3dn.accounts.models import (
 )
 from p3dn.audit.models import LogEntry
 from p3dn.audit.services import diff, log, snapshot
+from p3dn.regions import services as regions
+from p3dn.regions.models import Region
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "pemda", "unit", "is_active"]
 UNIT_FIELDS = ["pemda", "kd_satker", "kd_satker_str", "name", "parent", "is_active"]
 PEMDA_FIELDS = ["name", "kd_klpd", "has_tim_p3dn", "tim_p3dn_decree"]
 LOCK_FIELDS = ["kind", "username", "address", "failures", "locked_at", "locked_until"]
+
+
+@transaction.atomic
+def sync_reference_data() -> dict[str, int]:
+    """The shipped regions and code mappings (regions first), then a Pemda for every province,
+    kabupaten and kota that has none, and the LKPP KLPD code of each; idempotent.
+
+    Pemda an admin entered or edited by hand are never touched: a KLPD code is only given to a
+    Pemda without one, and only when no Pemda carries it yet.
+    """
+    counts = regions.sync_reference_data()
+    with_pemda = set(Pemda.objects.values_list("region_id", flat=True))
+    new_pemda = [
+        Pemda(region=region, name=regions.pemda_name(region))
+        for region in Region.objects.exclude(level=Region.Level.KECAMATAN)
+        if region.code not in with_pemda
+    ]
+    Pemda.objects.bulk_create(new_pemda, batch_size=1000)
+    klpd = 0
+    for kd_klpd, region_code in regions.shipped_klpd_codes():
+        if not Pemda.objects.filter(kd_klpd=kd_klpd).exists():
+            klpd += Pemda.objects.filter(region_id=region_code, kd_klpd__isnull=True).update(
+                kd_klpd=kd_klpd
+            )
+    return {
+        "regions": counts["regions"],
+        "pemda": len(new_pemda),
+        "codes": counts["codes"],
+        "klpd": klpd,
+    }
 
 
 def _check_role_scope(

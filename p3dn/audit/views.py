@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from p3dn.accounts.access import user_of
 from p3dn.audit import wording
 from p3dn.audit.forms import LogFilterForm
 from p3dn.audit.queries import list_log_entries
@@ -16,7 +15,7 @@ from p3dn.web.partials import template_for
 def log_list(request: HttpRequest) -> HttpResponse:
     filters = LogFilterForm(request.GET)
     entries = list_log_entries(
-        user=user_of(request),
+        user=request.user,
         filters=filters.cleaned_data if filters.is_valid() else {},
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

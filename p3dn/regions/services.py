@@ -9,11 +9,12 @@ import json
 from importlib import resources
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from p3dn.audit.services import diff, log, snapshot
+from p3dn.regions.access import require_code_editor
 from p3dn.regions.models import ExternalCode, Region
 from p3dn.rules.errors import RuleInputError
 from p3dn.rules.regions import parse_region_code
@@ -37,29 +38,15 @@ def decree() -> dict[str, Any]:
     return result
 
 
-def pemda_name(region: Region) -> str:
-    """LKPP-style name of the government of a region: 'Kab. Bandung', 'Prov. Jawa Barat'."""
-    name = region.name.strip()
-    for prefix in ("KABUPATEN ", "Kabupaten ", "KAB. ", "Kab. ", "KOTA ", "Kota "):
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-            break
-    if name.isupper():
-        name = name.title()
-    if region.level == Region.Level.PROVINSI:
-        return f"Prov. {name}"
-    return f"Kab. {name}" if region.level == Region.Level.KABUPATEN else f"Kota {name}"
-
-
 @transaction.atomic
 def sync_reference_data() -> dict[str, int]:
-    """Create what is missing of the shipped regions, Pemda and code mappings; idempotent.
+    """Create what is missing of the shipped regions and code mappings; idempotent.
 
     Rows an admin entered by hand are never touched; shipped rows are added, not overwritten.
+    The Pemda of each region and their KLPD codes are accounts' to create
+    (``accounts.services.sync_reference_data``, which calls this first).
     """
-    from p3dn.accounts.models import Pemda
-
-    counts = {"regions": 0, "pemda": 0, "codes": 0, "klpd": 0}
+    counts = {"regions": 0, "codes": 0}
     rows = _read_csv("wilayah.csv")
     existing = set(Region.objects.values_list("code", flat=True))
     missing = [r for r in rows if r["code"] not in existing]
@@ -73,24 +60,11 @@ def sync_reference_data() -> dict[str, int]:
     )
     counts["regions"] = len(missing)
 
-    with_pemda = set(Pemda.objects.values_list("region_id", flat=True))
-    new_pemda = [
-        Pemda(region=region, name=pemda_name(region))
-        for region in Region.objects.exclude(level=Region.Level.KECAMATAN)
-        if region.code not in with_pemda
-    ]
-    Pemda.objects.bulk_create(new_pemda, batch_size=1000)
-    counts["pemda"] = len(new_pemda)
-
     have = set(ExternalCode.objects.values_list("system", "code"))
     taken = set(ExternalCode.objects.values_list("system", "region_id"))
     new_codes = []
     for row in _read_csv("external_codes.csv"):
         if row["system"] == "klpd":
-            if not Pemda.objects.filter(kd_klpd=row["code"]).exists():
-                counts["klpd"] += Pemda.objects.filter(
-                    region_id=row["region_code"], kd_klpd__isnull=True
-                ).update(kd_klpd=row["code"])
             continue
         if (row["system"], row["code"]) in have or (row["system"], row["region_code"]) in taken:
             continue
@@ -108,6 +82,29 @@ def sync_reference_data() -> dict[str, int]:
     return counts
 
 
+def shipped_klpd_codes() -> list[tuple[str, str]]:
+    """(LKPP KLPD code, Kemendagri region code) of every shipped Pemda code, in file order."""
+    return [
+        (row["code"], row["region_code"])
+        for row in _read_csv("external_codes.csv")
+        if row["system"] == "klpd"
+    ]
+
+
+def pemda_name(region: Region) -> str:
+    """LKPP-style name of the government of a region: 'Kab. Bandung', 'Prov. Jawa Barat'."""
+    name = region.name.strip()
+    for prefix in ("KABUPATEN ", "Kabupaten ", "KAB. ", "Kab. ", "KOTA ", "Kota "):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    if name.isupper():
+        name = name.title()
+    if region.level == Region.Level.PROVINSI:
+        return f"Prov. {name}"
+    return f"Kab. {name}" if region.level == Region.Level.KABUPATEN else f"Kota {name}"
+
+
 def region_for_code(system: str, code: str) -> Region | None:
     """The region another system's code stands for, or None when the mapping lacks it."""
     found = ExternalCode.objects.select_related("region").filter(system=system, code=code).first()
@@ -122,8 +119,7 @@ def add_external_code(
     *, actor: Any, system: str, code: str, region_code: str, name_in_source: str = ""
 ) -> ExternalCode:
     """Map one more external code to a Kemendagri region (admin only)."""
-    if getattr(actor, "role", None) != "admin":
-        raise PermissionDenied
+    require_code_editor(actor)
     errors: dict[str, str] = {}
     if system not in ExternalCode.System.values:
         errors["system"] = _("Unknown code system “%(system)s”.") % {"system": system}
@@ -164,8 +160,7 @@ def add_external_code(
 
 @transaction.atomic
 def delete_external_code(*, actor: Any, mapping: ExternalCode) -> None:
-    if getattr(actor, "role", None) != "admin":
-        raise PermissionDenied
+    require_code_editor(actor)
     log(
         actor=actor,
         action="regions.external_code.deleted",

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from p3dn.accounts.access import require_admin, user_of
 from p3dn.regions import services
+from p3dn.regions.access import require_code_editor
 from p3dn.regions.forms import CodeFilterForm, ExternalCodeForm
 from p3dn.regions.models import ExternalCode
 from p3dn.web.forms import apply_errors
@@ -21,11 +21,11 @@ from p3dn.web.forms import apply_errors
 @require_http_methods(["GET", "POST"])
 def code_list(request: HttpRequest) -> HttpResponse:
     """The mapping of SiRUP, e-Katalog and LPSE codes to Kemendagri regions (admin)."""
-    require_admin(user_of(request))
+    require_code_editor(request.user)
     form = ExternalCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            mapping = services.add_external_code(actor=user_of(request), **form.cleaned_data)
+            mapping = services.add_external_code(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -55,8 +55,8 @@ def code_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete_code(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(user_of(request))
+    require_code_editor(request.user)
     mapping = get_object_or_404(ExternalCode, pk=pk)
-    services.delete_external_code(actor=user_of(request), mapping=mapping)
+    services.delete_external_code(actor=request.user, mapping=mapping)
     messages.success(request, _("Mapping removed."))
     return redirect("regions:code-list")

@@ -1,22 +1,18 @@
-"""The rules against real public data from ../shared/data (skipped when it is not there)."""
+"""The rules against real public data from ../shared/data (the run stops when it is missing)."""
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import pytest
-
+from conftest import SHARED_DATA as SHARED
 from p3dn.rules.regions import parse_region_code
 from p3dn.rules.registry import run
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 WILAYAH = SHARED / "wilayah" / "wilayah-2025.sql"
 RUP = SHARED / "isb" / "kab-bandung-2025" / "rup-paket-penyedia-terumumkan.sample.json"
 
 
-@pytest.mark.skipif(not WILAYAH.exists(), reason="shared region data not present")
 def test_every_kemendagri_2025_code_parses_and_kota_follows_the_name():
     rows = re.findall(r"\('([^']*)','((?:[^']|'')*)'\)", WILAYAH.read_text(encoding="utf-8"))
     assert len(rows) > 90000
@@ -29,7 +25,6 @@ def test_every_kemendagri_2025_code_parses_and_kota_follows_the_name():
     assert kab_kota == 514  # 416 kabupaten + 98 kota
 
 
-@pytest.mark.skipif(not RUP.exists(), reason="shared SiRUP sample not present")
 def test_sirup_packages_of_kab_bandung():
     rows = json.loads(RUP.read_text(encoding="utf-8"))
     paket = [
