@@ -118,6 +118,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from p3dn.accounts.api import router as accounts_router  # noqa: E402
 from p3dn.calculators.api import router as calculators_router  # noqa: E402
 from p3dn.catalog.api import router as catalog_router  # noqa: E402
+from p3dn.catalog.search.api import router as search_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.api_monev import router as monev_router  # noqa: E402
@@ -130,3 +131,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/indicators", monitoring_router)
 api.add_router("/monev", monev_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/search", search_router)

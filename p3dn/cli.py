@@ -34,12 +34,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("run_worker", "process imports queued from the web (--loop to keep running)"),
     "catalog": (
         "catalog",
-        "the domestic product registry: p3dn catalog sync [--full] (after imports)",
+        "the domestic product registry: p3dn catalog sync [--full] (after imports); "
+        "p3dn catalog search QUERY [--limit N] [--format json|table]",
     ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
     "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),
 }
+
+# `p3dn catalog search …` and the index refresh after `p3dn catalog sync`
+SEARCH_COMMAND = "catalog_search"
 
 # Commands that compute without the database.
 NO_DATABASE = {"calc"}
@@ -131,8 +135,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import execute_from_command_line
 
+    argv = ["p3dn", COMMANDS[name][0], *rest]
+    if name == "catalog" and rest[:1] == ["search"]:
+        # the search is an app of its own above the registry (catalog never imports it)
+        argv = ["p3dn", SEARCH_COMMAND, *rest[1:]]
     try:
-        execute_from_command_line(["p3dn", COMMANDS[name][0], *rest])
+        execute_from_command_line(argv)
+        if name == "catalog" and rest[:1] == ["sync"] and not wants_help:
+            # the registry changed: rebuild the search index (its report goes to stderr)
+            execute_from_command_line(["p3dn", SEARCH_COMMAND, "--refresh", "--if-stale"])
     except KeyboardInterrupt:
         return 130
     return 0

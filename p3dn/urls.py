@@ -17,5 +17,6 @@ urlpatterns = [
     path("impor/", include("p3dn.imports.urls")),
     path("dasbor/", include("p3dn.monitoring.urls")),
     path("", include("p3dn.catalog.urls")),
+    path("cari/", include("p3dn.catalog.search.urls")),
     path("api/v1/", api.urls),
 ]

@@ -274,6 +274,23 @@ def _calculator(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     return [(response, {v.strip() for v in HOSTILE})]  # the calculator trims what is typed
 
 
+def _search(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Registry products named by each hostile string (and their producers), found by a
+    search whose query and filters are hostile too."""
+    from p3dn.catalog.models import CatalogProduct, Producer
+    from p3dn.catalog.search.services import refresh_index
+
+    request.getfixturevalue("admin_pusat")  # the database
+    producer = Producer.objects.create(name=HOSTILE[0] + " pompa", name_key="x")
+    for n, value in enumerate(HOSTILE):
+        CatalogProduct.objects.create(producer=producer, item_key=f"k{n}",
+                                      name=f"{value} pompa", specification=value, brand=value)
+    refresh_index(actor=None)
+    query = "=pompa"
+    response = Client().get(reverse("search:export"), {"q": query})
+    return [(response, {f"{v} pompa" for v in HOSTILE} | {query, producer.name})]
+
+
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
 DOWNLOADS: dict[str, Fetch] = {
     "imports:errors": _errors,
@@ -283,6 +300,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "monitoring:report-xlsx": _report,
     "monitoring:ranking-export": _ranking,
     "calculators:page": _calculator,
+    "search:export": _search,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

@@ -6,7 +6,6 @@ on SQLite and on PostgreSQL, and recall@20 ≥ 0.9 measured through it."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from catalog_corpus import analysed, load_corpus
 
 from p3dn.catalog.identity import parse_name
 from p3dn.catalog.models import CatalogProduct, Producer
-from p3dn.catalog.search import engine, queries, services
+from p3dn.catalog.search import engine, services
 from p3dn.catalog.search.backends import Where
 from p3dn.lib.search import MemoryIndex, Synonyms, parse_csv
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.catalog.search.services import index_is_stale, refresh_index
 from p3dn.catalog.sync import SyncResult, sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -122,8 +123,12 @@ def load_demo() -> list[DemoLogin]:
 
 
 def load_demo_registry() -> SyncResult:
-    """The product registry over the demo's TKDN lists and e-Katalog data (idempotent)."""
-    return sync_registry(actor="demo")
+    """The product registry over the demo's TKDN lists and e-Katalog data (idempotent), and
+    its search index."""
+    result = sync_registry(actor="demo")
+    if index_is_stale():
+        refresh_index(actor="demo")
+    return result
 
 
 # The demo Pemda-years and the targets their Tim P3DN would have recorded.

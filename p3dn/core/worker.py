@@ -2,7 +2,8 @@
 
 The imports app does not know who reads its facts; the worker loops (``p3dn worker`` and the
 thread of ``p3dn serve``) call the readers after each applied import: the registry of domestic
-products takes in the new TKDN lists and e-Katalog data (catalog.sync). When idle, the loops
+products takes in the new TKDN lists and e-Katalog data (catalog.sync), and the product
+search index is rebuilt from it (catalog.search). When idle, the loops
 also bring the registry up to date with imports that did not pass through them (``p3dn
 import`` on the command line, an import run inline by the web), at most once a minute.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
+from p3dn.catalog.search.services import index_is_stale, refresh_index
 from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -38,6 +40,17 @@ def sync_registry_safely() -> None:
         sync_registry(actor="worker")
     except Exception:  # the worker must keep running whatever happens here
         logger.exception("syncing the product registry failed")
+    refresh_search_safely()
+
+
+def refresh_search_safely() -> None:
+    """Rebuild the product search index when the registry changed since it was built (a sync,
+    a hand entry); a failure is logged, the old index stays (the rebuild is one transaction)."""
+    try:
+        if index_is_stale():
+            refresh_index(actor="worker")
+    except Exception:  # the worker must keep running whatever happens here
+        logger.exception("refreshing the product search index failed")
 
 
 class Idle:

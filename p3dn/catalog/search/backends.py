@@ -4,16 +4,17 @@ broad query, by TKDN), as docs/search.md "Recommended design for the database" p
 The candidates are then re-scored in Python with p3dn.lib.search.ranking (engine.py), so both
 databases give the results of the in-memory reference.
 
-Every value reaches the database as a parameter; the MATCH / tsquery text is built from
-p3dn's own tokens (letters, digits, '.', '/'), each quoted.
+Every value reaches the database as a parameter (the MATCH / tsquery text too, built from
+p3dn's own tokens, each quoted); the SQL strings are composed of constants and the fixed
+fragments of queries.Filters.where only (hence the S608 exemptions).
 """
 
 from __future__ import annotations
 
 import json
-from itertools import combinations
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from django.db import connection, transaction
@@ -118,7 +119,7 @@ class Sqlite:
     def count(self, query: Query, where: Where) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM search_fts JOIN search_searchitem s "
+                "SELECT count(*) FROM search_fts JOIN search_searchitem s "  # noqa: S608
                 f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql}",
                 [fts_match(query), *where.params])
             return int(cursor.fetchone()[0])
@@ -128,14 +129,14 @@ class Sqlite:
             if broad:
                 # the name/brand/type matches, best TKDN first, read through the TKDN index
                 cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "
+                    f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
                     f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
                     f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
                     f"LIMIT {CANDIDATES}",
                     [*where.params, fts_match(query, "{name brand type}")])
             else:
                 cursor.execute(
-                    f"SELECT {SELECT} FROM search_fts JOIN search_searchitem s "
+                    f"SELECT {SELECT} FROM search_fts JOIN search_searchitem s "  # noqa: S608
                     f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql} "
                     f"ORDER BY bm25(search_fts, {self.WEIGHTS}) LIMIT {CANDIDATES}",
                     [fts_match(query), *where.params])
@@ -218,7 +219,7 @@ class Postgres:
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
             cursor.execute(
-                f"SELECT count(*) FROM search_searchitem s WHERE s.tsv @@ %s::tsquery{where.sql}",
+                f"SELECT count(*) FROM search_searchitem s WHERE s.tsv @@ %s::tsquery{where.sql}",  # noqa: S608
                 [pg_tsquery(query), *where.params])
             return int(cursor.fetchone()[0])
 
@@ -227,12 +228,12 @@ class Postgres:
             self._session(cursor)
             if broad:
                 cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"
+                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
                     f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST LIMIT {CANDIDATES}",
                     [pg_tsquery(query, "AB"), *where.params])
             else:
                 cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "
+                    f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "  # noqa: S608
                     f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC "
                     f"LIMIT {CANDIDATES}",
                     [pg_tsquery(query), *where.params])

@@ -137,6 +137,26 @@ def search(text: str, *, filters: Filters | None = None,
     return Page(text, outcome.total, results, len(outcome.ranked), outcome.broad, filters)
 
 
+def _decimal(value: Decimal | None, places: str) -> str | None:
+    return None if value is None else str(value.quantize(Decimal(places)))
+
+
+def record(result: Result) -> dict[str, Any]:
+    """A result as the command's JSON and the API write it: ``nilai_tkdn`` in percent as
+    Kemenperin writes it ("56.79"), money and percentages as decimal strings."""
+    product = result.product
+    return {
+        "produk": product.name,
+        "perusahaan": product.producer.name,
+        "spesifikasi": product.specification,
+        "merk": product.brand,
+        "nilai_tkdn": _decimal(product.tkdn * 100 if product.tkdn is not None else None,
+                               "0.01"),
+        "berlaku_sampai": product.valid_until.isoformat() if product.valid_until else None,
+        "sumber": result.sumber,
+    }
+
+
 def index_state() -> SearchState:
     """What the index holds: items, when it was built, the registry sync it reflects."""
     return engine.state()

@@ -11,7 +11,7 @@ runs it by hand.
 
 from __future__ import annotations
 
-import random
+import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -40,7 +40,7 @@ NAME_FIELDS = ("name", "brand", "type")
 
 
 def _stamp() -> int:
-    return random.randrange(1, 2**62)
+    return 1 + secrets.randbelow(2**62)
 
 
 def document(product: CatalogProduct) -> dict[str, str]:
@@ -60,8 +60,9 @@ def _sources() -> dict[int, set[str]]:
     """Where each product came from: a Kemenperin list (a certificate's export or scrape
     row), an e-Katalog listing, or a hand entry."""
     found: dict[int, set[str]] = {}
-    kinds = {CertificateSource.Kind.EXPORT: "kemenperin", CertificateSource.Kind.SCRAPE:
-             "kemenperin", CertificateSource.Kind.MANUAL: "manual"}
+    kinds: dict[str, str] = {CertificateSource.Kind.EXPORT: "kemenperin",
+                             CertificateSource.Kind.SCRAPE: "kemenperin",
+                             CertificateSource.Kind.MANUAL: "manual"}
     for product_id, kind in CertificateSource.objects.values_list(
             "certificate__product_id", "kind").distinct():
         found.setdefault(product_id, set()).add(kinds.get(kind, kind))
