@@ -172,6 +172,9 @@ def test_the_api_answers_typed_results_and_422_for_bad_parameters(registry, clie
     body = response.json()
     assert body["total"] >= 1 and len(body["results"]) <= 5
     assert body["results"][0]["produk"] and body["data_as_of"]
+    # a long query is read up to its first ten words, not turned into a huge SQL expression
+    long = " ".join(["pipa", "baja", "air", *(f"kata{n}" for n in range(30))])[:200]
+    assert client.get("/api/v1/search", {"q": long}).status_code == 200
     for bad in ({}, {"q": ""}, {"q": "pipa", "limit": 0}, {"q": "pipa", "limit": 201},
                 {"q": "pipa", "tkdn_min": 2}, {"q": "pipa", "provinsi": "99"},
                 {"q": "pipa", "provinsi": "x"}, {"q": "pipa", "harga_min": -1},
