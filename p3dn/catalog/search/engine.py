@@ -10,6 +10,8 @@ them. Token statistics are read from ``search_searchtoken`` as the parser asks f
 
 from __future__ import annotations
 
+import functools
+import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,11 +31,12 @@ from p3dn.lib.search import (
 )
 from p3dn.lib.search.query import STEM, Query
 from p3dn.lib.search.ranking import AnalyzedItem, order_key
-from p3dn.lib.search.stemming import stems
+from p3dn.lib.search.stemming import plural_forms, stem
+from p3dn.lib.search.text import tokenize
 
 from . import backends
 from .backends import FIELDS, STEMMED, Where
-from .models import SearchState, SearchToken
+from .models import SearchState
 from .models import SynonymGroup as SynonymRow
 
 # A query is read up to its first MAX_CLAUSES words or synonym phrases: "all but two" of n
@@ -41,6 +44,8 @@ from .models import SynonymGroup as SynonymRow
 MAX_CLAUSES = 10
 
 _lock = threading.Lock()
+# Stems of the candidates' words: the same few thousand words come back query after query.
+_stem = functools.lru_cache(maxsize=200_000)(stem)
 _synonyms: dict[int, Synonyms] = {}
 _typos: dict[tuple[int, int], TypoIndex] = {}
 
@@ -103,12 +108,29 @@ class Statistics:
     def average_length(self, name: str) -> float:
         return self.lengths.get(name, 0) / self.items if self.items else 0.0
 
+    def prefetch(self, tokens: set[str]) -> None:
+        """Read the counts of many tokens in one statement (a query's words and forms)."""
+        wanted = sorted(t for t in tokens if t not in self._tokens)
+        if not wanted:
+            return
+        self._tokens.update((t, (0, 0)) for t in wanted)
+        with connection.cursor() as cursor:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    "SELECT token, items, items_in_name FROM search_searchtoken "  # noqa: S608
+                    f"WHERE token IN ({marks})", part)
+                self._tokens.update((t, (n, m)) for t, n, m in cursor.fetchall())
+
     def _row(self, token: str) -> tuple[int, int]:
         found = self._tokens.get(token)
         if found is None:
-            row = SearchToken.objects.filter(token=token).values_list(
-                "items", "items_in_name").first()
-            found = self._tokens[token] = row or (0, 0)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT items, items_in_name FROM search_searchtoken "
+                               "WHERE token = %s", [token])
+                row = cursor.fetchone()
+            found = self._tokens[token] = (int(row[0]), int(row[1])) if row else (0, 0)
         return found
 
     def document_frequency(self, token: str) -> int:
@@ -157,6 +179,9 @@ def prepare(text: str) -> tuple[Query, Statistics]:
     synonyms = active_synonyms(current.synonyms_version)
     stats = Statistics(current.items, dict(current.lengths or {}))
     typos = typo_index(current.index_version, current.synonyms_version, synonyms)
+    words = tokenize(text)
+    stats.prefetch({*words, *(f for w in words for f in plural_forms(w)),
+                    *(a + b for a, b in itertools.pairwise(words))})
     query = parse_query(
         text, synonyms=synonyms, vocabulary=stats, typos=typos,
         frequency=stats.document_frequency,
@@ -183,7 +208,7 @@ def run(text: str, where: Where) -> Outcome:
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:
     """A candidate row (backends.SELECT) as the analysed item the score reads."""
     tokens = {f: tuple(v.split()) if v else () for f, v in zip(FIELDS, row[2:9], strict=True)}
-    stemmed = {f: stems(tokens[f]) for f in STEMMED}
+    stemmed = {f: tuple(_stem(t) for t in tokens[f]) for f in STEMMED}
     tkdn = Decimal(str(row[9])) if row[9] is not None else None
     return AnalyzedItem(str(row[0]), tokens, stemmed, tkdn, row[1])
 

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
-
-from p3dn.catalog.models import CatalogProduct, Certificate
+from p3dn.catalog.models import CatalogProduct
 
 from . import engine
 from .backends import CANDIDATES, Where, ids_condition
@@ -93,7 +91,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Result:
-    """One result: the registry product (producer and certificates loaded) and its score."""
+    """One result: the registry product (its producer loaded) and its score."""
 
     product: CatalogProduct
     score: float
@@ -125,8 +123,6 @@ def search(text: str, *, filters: Filters | None = None,
     products = {
         p.pk: p for p in CatalogProduct.objects.filter(pk__in=[r.product_id for r in chosen])
         .select_related("producer", "producer__province")
-        .prefetch_related(Prefetch("certificates",
-                                   queryset=Certificate.objects.order_by("-valid_until", "id")))
     }
     sources = dict(SearchItem.objects.filter(pk__in=list(products)).values_list("pk", "sources"))
     results = [
