@@ -113,13 +113,16 @@ def fts_text(item: AnalyzedItem) -> tuple[str, ...]:
 
 
 class Sqlite:
+    """FTS5 first (CROSS JOIN fixes the join order: with a plain JOIN the planner may walk a
+    filter's index and run the MATCH once per row, 2,7 s for 15.000 rows of a province)."""
+
     BROAD = 20_000
     WEIGHTS = ", ".join(str(spec.weight) for spec in DEFAULT_FIELDS) + ", 0.7"
 
     def count(self, query: Query, where: Where) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM search_fts JOIN search_searchitem s "  # noqa: S608
+                "SELECT count(*) FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
                 f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql}",
                 [fts_match(query), *where.params])
             return int(cursor.fetchone()[0])
@@ -136,7 +139,7 @@ class Sqlite:
                     [*where.params, fts_match(query, "{name brand type}")])
             else:
                 cursor.execute(
-                    f"SELECT {SELECT} FROM search_fts JOIN search_searchitem s "  # noqa: S608
+                    f"SELECT {SELECT} FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
                     f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql} "
                     f"ORDER BY bm25(search_fts, {self.WEIGHTS}) LIMIT {CANDIDATES}",
                     [fts_match(query), *where.params])
