@@ -71,8 +71,14 @@ def percentiles(values: list[float], cpus: list[float]) -> dict[str, float]:
     def at(p: float) -> float:
         return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] * 1e3
 
+    cpu = sorted(cpus)
+
+    def cpu_at(p: float) -> float:
+        return cpu[min(len(cpu) - 1, round(p * (len(cpu) - 1)))] * 1e3
+
     return {"p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99),
             "mean_ms": statistics.fmean(ordered) * 1e3,
+            "cpu_p50_ms": cpu_at(0.5), "cpu_p95_ms": cpu_at(0.95), "cpu_p99_ms": cpu_at(0.99),
             "cpu_mean_ms": statistics.fmean(cpus) * 1e3, "n": len(ordered)}
 
 
