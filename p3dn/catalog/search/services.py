@@ -87,20 +87,18 @@ class Refreshed:
     seconds: float
 
 
-def _item_row(product: CatalogProduct, item: AnalyzedItem, sources: set[str]) -> SearchItem:
+def _item_row(product: CatalogProduct, item: AnalyzedItem, sources: set[str]
+              ) -> tuple[Any, ...]:
+    """The values of a search_searchitem row, in the order of backends.ITEM_COLUMNS."""
     producer = product.producer
-    return SearchItem(
-        product_id=product.pk, producer_id=producer.pk, label=product.name,
-        name=" ".join(item.tokens["name"]), brand=" ".join(item.tokens["brand"]),
-        tipe=" ".join(item.tokens["type"]), spec=" ".join(item.tokens["spec"]),
-        category=" ".join(item.tokens["category"]),
-        producer_text=" ".join(item.tokens["producer"]), codes=" ".join(item.tokens["codes"]),
-        stems=" ".join(t for f in STEMMED for t in item.stems.get(f, ())),
-        tkdn=product.tkdn, tkdn_bmp=product.tkdn_bmp, valid_until=product.valid_until,
-        umk_ikm=bool(producer.umk or producer.ikm), province=producer.province_id or "",
-        kbli=product.kbli, kbki=product.kbki, hs=product.kode_hs,
-        price_min=product.price_min, price_max=product.price_max,
-        sources=",".join(s for s in SOURCE_ORDER if s in sources)
+    return (
+        product.pk, producer.pk, product.name,
+        *(" ".join(item.tokens[f]) for f in FIELDS),
+        " ".join(t for f in STEMMED for t in item.stems.get(f, ())),
+        product.tkdn, product.tkdn_bmp, product.valid_until,
+        bool(producer.umk or producer.ikm), producer.province_id or "",
+        product.kbli, product.kbki, product.kode_hs, product.price_min, product.price_max,
+        ",".join(s for s in SOURCE_ORDER if s in sources)
         or ("manual" if product.entered_by_id or product.owner_pemda_id else ""),
     )
 
@@ -121,9 +119,8 @@ def refresh_index(*, actor: Any) -> Refreshed:
     batch: list[tuple[CatalogProduct, AnalyzedItem]] = []
 
     def flush() -> None:
-        SearchItem.objects.bulk_create(
-            [_item_row(p, i, sources.get(p.pk, set())) for p, i in batch])
-        engine.write([(p.pk, i) for p, i in batch])
+        engine.write([_item_row(p, i, sources.get(p.pk, set())) for p, i in batch],
+                     [(p.pk, i) for p, i in batch])
         batch.clear()
 
     for product in _products():
