@@ -268,3 +268,19 @@ def test_the_search_reads_the_admins_synonym_groups(registry, admin_pusat):
     services.update_synonym_group(actor=admin_pusat, group=group, domain="uji",
                                   terms=f"zzsaluran|{word}", active=False)
     assert queries.search("zzsaluran", limit=200).total == 0
+
+
+def test_a_broad_query_takes_its_candidates_in_tkdn_order_from_name_brand_and_type(
+        registry, monkeypatch):
+    from p3dn.catalog.search import backends
+
+    ranked = queries.search("pipa", limit=200)
+    for engine in (backends.Sqlite, backends.Postgres):
+        monkeypatch.setattr(engine, "BROAD", 1)  # every query with two matches is broad
+    broad = queries.search("pipa", limit=200)
+    assert broad.broad and broad.total == ranked.total
+    # the same items whose name, brand or type match (certified ones only on SQLite's index)
+    assert {r.product.pk for r in broad.results} <= {r.product.pk for r in ranked.results}
+    assert any(r.product.tkdn is not None for r in broad.results)
+    scores = [round(r.score, 6) for r in broad.results]
+    assert scores == sorted(scores, reverse=True)
