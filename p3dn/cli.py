@@ -35,7 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": (
         "catalog",
         "the domestic product registry: p3dn catalog sync [--full] (after imports); "
-        "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry)",
+        "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry); "
+        "p3dn catalog search QUERY [--limit N] [--format json|table]",
     ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
@@ -44,9 +45,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Sub-commands served by another app's management command (the catalog does not know the
 # apps built on it): (command, first argument) → management command.
-SUBCOMMANDS: dict[tuple[str, str], str] = {("catalog", "verify"): "verify_claims"}
-# What runs after a command succeeds: a registry sync is followed by the claim verification.
-AFTER: dict[tuple[str, str], list[str]] = {("catalog", "sync"): ["verify_claims", "--quiet"]}
+SUBCOMMANDS: dict[tuple[str, str], str] = {
+    ("catalog", "verify"): "verify_claims",
+    ("catalog", "search"): "catalog_search",
+}
+# What runs after a command succeeds: a registry sync is followed by the claim verification
+# and the rebuild of the search index when the registry changed (their reports go to stderr).
+AFTER: dict[tuple[str, str], list[list[str]]] = {
+    ("catalog", "sync"): [
+        ["verify_claims", "--quiet"],
+        ["catalog_search", "--refresh", "--if-stale"],
+    ]
+}
 
 # Commands that compute without the database.
 NO_DATABASE = {"calc"}
@@ -62,7 +72,7 @@ def management_commands(name: str, rest: list[str]) -> list[list[str]]:
         return [[SUBCOMMANDS[(name, first)], *rest[1:]]]
     commands = [[COMMANDS[name][0], *rest]]
     if (name, first) in AFTER and not any(a in ("-h", "--help") for a in rest):
-        commands.append(AFTER[(name, first)])
+        commands.extend(AFTER[(name, first)])
     return commands
 
 

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "p3dn.catalog",
     "p3dn.catalog.listings",
     "p3dn.catalog.claims",
+    "p3dn.catalog.search",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("p3dn.catalog.claims.urls")),
     path("", include("p3dn.catalog.urls")),
     path("", include("p3dn.catalog.listings.urls")),
+    path("cari/", include("p3dn.catalog.search.urls")),
     path("api/v1/", api.urls),
 ]

@@ -309,7 +309,9 @@ def test_the_cli_verifies_and_catalog_sync_is_followed_by_a_verification(kalbar_
     assert cli.management_commands("catalog", ["verify", "--as-of", "2026-01-01"]) == [
         ["verify_claims", "--as-of", "2026-01-01"]]
     assert cli.management_commands("catalog", ["sync", "--json"]) == [
-        ["catalog", "sync", "--json"], ["verify_claims", "--quiet"]]
+        ["catalog", "sync", "--json"], ["verify_claims", "--quiet"],
+        ["catalog_search", "--refresh", "--if-stale"]]
+    assert cli.management_commands("catalog", ["search", "pompa"]) == [["catalog_search", "pompa"]]
     assert cli.management_commands("catalog", ["sync", "--help"]) == [["catalog", "sync", "--help"]]
     before = VerificationRun.objects.get().pk
     for command in cli.management_commands("catalog", ["sync"]):

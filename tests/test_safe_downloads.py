@@ -312,6 +312,21 @@ def _claims(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     verify_claims(as_of=dt.date(2026, 5, 27))
     client = request.getfixturevalue("client_for")(request.getfixturevalue("tim_bandung"))
     return [(client.get(reverse("claims:finding-export")), stored)]
+def _search(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Registry products named by each hostile string (and their producers), found by a
+    search whose query and filters are hostile too."""
+    from p3dn.catalog.models import CatalogProduct, Producer
+    from p3dn.catalog.search.services import refresh_index
+
+    request.getfixturevalue("admin_pusat")  # the database
+    producer = Producer.objects.create(name=HOSTILE[0] + " pompa", name_key="x")
+    for n, value in enumerate(HOSTILE):
+        CatalogProduct.objects.create(producer=producer, item_key=f"k{n}",
+                                      name=f"{value} pompa", specification=value, brand=value)
+    refresh_index(actor=None)
+    query = "=pompa"
+    response = Client().get(reverse("search:export"), {"q": query})
+    return [(response, {f"{v} pompa" for v in HOSTILE} | {query, producer.name})]
 
 
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
@@ -325,6 +340,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "calculators:page": _calculator,
     "listings:export": _listings,
     "claims:finding-export": _claims,
+    "search:export": _search,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

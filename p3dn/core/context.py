@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
     registry = {"label": _("Registry"), "url": reverse("catalog:registry"), "key": "registri"}
+    search = {"label": _("Search products"), "url": reverse("search:page"), "key": "cari"}
     if user.is_authenticated:
         items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
         items.append(
@@ -30,12 +31,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
         if user.role == "admin":
             admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
+            admin_items.append({"label": _("Search synonyms"), "url": reverse("search:synonyms")})
         if user.role in ("admin", "tim_p3dn"):
             admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
         if user.role in ("admin", "tim_p3dn"):
             items.append(
                 {"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"}
             )
+        items.append(search)
         items.append(registry)
         if user.pemda_id:
             items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
@@ -44,6 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
     else:
+        items.append(search)
         items.append(registry)
         items.append(calculators)
     return {"nav_items": items}

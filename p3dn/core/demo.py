@@ -23,6 +23,7 @@ from django.utils import timezone
 from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.catalog.claims.services import verify_claims
+from p3dn.catalog.search.services import index_is_stale, refresh_index
 from p3dn.catalog.sync import SyncResult, sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -127,9 +128,11 @@ def load_demo() -> list[DemoLogin]:
 
 def load_demo_registry() -> SyncResult:
     """The product registry over the demo's TKDN lists and e-Katalog data (idempotent), and
-    the verification of the listings' TKDN claims against it."""
+    the verification of the listings' TKDN claims against it, and its search index."""
     result = sync_registry(actor="demo")
     verify_claims(actor="demo")
+    if index_is_stale():
+        refresh_index(actor="demo")
     return result
 
 

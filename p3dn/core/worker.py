@@ -4,10 +4,11 @@ The imports app does not know who reads its facts; the worker loops (``p3dn work
 thread of ``p3dn serve``) call the readers after each applied import: the registry of domestic
 products takes in the new TKDN lists and e-Katalog data (catalog.sync), then the TKDN claims
 are verified against it (catalog.claims; the purchases an import brings change who bought a
-product). When idle, the loops also bring the registry up to date with imports that did not
-pass through them (``p3dn import`` on the command line, an import run inline by the web), at
-most once a minute, and verify the claims again when the registry changed or the day did
-(certificates expire).
+product) and the product search index is rebuilt from it (catalog.search). When idle, the
+loops also bring the registry up to date with imports that did not pass through them (``p3dn
+import`` on the command line, an import run inline by the web), at most once a minute, verify
+the claims again when the registry changed or the day did (certificates expire), and rebuild
+the search index when the registry changed (a hand entry).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from p3dn.catalog.claims.queries import last_run
 from p3dn.catalog.claims.services import verify_claims
+from p3dn.catalog.search.services import index_is_stale, refresh_index
 from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -47,15 +49,27 @@ def sync_registry_safely(*, verify: bool = False) -> None:
         result = sync_registry(actor="worker")
     except Exception:  # the worker must keep running whatever happens here
         logger.exception("syncing the product registry failed")
-        return
+        result = None
+    if result is not None:
+        try:
+            previous = last_run()
+            if verify or result.changed or previous is None or (
+                previous.as_of < timezone.localdate()
+            ):
+                verify_claims(actor="worker")
+        except Exception:  # as above
+            logger.exception("verifying the TKDN claims failed")
+    refresh_search_safely()
+
+
+def refresh_search_safely() -> None:
+    """Rebuild the product search index when the registry changed since it was built (a sync,
+    a hand entry); a failure is logged, the old index stays (the rebuild is one transaction)."""
     try:
-        previous = last_run()
-        if verify or result.changed or previous is None or (
-            previous.as_of < timezone.localdate()
-        ):
-            verify_claims(actor="worker")
-    except Exception:  # as above
-        logger.exception("verifying the TKDN claims failed")
+        if index_is_stale():
+            refresh_index(actor="worker")
+    except Exception:  # the worker must keep running whatever happens here
+        logger.exception("refreshing the product search index failed")
 
 
 class Idle:

@@ -1,0 +1,284 @@
+"""Candidate retrieval in the database: a parsed query as an SQLite FTS5 MATCH or a PostgreSQL
+tsquery, the filters as SQL, the best candidates by the engine's own weighted rank (or, for a
+broad query, by TKDN), as docs/search.md "Recommended design for the database" prescribes.
+The candidates are then re-scored in Python with p3dn.lib.search.ranking (engine.py), so both
+databases give the results of the in-memory reference.
+
+Every value reaches the database as a parameter (the MATCH / tsquery text too, built from
+p3dn's own tokens, each quoted); the SQL strings are composed of constants and the fixed
+fragments of queries.Filters.where only (hence the S608 exemptions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from django.db import connection, transaction
+
+from p3dn.lib.search import DEFAULT_FIELDS
+from p3dn.lib.search.query import APART, STEM, Query
+from p3dn.lib.search.ranking import AnalyzedItem
+from p3dn.lib.search.text import negated_forms
+
+from .models import TEXT_COLUMNS
+
+FIELDS = [spec.name for spec in DEFAULT_FIELDS]
+STEMMED = [spec.name for spec in DEFAULT_FIELDS if spec.stemmed]
+assert tuple(FIELDS) == TEXT_COLUMNS
+# How many candidates the database ranks and hands over for re-scoring (the results shown are
+# the best of them: at most this many pages of one result).
+CANDIDATES = 200
+PG_WEIGHT = {"name": "A", "brand": "B", "type": "B", "codes": "B", "spec": "C",
+             "category": "D", "producer": "D"}
+# search_searchitem's columns as services.refresh_index writes them (prepared executemany:
+# the ORM's bulk_create compiles every value, a third of a rebuild's CPU)
+ITEM_COLUMNS = ("product_id", "producer_id", "label", *TEXT_COLUMNS, "stems", "tkdn",
+                "tkdn_bmp", "valid_until", "umk_ikm", "province", "kbli", "kbki", "hs",
+                "price_min", "price_max", "sources")
+INSERT_ITEM = (f"INSERT INTO search_searchitem ({', '.join(ITEM_COLUMNS)}) "  # noqa: S608
+               f"VALUES ({', '.join(['%s'] * len(ITEM_COLUMNS))}")
+VALID_UNTIL = ITEM_COLUMNS.index("valid_until")
+SELECT = "s.product_id, s.label, s.name, s.brand, s.type, s.spec, s.category, s.producer, " \
+         "s.codes, s.tkdn"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filter SQL over ``search_searchitem s`` (each condition starting with AND)."""
+
+    sql: str = ""
+    params: tuple[Any, ...] = ()
+    nothing: bool = False  # the filters exclude every item (an empty katalog lokal)
+
+
+def ids_condition(ids: Sequence[int]) -> tuple[str, Any]:
+    """``product_id`` among ``ids``, as one parameter whatever their number."""
+    if connection.vendor == "postgresql":
+        return " AND s.product_id = ANY(%s)", list(ids)
+    return " AND s.product_id IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
+
+
+# ------------------------------------------------------------------ SQLite FTS5
+
+
+def _iso(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A date as SQLite stores it (text), not through sqlite3's deprecated default adapter."""
+    day = values[VALID_UNTIL]
+    if day is None:
+        return values
+    return (*values[:VALID_UNTIL], day.isoformat(), *values[VALID_UNTIL + 1:])
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_match(query: Query, columns: str = "") -> str:
+    """The parsed query as an FTS5 MATCH: each clause an OR of its alternatives, clauses
+    ANDed (all-but-n as an OR of ANDs), NOT the negated forms of positive words; `columns`
+    ("{name brand type}") restricts it to those columns, stems left out."""
+    clauses = []
+    for clause in query.clauses:
+        options = []
+        for alt in clause.alternatives:
+            if alt.kind == STEM:
+                if not columns:
+                    options.append("stems : " + _quote(alt.tokens[0]))
+            elif alt.kind == APART:
+                options.append("(" + " AND ".join(_quote(t) for t in alt.tokens) + ")")
+            else:
+                options.append(_quote(" ".join(alt.tokens)))
+        clauses.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
+    expression = _required(query, clauses, " AND ", " OR ")
+    if columns:
+        expression = f"{columns} : ({expression})"
+    negations = [_quote(form) for form in _negations(query)]
+    if negations:
+        expression = f"({expression}) NOT ({' OR '.join(negations)})"
+    return expression
+
+
+def _required(query: Query, clauses: list[str], and_: str, or_: str) -> str:
+    if query.required >= len(clauses):
+        return and_.join(clauses)
+    # "all but n": an OR over the ANDs of every choice of the required positive clauses
+    negated = [i for i, c in enumerate(query.clauses) if c.negated]
+    positive = [i for i, c in enumerate(query.clauses) if not c.negated]
+    groups = []
+    for chosen in combinations(positive, max(0, query.required - len(negated))):
+        keep = sorted(set(chosen) | set(negated))
+        groups.append("(" + and_.join(clauses[i] for i in keep) + ")")
+    return "(" + or_.join(groups) + ")"
+
+
+def _negations(query: Query) -> list[str]:
+    return list(dict.fromkeys(
+        form for clause in query.clauses if not clause.negated
+        for token in clause.positive_tokens for form in negated_forms(token)
+    ))
+
+
+def fts_text(item: AnalyzedItem) -> tuple[str, ...]:
+    """The FTS5 columns of an item: each field's tokens, then the stems of the stemmed ones."""
+    return (*(" ".join(item.tokens.get(f, ())) for f in FIELDS),
+            " ".join(t for f in STEMMED for t in item.stems.get(f, ())))
+
+
+class Sqlite:
+    """FTS5 first (CROSS JOIN fixes the join order: with a plain JOIN the planner may walk a
+    filter's index and run the MATCH once per row, 2,7 s for 15.000 rows of a province)."""
+
+    BROAD = 20_000
+    WEIGHTS = ", ".join(str(spec.weight) for spec in DEFAULT_FIELDS) + ", 0.7"
+
+    def count(self, query: Query, where: Where) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
+                f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql}",
+                [fts_match(query), *where.params])
+            return int(cursor.fetchone()[0])
+
+    def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            if broad:
+                # the name/brand/type matches, best TKDN first, read through the TKDN index
+                cursor.execute(
+                    f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
+                    f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
+                    f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
+                    f"LIMIT {CANDIDATES}",
+                    [*where.params, fts_match(query, "{name brand type}")])
+            else:
+                cursor.execute(
+                    f"SELECT {SELECT} FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
+                    f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql} "
+                    f"ORDER BY bm25(search_fts, {self.WEIGHTS}) LIMIT {CANDIDATES}",
+                    [fts_match(query), *where.params])
+            return list(cursor.fetchall())
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+
+    def write(self, values: list[tuple[Any, ...]], rows: list[tuple[int, AnalyzedItem]]
+              ) -> None:
+        """Write the item rows, then their FTS5 rows (the items' text is the content)."""
+        with connection.cursor() as cursor:
+            cursor.executemany(INSERT_ITEM + ")", [_iso(v) for v in values])
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, name, brand, type, spec, category, producer, "
+                "codes, stems) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(pk, *fts_text(item)) for pk, item in rows])
+
+    def finish(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def _ts(token: str, weights: str = "") -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'" + (
+        ":" + weights if weights else "")
+
+
+def pg_tsvector(item: AnalyzedItem) -> str:
+    """An item as a tsvector literal built from p3dn's own tokens (no PostgreSQL parser):
+    each field with its weight letter, positions running on with a gap between fields (so no
+    phrase spans two), the stems as '~stem' lexemes."""
+    positions: dict[str, list[str]] = {}
+    at = 1
+    for field in FIELDS:
+        for token in item.tokens.get(field, ()):
+            positions.setdefault(token, []).append(f"{min(at, 16383)}{PG_WEIGHT[field]}")
+            at += 1
+        at += 5
+    for field in STEMMED:
+        for token in item.stems.get(field, ()):
+            positions.setdefault("~" + token, []).append(f"{min(at, 16383)}D")
+            at += 1
+    return " ".join(_ts(t) + ":" + ",".join(p) for t, p in positions.items())
+
+
+def pg_tsquery(query: Query, weights: str = "") -> str:
+    """The parsed query as a tsquery literal; `weights` ("AB") restricts it to the name,
+    brand, type and codes, stems left out."""
+    clauses = []
+    for clause in query.clauses:
+        options = []
+        for alt in clause.alternatives:
+            if alt.kind == STEM:
+                if not weights:
+                    options.append(_ts("~" + alt.tokens[0]))
+            elif alt.kind == APART:
+                options.append("(" + " & ".join(_ts(t, weights) for t in alt.tokens) + ")")
+            else:
+                options.append("(" + " <-> ".join(_ts(t, weights) for t in alt.tokens) + ")")
+        clauses.append("(" + " | ".join(dict.fromkeys(options)) + ")")
+    expression = _required(query, clauses, " & ", " | ")
+    negations = [_ts(form) for form in _negations(query)]
+    if negations:
+        expression = f"({expression}) & !({' | '.join(negations)})"
+    return expression
+
+
+class Postgres:
+    BROAD = 5_000
+
+    def _session(self, cursor: Any) -> None:
+        # JIT compiles for ~40 ms on a broad query; parallel workers do not pay on 2 cores
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+    def count(self, query: Query, where: Where) -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._session(cursor)
+            cursor.execute(
+                f"SELECT count(*) FROM search_searchitem s WHERE s.tsv @@ %s::tsquery{where.sql}",  # noqa: S608
+                [pg_tsquery(query), *where.params])
+            return int(cursor.fetchone()[0])
+
+    def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._session(cursor)
+            if broad:
+                cursor.execute(
+                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
+                    f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST LIMIT {CANDIDATES}",
+                    [pg_tsquery(query, "AB"), *where.params])
+            else:
+                cursor.execute(
+                    f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "  # noqa: S608
+                    f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC "
+                    f"LIMIT {CANDIDATES}",
+                    [pg_tsquery(query), *where.params])
+            return list(cursor.fetchall())
+
+    def clear(self) -> None:
+        pass  # the tsvector is a column of the rows themselves
+
+    def write(self, values: list[tuple[Any, ...]], rows: list[tuple[int, AnalyzedItem]]
+              ) -> None:
+        """Write the item rows with their tsvector."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                INSERT_ITEM.replace(") VALUES", ", tsv) VALUES") + ", %s::tsvector)",
+                [(*v, pg_tsvector(item)) for v, (_pk, item) in zip(values, rows, strict=True)])
+
+    def finish(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchitem")
+
+
+def backend() -> Sqlite | Postgres:
+    if connection.vendor == "postgresql":
+        return Postgres()
+    if connection.vendor == "sqlite":
+        return Sqlite()
+    raise NotImplementedError(f"no search backend for {connection.vendor}")
