@@ -87,3 +87,32 @@ def test_dashboard_tables_export_the_same_numbers(client_for, tim_kalbar, kalbar
 def test_another_pemdas_export_is_not_found(client_for, tim_bandung, kalbar):
     url = reverse("monitoring:export", args=[kalbar.pk, "csv"]) + "?tahun=2023"
     assert client_for(tim_bandung).get(url).status_code == 404
+
+
+def test_a_national_user_finds_the_way_from_the_menu_to_a_pemdas_dasbor(
+    client_for, viewer_nasional, kalbar, bandung
+):
+    """The Dasbor menu opens the ranking on the newest year with data (not an empty current
+    year), a Pemda is found there by name or code, and every Pemda links to its Dasbor."""
+    import json
+
+    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    raw = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text(encoding="utf-8"))
+    rows = raw if isinstance(raw, list) else next(v for v in raw.values() if isinstance(v, list))
+    newest = max(int(r["tahun_anggaran"]) for r in rows)
+    client = client_for(viewer_nasional)
+    response = client.get(reverse("monitoring:home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("monitoring:ranking")
+    assert response.context["tahun"] == newest
+    assert [r["pemda"] for r in response.context["by_capaian"]] == [kalbar]
+    dasbor = reverse("monitoring:dashboard", args=[kalbar.pk])
+    assert dasbor in response.content.decode()
+
+    for q in ("kalimantan barat", "D197", kalbar.region_id):
+        found = client.get(reverse("monitoring:ranking"), {"q": q}).context
+        assert [r["pemda"] for r in found["by_capaian"]] == [kalbar], q
+    found = client.get(reverse("monitoring:ranking"), {"q": "Bandung"}).context
+    assert found["by_capaian"] == [] and bandung in found["without_data"]
+    assert reverse("monitoring:dashboard", args=[bandung.pk]) in client.get(
+        reverse("accounts:pemda-detail", args=[bandung.pk])
+    ).content.decode()

@@ -46,6 +46,19 @@ def years_with_data(pemda: Pemda) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def latest_year_with_data(scope: Any, default: int) -> int:
+    """The newest fiscal year in which any Pemda of ``scope`` has RUP packages or contracts
+    (the year a ranking opens on), else ``default``."""
+    years = [
+        model.objects.filter(pemda__in=scope)
+        .order_by("-tahun_anggaran")
+        .values_list("tahun_anggaran", flat=True)
+        .first()
+        for model in (RupPackage, Contract)
+    ]
+    return max((y for y in years if y), default=default)
+
+
 def light(value: str | Decimal | None, target: Decimal) -> str:
     """green at or above the target, amber within 10 points below it, red below that."""
     if value is None:
@@ -97,6 +110,16 @@ def in_province(scope: Any, provinsi: str) -> Any:
     if not provinsi:
         return scope
     return scope.filter(Q(region_id=provinsi) | Q(region__code__startswith=f"{provinsi}."))
+
+
+def named(scope: Any, q: str) -> Any:
+    """The Pemda of ``scope`` whose name holds ``q`` or whose LKPP or Kemendagri code is ``q``."""
+    q = q.strip()
+    if not q:
+        return scope
+    return scope.filter(
+        Q(name__icontains=q) | Q(kd_klpd__iexact=q) | Q(region_id=q) | Q(region__code=q)
+    )
 
 
 def provinces() -> list[tuple[str, str]]:

@@ -25,10 +25,11 @@ from p3dn.web.downloads import attachment
 
 @login_required
 def dashboard_home(request: HttpRequest) -> HttpResponse:
-    """The Dasbor of the user's own Pemda; national users choose one from the Pemda list."""
+    """The Dasbor of the user's own Pemda; national users open the ranking, whose every Pemda
+    links to its Dasbor."""
     user = user_of(request)
     if user.pemda_id is None:
-        return redirect("accounts:pemda-list")
+        return redirect("monitoring:ranking")
     return redirect("monitoring:dashboard", pk=user.pemda_id)
 
 
@@ -169,12 +170,16 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     """The national (or own-Pemda) ranking of a fiscal year."""
     user = user_of(request)
-    tahun = _year(request, timezone.localdate().year)
     provinsi = request.GET.get("provinsi") or ""
+    q = (request.GET.get("q") or "")[:100]
     scope = queries.in_province(access.visible_pemda(user), provinsi)
+    this_year = timezone.localdate().year
+    tahun = _year(request, queries.latest_year_with_data(scope, this_year))
+    scope = queries.named(scope, q)
     context = {
         "tahun": tahun,
         "provinsi": provinsi,
+        "q": q,
         "provinces": queries.provinces() if user.is_national else [],
         "years": range(timezone.localdate().year, 2019, -1),
         **queries.summarise_ranking(pemda_scope=scope, tahun=tahun),
