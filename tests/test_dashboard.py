@@ -113,6 +113,35 @@ def test_a_national_user_finds_the_way_from_the_menu_to_a_pemdas_dasbor(
         assert [r["pemda"] for r in found["by_capaian"]] == [kalbar], q
     found = client.get(reverse("monitoring:ranking"), {"q": "Bandung"}).context
     assert found["by_capaian"] == [] and bandung in found["without_data"]
-    assert reverse("monitoring:dashboard", args=[bandung.pk]) in client.get(
-        reverse("accounts:pemda-detail", args=[bandung.pk])
-    ).content.decode()
+    assert (
+        reverse("monitoring:dashboard", args=[bandung.pk])
+        in client.get(reverse("accounts:pemda-detail", args=[bandung.pk])).content.decode()
+    )
+
+
+def test_units_without_data_can_be_hidden_and_repeated_names_carry_their_code(
+    client_for, tim_kalbar, kalbar
+):
+    from p3dn.accounts.models import Unit
+    from p3dn.monitoring.queries import has_data, name_units
+
+    services.import_now(actor=None, path=KALBAR / "RUP-StrukturAnggaranPD.json")
+    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    client = client_for(tim_kalbar)
+    url = reverse("monitoring:dashboard", args=[kalbar.pk]) + "?tahun=2023"
+    every = client.get(url).context["units"]
+    with_data = [u for u in every if has_data(u)]
+    assert 0 < len(with_data) < len(every)
+    shown = client.get(url + "&kosong=sembunyikan")
+    assert [u["kd_satker"] for u in shown.context["units"]] == [u["kd_satker"] for u in with_data]
+    assert shown.context["hidden_units"] == len(every) - len(with_data)
+    assert "kosong=sembunyikan" in shown.content.decode()  # the sort links keep the switch
+
+    twins = [
+        {"nama_satker": "DINAS A", "kd_satker": "1"},
+        {"nama_satker": "DINAS A", "kd_satker": "2"},
+        {"nama_satker": "DINAS B", "kd_satker": "3"},
+    ]
+    name_units(twins)
+    assert [t["nama_tampil"] for t in twins] == ["DINAS A (1)", "DINAS A (2)", "DINAS B"]
+    assert Unit.objects.filter(pemda=kalbar).exists()

@@ -86,6 +86,28 @@ WARNING_TEXT = {
 UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
 
 
+def name_units(units: list[dict[str, Any]]) -> None:
+    """Give each row the name a table shows: a name two units of the Pemda share carries the
+    unit's code, so the rows can be told apart."""
+    counts: dict[str, int] = {}
+    for row in units:
+        if row.get("nama_satker"):
+            counts[row["nama_satker"]] = counts.get(row["nama_satker"], 0) + 1
+    for row in units:
+        name = row.get("nama_satker") or ""
+        repeated = counts.get(name, 0) > 1 and row.get("kd_satker")
+        row["nama_tampil"] = f"{name} ({row['kd_satker']})" if repeated else name
+
+
+def has_data(row: dict[str, Any]) -> bool:
+    """A perangkat daerah row with a commitment or any realization."""
+    return any(
+        row.get(key) not in (None, "0", "0.00") and Decimal(row[key]) != 0
+        for key in ("komitmen_pdn", "pagu_penyedia", "realisasi_total")
+        if row.get(key) is not None
+    )
+
+
 def sort_units(units: list[dict[str, Any]], sort: str) -> None:
     """Sort the unit rows in place by a column ('-' first for descending); empty values last."""
     key = sort.lstrip("-")
@@ -171,6 +193,7 @@ def summarise_dashboard(
         row["unit_id"] = unit_ids.get(row["kd_satker"]) if row["kd_satker"] else None
         row["light"] = light(row["capaian_pdn"], goal)
         row["umk_light"] = light(row["porsi_umk_rencana"], target.umk_floor)
+    name_units(units)
     sort_units(units, "capaian_pdn")
     return {
         "indicators": whole,

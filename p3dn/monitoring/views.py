@@ -77,10 +77,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     drill = _with_query(reverse("monitoring:drill", args=[pemda.pk]), base)
     sort = request.GET.get("urut") or "capaian_pdn"
     queries.sort_units(summary["units"], sort)
+    hide_empty = request.GET.get("kosong") == "sembunyikan"
+    all_units = len(summary["units"])
+    if hide_empty:
+        summary["units"] = [u for u in summary["units"] if queries.has_data(u)]
     context = {
         "pemda": pemda,
         "tahun": tahun,
         "sort": sort,
+        "hide_empty": hide_empty,
+        "hidden_units": all_units - len(summary["units"]),
         "sort_columns": [
             ("nama_satker", _("Unit"), ""),
             ("komitmen_pdn", _("PDN commitment"), "num"),
@@ -92,6 +98,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "drill": drill,
         "query": urlencode(base),
+        "base_pairs": base,
         "can_edit": access.can_edit_pemda(user, pemda),
         **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
         **summary,
