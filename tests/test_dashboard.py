@@ -87,3 +87,61 @@ def test_dashboard_tables_export_the_same_numbers(client_for, tim_kalbar, kalbar
 def test_another_pemdas_export_is_not_found(client_for, tim_bandung, kalbar):
     url = reverse("monitoring:export", args=[kalbar.pk, "csv"]) + "?tahun=2023"
     assert client_for(tim_bandung).get(url).status_code == 404
+
+
+def test_a_national_user_finds_the_way_from_the_menu_to_a_pemdas_dasbor(
+    client_for, viewer_nasional, kalbar, bandung
+):
+    """The Dasbor menu opens the ranking on the newest year with data (not an empty current
+    year), a Pemda is found there by name or code, and every Pemda links to its Dasbor."""
+    import json
+
+    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    raw = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text(encoding="utf-8"))
+    rows = raw if isinstance(raw, list) else next(v for v in raw.values() if isinstance(v, list))
+    newest = max(int(r["tahun_anggaran"]) for r in rows)
+    client = client_for(viewer_nasional)
+    response = client.get(reverse("monitoring:home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("monitoring:ranking")
+    assert response.context["tahun"] == newest
+    assert [r["pemda"] for r in response.context["by_capaian"]] == [kalbar]
+    dasbor = reverse("monitoring:dashboard", args=[kalbar.pk])
+    assert dasbor in response.content.decode()
+
+    for q in ("kalimantan barat", "D197", kalbar.region_id):
+        found = client.get(reverse("monitoring:ranking"), {"q": q}).context
+        assert [r["pemda"] for r in found["by_capaian"]] == [kalbar], q
+    found = client.get(reverse("monitoring:ranking"), {"q": "Bandung"}).context
+    assert found["by_capaian"] == [] and bandung in found["without_data"]
+    assert (
+        reverse("monitoring:dashboard", args=[bandung.pk])
+        in client.get(reverse("accounts:pemda-detail", args=[bandung.pk])).content.decode()
+    )
+
+
+def test_units_without_data_can_be_hidden_and_repeated_names_carry_their_code(
+    client_for, tim_kalbar, kalbar
+):
+    from p3dn.accounts.models import Unit
+    from p3dn.monitoring.queries import has_data, name_units
+
+    services.import_now(actor=None, path=KALBAR / "RUP-StrukturAnggaranPD.json")
+    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    client = client_for(tim_kalbar)
+    url = reverse("monitoring:dashboard", args=[kalbar.pk]) + "?tahun=2023"
+    every = client.get(url).context["units"]
+    with_data = [u for u in every if has_data(u)]
+    assert 0 < len(with_data) < len(every)
+    shown = client.get(url + "&kosong=sembunyikan")
+    assert [u["kd_satker"] for u in shown.context["units"]] == [u["kd_satker"] for u in with_data]
+    assert shown.context["hidden_units"] == len(every) - len(with_data)
+    assert "kosong=sembunyikan" in shown.content.decode()  # the sort links keep the switch
+
+    twins = [
+        {"nama_satker": "DINAS A", "kd_satker": "1"},
+        {"nama_satker": "DINAS A", "kd_satker": "2"},
+        {"nama_satker": "DINAS B", "kd_satker": "3"},
+    ]
+    name_units(twins)
+    assert [t["nama_tampil"] for t in twins] == ["DINAS A (1)", "DINAS A (2)", "DINAS B"]
+    assert Unit.objects.filter(pemda=kalbar).exists()

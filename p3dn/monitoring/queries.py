@@ -46,6 +46,19 @@ def years_with_data(pemda: Pemda) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def latest_year_with_data(scope: Any, default: int) -> int:
+    """The newest fiscal year in which any Pemda of ``scope`` has RUP packages or contracts
+    (the year a ranking opens on), else ``default``."""
+    years = [
+        model.objects.filter(pemda__in=scope)
+        .order_by("-tahun_anggaran")
+        .values_list("tahun_anggaran", flat=True)
+        .first()
+        for model in (RupPackage, Contract)
+    ]
+    return max((y for y in years if y), default=default)
+
+
 def light(value: str | Decimal | None, target: Decimal) -> str:
     """green at or above the target, amber within 10 points below it, red below that."""
     if value is None:
@@ -73,6 +86,28 @@ WARNING_TEXT = {
 UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
 
 
+def name_units(units: list[dict[str, Any]]) -> None:
+    """Give each row the name a table shows: a name two units of the Pemda share carries the
+    unit's code, so the rows can be told apart."""
+    counts: dict[str, int] = {}
+    for row in units:
+        if row.get("nama_satker"):
+            counts[row["nama_satker"]] = counts.get(row["nama_satker"], 0) + 1
+    for row in units:
+        name = row.get("nama_satker") or ""
+        repeated = counts.get(name, 0) > 1 and row.get("kd_satker")
+        row["nama_tampil"] = f"{name} ({row['kd_satker']})" if repeated else name
+
+
+def has_data(row: dict[str, Any]) -> bool:
+    """A perangkat daerah row with a commitment or any realization."""
+    return any(
+        row.get(key) not in (None, "0", "0.00") and Decimal(row[key]) != 0
+        for key in ("komitmen_pdn", "pagu_penyedia", "realisasi_total")
+        if row.get(key) is not None
+    )
+
+
 def sort_units(units: list[dict[str, Any]], sort: str) -> None:
     """Sort the unit rows in place by a column ('-' first for descending); empty values last."""
     key = sort.lstrip("-")
@@ -97,6 +132,16 @@ def in_province(scope: Any, provinsi: str) -> Any:
     if not provinsi:
         return scope
     return scope.filter(Q(region_id=provinsi) | Q(region__code__startswith=f"{provinsi}."))
+
+
+def named(scope: Any, q: str) -> Any:
+    """The Pemda of ``scope`` whose name holds ``q`` or whose LKPP or Kemendagri code is ``q``."""
+    q = q.strip()
+    if not q:
+        return scope
+    return scope.filter(
+        Q(name__icontains=q) | Q(kd_klpd__iexact=q) | Q(region_id=q) | Q(region__code=q)
+    )
 
 
 def provinces() -> list[tuple[str, str]]:
@@ -148,6 +193,7 @@ def summarise_dashboard(
         row["unit_id"] = unit_ids.get(row["kd_satker"]) if row["kd_satker"] else None
         row["light"] = light(row["capaian_pdn"], goal)
         row["umk_light"] = light(row["porsi_umk_rencana"], target.umk_floor)
+    name_units(units)
     sort_units(units, "capaian_pdn")
     return {
         "indicators": whole,

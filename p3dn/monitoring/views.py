@@ -25,10 +25,11 @@ from p3dn.web.downloads import attachment
 
 @login_required
 def dashboard_home(request: HttpRequest) -> HttpResponse:
-    """The Dasbor of the user's own Pemda; national users choose one from the Pemda list."""
+    """The Dasbor of the user's own Pemda; national users open the ranking, whose every Pemda
+    links to its Dasbor."""
     user = user_of(request)
     if user.pemda_id is None:
-        return redirect("accounts:pemda-list")
+        return redirect("monitoring:ranking")
     return redirect("monitoring:dashboard", pk=user.pemda_id)
 
 
@@ -76,10 +77,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     drill = _with_query(reverse("monitoring:drill", args=[pemda.pk]), base)
     sort = request.GET.get("urut") or "capaian_pdn"
     queries.sort_units(summary["units"], sort)
+    hide_empty = request.GET.get("kosong") == "sembunyikan"
+    all_units = len(summary["units"])
+    if hide_empty:
+        summary["units"] = [u for u in summary["units"] if queries.has_data(u)]
     context = {
         "pemda": pemda,
         "tahun": tahun,
         "sort": sort,
+        "hide_empty": hide_empty,
+        "hidden_units": all_units - len(summary["units"]),
         "sort_columns": [
             ("nama_satker", _("Unit"), ""),
             ("komitmen_pdn", _("PDN commitment"), "num"),
@@ -91,6 +98,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "drill": drill,
         "query": urlencode(base),
+        "base_pairs": base,
         "can_edit": access.can_edit_pemda(user, pemda),
         **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
         **summary,
@@ -169,12 +177,16 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     """The national (or own-Pemda) ranking of a fiscal year."""
     user = user_of(request)
-    tahun = _year(request, timezone.localdate().year)
     provinsi = request.GET.get("provinsi") or ""
+    q = (request.GET.get("q") or "")[:100]
     scope = queries.in_province(access.visible_pemda(user), provinsi)
+    this_year = timezone.localdate().year
+    tahun = _year(request, queries.latest_year_with_data(scope, this_year))
+    scope = queries.named(scope, q)
     context = {
         "tahun": tahun,
         "provinsi": provinsi,
+        "q": q,
         "provinces": queries.provinces() if user.is_national else [],
         "years": range(timezone.localdate().year, 2019, -1),
         **queries.summarise_ranking(pemda_scope=scope, tahun=tahun),

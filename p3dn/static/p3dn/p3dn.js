@@ -1,7 +1,8 @@
 // The little behaviour the pages need, here rather than in inline handlers, which the
 // Content-Security-Policy forbids. Listeners on the document also serve content htmx swaps in.
 //   <button data-print>                   prints the page
-//   <select data-submit>                  submits its form when the choice changes
+//   <select data-submit>, <input type="checkbox" data-submit>
+//                                         submits its form when the choice changes
 //   <form data-confirm="Question?">       asks before submitting
 "use strict";
 
@@ -13,7 +14,7 @@ document.addEventListener("click", function (event) {
 
 document.addEventListener("change", function (event) {
   var field = event.target;
-  if (field.matches("select[data-submit]") && field.form) {
+  if (field.matches("select[data-submit], input[type=checkbox][data-submit]") && field.form) {
     field.form.submit();
   }
 });
