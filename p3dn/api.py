@@ -121,6 +121,7 @@ from p3dn.catalog.api import router as catalog_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.api_monev import router as monev_router  # noqa: E402
+from p3dn.quality.api import router as quality_router  # noqa: E402
 from p3dn.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/regions", regions_router)
@@ -130,3 +131,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/indicators", monitoring_router)
 api.add_router("/monev", monev_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/quality", quality_router)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "p3dn.imports",
     "p3dn.monitoring",
     "p3dn.catalog",
+    "p3dn.quality",
 ]
 
 MIDDLEWARE = [

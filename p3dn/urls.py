@@ -16,6 +16,7 @@ urlpatterns = [
     path("kalkulator/", include("p3dn.calculators.urls")),
     path("impor/", include("p3dn.imports.urls")),
     path("dasbor/", include("p3dn.monitoring.urls")),
+    path("dasbor/", include("p3dn.quality.urls")),
     path("", include("p3dn.catalog.urls")),
     path("api/v1/", api.urls),
 ]
