@@ -34,5 +34,12 @@ SOURCE_LABELS: dict[str, Any] = {
 }
 
 # The row sources the Dasbor's drill-down (monitoring:drill, ?sumber=) lists.
-DRILLABLE = ("rup", "tender", "non_tender", "pencatatan_non_tender", "swakelola",
-             "e_purchasing", "toko_daring")
+DRILLABLE = (
+    "rup",
+    "tender",
+    "non_tender",
+    "pencatatan_non_tender",
+    "swakelola",
+    "e_purchasing",
+    "toko_daring",
+)

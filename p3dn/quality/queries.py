@@ -170,8 +170,14 @@ def _naming_rows(ctx: _Context) -> Iterator[tuple[str, Any, list[str]]]:
 # ------------------------------------------------------------------ the warnings
 
 
-def _warning(code: str, rows: list[SourceRow], message: str, nilai: Decimal | None = None,
-             count: int | None = None, blocking: bool = False) -> DataWarning:
+def _warning(
+    code: str,
+    rows: list[SourceRow],
+    message: str,
+    nilai: Decimal | None = None,
+    count: int | None = None,
+    blocking: bool = False,
+) -> DataWarning:
     return DataWarning(
         code=code,
         count=len(rows) if count is None else count,
@@ -218,14 +224,14 @@ def _unit_rows(ctx: _Context, unit_keys: set[str], code: str, alasan: str) -> li
 
 def _without_commitment(ctx: _Context) -> DataWarning | None:
     keys = {
-        key
-        for key, part in ctx.parts.items()
-        if part.total.nilai != 0 and part.pagu_penyedia == 0
+        key for key, part in ctx.parts.items() if part.total.nilai != 0 and part.pagu_penyedia == 0
     }
     if not keys:
         return None
     rows = _unit_rows(
-        ctx, keys, "unit_tanpa_komitmen",
+        ctx,
+        keys,
+        "unit_tanpa_komitmen",
         _("The perangkat daerah has realization but no package in the imported RUP."),
     )
     units = len(keys)
@@ -256,15 +262,23 @@ def _sample(ctx: _Context, coverage: rule.RupCoverage) -> DataWarning | None:
     why = []
     if "paket" in reasons:
         why.append(
-            _("the realization names %(named)d RUP packages, %(missing)d of them (%(share)s) "
-              "not in it") % {"named": coverage.named, "missing": coverage.named_missing,
-                              "share": format_percent(coverage.missing_share)}
+            _(
+                "the realization names %(named)d RUP packages, %(missing)d of them (%(share)s) "
+                "not in it"
+            )
+            % {
+                "named": coverage.named,
+                "missing": coverage.named_missing,
+                "share": format_percent(coverage.missing_share),
+            }
         )
     if "pagu" in reasons:
         why.append(
             _("its pagu (%(pagu)s) is less than half of the realization (%(realisasi)s)")
-            % {"pagu": format_rupiah(coverage.rup_pagu),
-               "realisasi": format_rupiah(coverage.realisasi)}
+            % {
+                "pagu": format_rupiah(coverage.rup_pagu),
+                "realisasi": format_rupiah(coverage.realisasi),
+            }
         )
     message = _(
         "The imported RUP looks like a sample, not the whole plan: it holds %(count)d "
@@ -272,39 +286,62 @@ def _sample(ctx: _Context, coverage: rule.RupCoverage) -> DataWarning | None:
     ) % {"count": coverage.rup_packages, "why": "; ".join(why)}
     alasan = _("Package of an incomplete RUP.")
     rows = []
-    sources: tuple[tuple[Any, str], ...] = (
-        (RupPackage, "rup"), (RupSwakelola, "rup_swakelola"))
+    sources: tuple[tuple[Any, str], ...] = ((RupPackage, "rup"), (RupSwakelola, "rup_swakelola"))
     for model, sumber in sources:
         packages = facts_as_of(
             model.objects.filter(pemda=ctx.pemda, tahun_anggaran=ctx.tahun), ctx.day
         )
         for p in packages.order_by("unit_id", "kd_rup"):
-            rows.append(SourceRow(
-                code="rup_sampel", sumber=sumber, unit_id=p.unit_id,
-                unit_name=ctx.unit_name(p.unit_id), ident=str(p.kd_rup), kd_rup=str(p.kd_rup),
-                no_kontrak="", nama=p.nama_paket, nilai=p.pagu,
-                pdn=p.pagu if getattr(p, "status_pdn", "") == "PDN" else None,
-                umk=p.pagu if getattr(p, "status_ukm", "") == "UKM" else None, alasan=alasan,
-            ))
+            rows.append(
+                SourceRow(
+                    code="rup_sampel",
+                    sumber=sumber,
+                    unit_id=p.unit_id,
+                    unit_name=ctx.unit_name(p.unit_id),
+                    ident=str(p.kd_rup),
+                    kd_rup=str(p.kd_rup),
+                    no_kontrak="",
+                    nama=p.nama_paket,
+                    nilai=p.pagu,
+                    pdn=p.pagu if getattr(p, "status_pdn", "") == "PDN" else None,
+                    umk=p.pagu if getattr(p, "status_ukm", "") == "UKM" else None,
+                    alasan=alasan,
+                )
+            )
     return _warning("rup_sampel", rows, message, nilai=coverage.rup_pagu, blocking=True)
 
 
-def _above_full(ctx: _Context, sample: DataWarning | None, without_rup: DataWarning | None
-                ) -> DataWarning | None:
+def _above_full(
+    ctx: _Context, sample: DataWarning | None, without_rup: DataWarning | None
+) -> DataWarning | None:
     rows: list[SourceRow] = []
 
     def add(unit_id: int | None, sumber: str, f: Figures) -> None:
         share = f.total.pdn / f.komitmen_pdn
-        rows.append(SourceRow(
-            code="capaian_di_atas_100", sumber=sumber, unit_id=unit_id,
-            unit_name=ctx.unit_name(unit_id) if unit_id else ctx.pemda.name, ident="", kd_rup="",
-            no_kontrak="", nama="", nilai=f.total.pdn - f.komitmen_pdn, pdn=f.total.pdn,
-            umk=None,
-            alasan=_("Capaian PDN %(capaian)s: PDN realization %(realisasi)s against a PDN "
-                     "commitment of %(komitmen)s.") % {
-                "capaian": format_percent(share), "realisasi": format_rupiah(f.total.pdn),
-                "komitmen": format_rupiah(f.komitmen_pdn)},
-        ))
+        rows.append(
+            SourceRow(
+                code="capaian_di_atas_100",
+                sumber=sumber,
+                unit_id=unit_id,
+                unit_name=ctx.unit_name(unit_id) if unit_id else ctx.pemda.name,
+                ident="",
+                kd_rup="",
+                no_kontrak="",
+                nama="",
+                nilai=f.total.pdn - f.komitmen_pdn,
+                pdn=f.total.pdn,
+                umk=None,
+                alasan=_(
+                    "Capaian PDN %(capaian)s: PDN realization %(realisasi)s against a PDN "
+                    "commitment of %(komitmen)s."
+                )
+                % {
+                    "capaian": format_percent(share),
+                    "realisasi": format_rupiah(f.total.pdn),
+                    "komitmen": format_rupiah(f.komitmen_pdn),
+                },
+            )
+        )
 
     whole = ctx.whole
     pemda_above = rule.capaian_above_full(whole.total.pdn, whole.komitmen_pdn)
@@ -320,24 +357,31 @@ def _above_full(ctx: _Context, sample: DataWarning | None, without_rup: DataWarn
     if sample is not None:
         reasons.append(_("the imported RUP looks like a sample"))
     if without_rup is not None:
-        reasons.append(_("%(count)d realization rows (%(nilai)s) name no package of the "
-                         "imported RUP") % {"count": without_rup.count,
-                                           "nilai": format_rupiah(without_rup.nilai)})
+        reasons.append(
+            _("%(count)d realization rows (%(nilai)s) name no package of the imported RUP")
+            % {"count": without_rup.count, "nilai": format_rupiah(without_rup.nilai)}
+        )
     if not reasons:
         reasons.append(_("PDN realization is larger than the PDN packages planned for it"))
     units = len(rows) - (1 if pemda_above else 0)
     if pemda_above:
         head = _("Capaian PDN of the Pemda is %(capaian)s, above 100%%") % {
-            "capaian": format_percent(whole.total.pdn / whole.komitmen_pdn)}
+            "capaian": format_percent(whole.total.pdn / whole.komitmen_pdn)
+        }
         if units:
-            head += ngettext(", and of %(units)d perangkat daerah",
-                             ", and of %(units)d perangkat daerah", units) % {"units": units}
+            head += ngettext(
+                ", and of %(units)d perangkat daerah", ", and of %(units)d perangkat daerah", units
+            ) % {"units": units}
     else:
-        head = ngettext("Capaian PDN of %(units)d perangkat daerah is above 100%%",
-                        "Capaian PDN of %(units)d perangkat daerah is above 100%%",
-                        units) % {"units": units}
+        head = ngettext(
+            "Capaian PDN of %(units)d perangkat daerah is above 100%%",
+            "Capaian PDN of %(units)d perangkat daerah is above 100%%",
+            units,
+        ) % {"units": units}
     message = _("%(head)s: data incomplete, not an achievement (%(why)s).") % {
-        "head": head, "why": "; ".join(reasons)}
+        "head": head,
+        "why": "; ".join(reasons),
+    }
     nilai = rows[0].nilai if pemda_above else sum((r.nilai for r in rows), ZERO)
     return _warning("capaian_di_atas_100", rows, message, nilai=nilai, blocking=pemda_above)
 
@@ -350,19 +394,36 @@ def _declared_rows(ctx: _Context) -> tuple[list[SourceRow], list[SourceRow]]:
         rows = ctx.rows(channel)
         for row in rows.filter(d_nilai__gt=rule.UMK_RESERVED_CEILING).order_by("pk"):
             if rule.umk_equals_contract(row.d_nilai, row.d_umk):
-                umk_rows.append(_row(
-                    ctx, "umk_sama_dengan_nilai_kontrak", channel, row,
-                    _("The whole value above Rp15 miliar is declared UMK; packages above "
-                      "Rp15 miliar are not reserved for small enterprises.")))
+                umk_rows.append(
+                    _row(
+                        ctx,
+                        "umk_sama_dengan_nilai_kontrak",
+                        channel,
+                        row,
+                        _(
+                            "The whole value above Rp15 miliar is declared UMK; packages above "
+                            "Rp15 miliar are not reserved for small enterprises."
+                        ),
+                    )
+                )
         suspects = rows.filter(Q(d_pdn__gt=F("d_nilai")) | Q(d_umk__gt=F("d_nilai")))
         for row in suspects.order_by("pk"):
-            parts = [name for name, value in (("PDN", row.d_pdn), ("UMK", row.d_umk))
-                     if rule.digit_slip(row.d_nilai, value)]
+            parts = [
+                name
+                for name, value in (("PDN", row.d_pdn), ("UMK", row.d_umk))
+                if rule.digit_slip(row.d_nilai, value)
+            ]
             if parts:
-                slip_rows.append(_row(
-                    ctx, "selisih_digit", channel, row,
-                    _("%(parts)s more than %(factor)d times the value: a digit typed too many.")
-                    % {"parts": " & ".join(parts), "factor": int(rule.DIGIT_SLIP_FACTOR)}))
+                slip_rows.append(
+                    _row(
+                        ctx,
+                        "selisih_digit",
+                        channel,
+                        row,
+                        _("%(parts)s more than %(factor)d times the value: a digit typed too many.")
+                        % {"parts": " & ".join(parts), "factor": int(rule.DIGIT_SLIP_FACTOR)},
+                    )
+                )
     return umk_rows, slip_rows
 
 
@@ -374,19 +435,29 @@ def _double_names(ctx: _Context) -> DataWarning | None:
     for units in sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0].name):
         for unit in sorted(units, key=lambda u: (u.kd_satker or "", u.pk)):
             part = ctx.parts.get(str(unit.pk))
-            rows.append(SourceRow(
-                code="nama_unit_ganda", sumber="unit", unit_id=unit.pk, unit_name=unit.name,
-                ident=unit.kd_satker or "", kd_rup="", no_kontrak="",
-                nama=unit.kd_satker_str, nilai=part.total.nilai if part else ZERO,
-                pdn=part.total.pdn if part else None, umk=part.total.umk if part else None,
-                alasan=_("%(count)d perangkat daerah of this Pemda carry this name.")
-                % {"count": len(units)},
-            ))
+            rows.append(
+                SourceRow(
+                    code="nama_unit_ganda",
+                    sumber="unit",
+                    unit_id=unit.pk,
+                    unit_name=unit.name,
+                    ident=unit.kd_satker or "",
+                    kd_rup="",
+                    no_kontrak="",
+                    nama=unit.kd_satker_str,
+                    nilai=part.total.nilai if part else ZERO,
+                    pdn=part.total.pdn if part else None,
+                    umk=part.total.umk if part else None,
+                    alasan=_("%(count)d perangkat daerah of this Pemda carry this name.")
+                    % {"count": len(units)},
+                )
+            )
     if not rows:
         return None
-    message = _("%(count)d perangkat daerah share a name with another one (realization "
-                "%(nilai)s): their figures are split; merge them or rename them.") % {
-        "count": len(rows), "nilai": format_rupiah(sum(r.nilai for r in rows))}
+    message = _(
+        "%(count)d perangkat daerah share a name with another one (realization "
+        "%(nilai)s): their figures are split; merge them or rename them."
+    ) % {"count": len(rows), "nilai": format_rupiah(sum(r.nilai for r in rows))}
     return _warning("nama_unit_ganda", rows, message)
 
 
@@ -394,20 +465,36 @@ def _zero_denominators(whole: Figures) -> list[DataWarning]:
     total = whole.total
     out = []
     if whole.komitmen_pdn == 0:
-        out.append(DataWarning("komitmen_pdn_nol", 0, total.pdn, _(
-            "The PDN commitment is 0: capaian PDN cannot be computed.")))
+        out.append(
+            DataWarning(
+                "komitmen_pdn_nol",
+                0,
+                total.pdn,
+                _("The PDN commitment is 0: capaian PDN cannot be computed."),
+            )
+        )
     if total.nilai == 0:
-        out.append(DataWarning("realisasi_total_nol", 0, ZERO, _(
-            "There is no realization: komposisi PDN cannot be computed.")))
+        out.append(
+            DataWarning(
+                "realisasi_total_nol",
+                0,
+                ZERO,
+                _("There is no realization: komposisi PDN cannot be computed."),
+            )
+        )
     if whole.belanja_pengadaan == 0:
-        out.append(DataWarning("belanja_pengadaan_nol", 0, ZERO, _(
-            "Belanja pengadaan is 0: the UMK shares cannot be computed.")))
+        out.append(
+            DataWarning(
+                "belanja_pengadaan_nol",
+                0,
+                ZERO,
+                _("Belanja pengadaan is 0: the UMK shares cannot be computed."),
+            )
+        )
     return out
 
 
-def warnings_for(
-    *, pemda: Pemda, tahun: int, as_of: dt.date | None = None
-) -> list[DataWarning]:
+def warnings_for(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> list[DataWarning]:
     """The data-quality warnings of a Pemda-year on the data as it stood on ``as_of`` (the
     current data when None), in the order of ``CODES``; a code with nothing to say is absent."""
     ctx = _Context(pemda, tahun, as_of)
@@ -415,12 +502,14 @@ def warnings_for(
     without, named, missing = _without_rup(ctx)
     if without:
         found["realisasi_tanpa_rup"] = _warning(
-            "realisasi_tanpa_rup", without,
+            "realisasi_tanpa_rup",
+            without,
             ngettext(
                 "%(count)d realization row (%(nilai)s) names no package of the imported RUP.",
                 "%(count)d realization rows (%(nilai)s) name no package of the imported RUP.",
                 len(without),
-            ) % {"count": len(without), "nilai": format_rupiah(sum(r.nilai for r in without))},
+            )
+            % {"count": len(without), "nilai": format_rupiah(sum(r.nilai for r in without))},
         )
     sample = _sample(ctx, _coverage(ctx, named, missing))
     if sample:
@@ -434,27 +523,31 @@ def warnings_for(
     umk_rows, slip_rows = _declared_rows(ctx)
     if umk_rows:
         found["umk_sama_dengan_nilai_kontrak"] = _warning(
-            "umk_sama_dengan_nilai_kontrak", umk_rows,
+            "umk_sama_dengan_nilai_kontrak",
+            umk_rows,
             ngettext(
-                "%(count)d contract above Rp15 miliar (%(nilai)s) declares its whole value "
-                "UMK.",
-                "%(count)d contracts above Rp15 miliar (%(nilai)s) declare their whole value "
-                "UMK.",
+                "%(count)d contract above Rp15 miliar (%(nilai)s) declares its whole value UMK.",
+                "%(count)d contracts above Rp15 miliar (%(nilai)s) declare their whole value UMK.",
                 len(umk_rows),
-            ) % {"count": len(umk_rows), "nilai": format_rupiah(sum(r.nilai for r in umk_rows))},
+            )
+            % {"count": len(umk_rows), "nilai": format_rupiah(sum(r.nilai for r in umk_rows))},
         )
     if slip_rows:
         found["selisih_digit"] = _warning(
-            "selisih_digit", slip_rows,
+            "selisih_digit",
+            slip_rows,
             ngettext(
                 "%(count)d row (%(nilai)s) declares a PDN or UMK value more than %(factor)d "
                 "times its own value: a digit slip.",
                 "%(count)d rows (%(nilai)s) declare a PDN or UMK value more than %(factor)d "
                 "times their own value: a digit slip.",
                 len(slip_rows),
-            ) % {"count": len(slip_rows),
-                 "nilai": format_rupiah(sum(r.nilai for r in slip_rows)),
-                 "factor": int(rule.DIGIT_SLIP_FACTOR)},
+            )
+            % {
+                "count": len(slip_rows),
+                "nilai": format_rupiah(sum(r.nilai for r in slip_rows)),
+                "factor": int(rule.DIGIT_SLIP_FACTOR),
+            },
         )
     double = _double_names(ctx)
     if double:
@@ -471,8 +564,16 @@ def for_unit(warnings: list[DataWarning], unit_id: int) -> list[DataWarning]:
     for w in warnings:
         rows = [r for r in w.rows if r.unit_id == unit_id]
         if rows:
-            out.append(DataWarning(w.code, len(rows), sum((r.nilai for r in rows), ZERO),
-                                   w.message, tuple(rows), w.blocking))
+            out.append(
+                DataWarning(
+                    w.code,
+                    len(rows),
+                    sum((r.nilai for r in rows), ZERO),
+                    w.message,
+                    tuple(rows),
+                    w.blocking,
+                )
+            )
     return out
 
 

@@ -39,8 +39,14 @@ def _selection(request: HttpRequest, pk: int) -> dict[str, Any]:
     rows = queries.visible_rows(
         warnings, code=form.cleaned_data["kode"] or "", unit_id=form.cleaned_data["unit"]
     )
-    return {"pemda": pemda, "tahun": tahun, "form": form, "warnings": warnings, "rows": rows,
-            "incomplete": queries.is_incomplete(warnings)}
+    return {
+        "pemda": pemda,
+        "tahun": tahun,
+        "form": form,
+        "warnings": warnings,
+        "rows": rows,
+        "incomplete": queries.is_incomplete(warnings),
+    }
 
 
 @login_required
@@ -51,9 +57,12 @@ def quality_page(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         page=page,
         listed=[
-            {"row": r, "label": CODE_LABELS[r.code],
-             "source": SOURCE_LABELS.get(r.sumber, r.sumber),
-             "drill": r.sumber in DRILLABLE}
+            {
+                "row": r,
+                "label": CODE_LABELS[r.code],
+                "source": SOURCE_LABELS.get(r.sumber, r.sumber),
+                "drill": r.sumber in DRILLABLE,
+            }
             for r in page.object_list
         ],
         labelled=[(w, CODE_LABELS[w.code]) for w in context["warnings"]],
