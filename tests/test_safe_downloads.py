@@ -274,6 +274,16 @@ def _calculator(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     return [(response, {v.strip() for v in HOSTILE})]  # the calculator trims what is typed
 
 
+def _quality(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """The data-quality rows: a second unit under each hostile name (nama_unit_ganda)."""
+    world = request.getfixturevalue("world")
+    for n, unit in enumerate(world["units"]):
+        accounts.create_unit(actor=None, pemda=world["kalbar"], name=unit.name, kd_satker=f"88{n}")
+    client = request.getfixturevalue("client_for")(request.getfixturevalue("tim_kalbar"))
+    url = reverse("quality:export", args=[world["kalbar"].pk])
+    return [(client.get(url, {"tahun": 2023}), {u.name for u in world["units"]})]
+
+
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
 DOWNLOADS: dict[str, Fetch] = {
     "imports:errors": _errors,
@@ -283,6 +293,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "monitoring:report-xlsx": _report,
     "monitoring:ranking-export": _ranking,
     "calculators:page": _calculator,
+    "quality:export": _quality,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}
