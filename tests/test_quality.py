@@ -3,6 +3,7 @@ is computed here from the raw files, independently of p3dn/quality."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections import defaultdict
@@ -351,6 +352,16 @@ def test_kalbar_2023_complete_rup_is_not_a_sample(kalbar_2023):
     assert not is_incomplete(warnings)
     check_without_commitment(found["unit_tanpa_komitmen"], raw)
     check_declared_codes(found, raw)
+    # on a date before any import the Pemda-year had no data: no row, only the empty ratios and
+    # the units (which have no history) sharing a name, without realization then
+    before = by_code(warnings_for(pemda=kalbar_2023, tahun=2023, as_of=dt.date(2000, 1, 1)))
+    assert before["nama_unit_ganda"].nilai == 0
+    assert list(before) == [
+        "nama_unit_ganda",
+        "komitmen_pdn_nol",
+        "realisasi_total_nol",
+        "belanja_pengadaan_nol",
+    ]
     assert found["umk_sama_dengan_nilai_kontrak"].count >= 1
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from p3dn.accounts.models import Pemda, Unit
-from p3dn.lib.money import format_percent, format_rupiah
+from p3dn.lib.money import format_number, format_percent, format_rupiah
 from p3dn.procurement.models import IndicatorRollup, RupPackage, RupSwakelola, TenderResult
 from p3dn.procurement.queries import as_of as facts_as_of
 from p3dn.procurement.sums import CHANNELS, ZERO, Figures, collect, source_rows
@@ -236,12 +236,16 @@ def _without_commitment(ctx: _Context) -> DataWarning | None:
     )
     units = len(keys)
     message = ngettext(
-        "%(units)d perangkat daerah has realization (%(rows)d rows, %(nilai)s) but no "
+        "%(units)s perangkat daerah has realization (%(rows)s rows, %(nilai)s) but no "
         "commitment in the imported RUP.",
-        "%(units)d perangkat daerah have realization (%(rows)d rows, %(nilai)s) but no "
+        "%(units)s perangkat daerah have realization (%(rows)s rows, %(nilai)s) but no "
         "commitment in the imported RUP.",
         units,
-    ) % {"units": units, "rows": len(rows), "nilai": format_rupiah(sum(r.nilai for r in rows))}
+    ) % {
+        "units": format_number(units),
+        "rows": format_number(len(rows)),
+        "nilai": format_rupiah(sum(r.nilai for r in rows)),
+    }
     return _warning("unit_tanpa_komitmen", rows, message)
 
 
@@ -263,12 +267,12 @@ def _sample(ctx: _Context, coverage: rule.RupCoverage) -> DataWarning | None:
     if "paket" in reasons:
         why.append(
             _(
-                "the realization names %(named)d RUP packages, %(missing)d of them (%(share)s) "
+                "the realization names %(named)s RUP packages, %(missing)s of them (%(share)s) "
                 "not in it"
             )
             % {
-                "named": coverage.named,
-                "missing": coverage.named_missing,
+                "named": format_number(coverage.named),
+                "missing": format_number(coverage.named_missing),
                 "share": format_percent(coverage.missing_share),
             }
         )
@@ -281,9 +285,9 @@ def _sample(ctx: _Context, coverage: rule.RupCoverage) -> DataWarning | None:
             }
         )
     message = _(
-        "The imported RUP looks like a sample, not the whole plan: it holds %(count)d "
+        "The imported RUP looks like a sample, not the whole plan: it holds %(count)s "
         "packages; %(why)s. Capaian PDN cannot be read until the complete RUP is imported."
-    ) % {"count": coverage.rup_packages, "why": "; ".join(why)}
+    ) % {"count": format_number(coverage.rup_packages), "why": "; ".join(why)}
     alasan = _("Package of an incomplete RUP.")
     rows = []
     sources: tuple[tuple[Any, str], ...] = ((RupPackage, "rup"), (RupSwakelola, "rup_swakelola"))
@@ -358,8 +362,8 @@ def _above_full(
         reasons.append(_("the imported RUP looks like a sample"))
     if without_rup is not None:
         reasons.append(
-            _("%(count)d realization rows (%(nilai)s) name no package of the imported RUP")
-            % {"count": without_rup.count, "nilai": format_rupiah(without_rup.nilai)}
+            _("%(count)s realization rows (%(nilai)s) name no package of the imported RUP")
+            % {"count": format_number(without_rup.count), "nilai": format_rupiah(without_rup.nilai)}
         )
     if not reasons:
         reasons.append(_("PDN realization is larger than the PDN packages planned for it"))
@@ -370,14 +374,14 @@ def _above_full(
         }
         if units:
             head += ngettext(
-                ", and of %(units)d perangkat daerah", ", and of %(units)d perangkat daerah", units
-            ) % {"units": units}
+                ", and of %(units)s perangkat daerah", ", and of %(units)s perangkat daerah", units
+            ) % {"units": format_number(units)}
     else:
         head = ngettext(
-            "Capaian PDN of %(units)d perangkat daerah is above 100%%",
-            "Capaian PDN of %(units)d perangkat daerah is above 100%%",
+            "Capaian PDN of %(units)s perangkat daerah is above 100%%",
+            "Capaian PDN of %(units)s perangkat daerah is above 100%%",
             units,
-        ) % {"units": units}
+        ) % {"units": format_number(units)}
     message = _("%(head)s: data incomplete, not an achievement (%(why)s).") % {
         "head": head,
         "why": "; ".join(reasons),
@@ -420,7 +424,7 @@ def _declared_rows(ctx: _Context) -> tuple[list[SourceRow], list[SourceRow]]:
                         "selisih_digit",
                         channel,
                         row,
-                        _("%(parts)s more than %(factor)d times the value: a digit typed too many.")
+                        _("%(parts)s more than %(factor)s times the value: a digit typed too many.")
                         % {"parts": " & ".join(parts), "factor": int(rule.DIGIT_SLIP_FACTOR)},
                     )
                 )
@@ -448,16 +452,16 @@ def _double_names(ctx: _Context) -> DataWarning | None:
                     nilai=part.total.nilai if part else ZERO,
                     pdn=part.total.pdn if part else None,
                     umk=part.total.umk if part else None,
-                    alasan=_("%(count)d perangkat daerah of this Pemda carry this name.")
-                    % {"count": len(units)},
+                    alasan=_("%(count)s perangkat daerah of this Pemda carry this name.")
+                    % {"count": format_number(len(units))},
                 )
             )
     if not rows:
         return None
     message = _(
-        "%(count)d perangkat daerah share a name with another one (realization "
+        "%(count)s perangkat daerah share a name with another one (realization "
         "%(nilai)s): their figures are split; merge them or rename them."
-    ) % {"count": len(rows), "nilai": format_rupiah(sum(r.nilai for r in rows))}
+    ) % {"count": format_number(len(rows)), "nilai": format_rupiah(sum(r.nilai for r in rows))}
     return _warning("nama_unit_ganda", rows, message)
 
 
@@ -505,11 +509,14 @@ def warnings_for(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> l
             "realisasi_tanpa_rup",
             without,
             ngettext(
-                "%(count)d realization row (%(nilai)s) names no package of the imported RUP.",
-                "%(count)d realization rows (%(nilai)s) name no package of the imported RUP.",
+                "%(count)s realization row (%(nilai)s) names no package of the imported RUP.",
+                "%(count)s realization rows (%(nilai)s) name no package of the imported RUP.",
                 len(without),
             )
-            % {"count": len(without), "nilai": format_rupiah(sum(r.nilai for r in without))},
+            % {
+                "count": format_number(len(without)),
+                "nilai": format_rupiah(sum(r.nilai for r in without)),
+            },
         )
     sample = _sample(ctx, _coverage(ctx, named, missing))
     if sample:
@@ -526,25 +533,28 @@ def warnings_for(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> l
             "umk_sama_dengan_nilai_kontrak",
             umk_rows,
             ngettext(
-                "%(count)d contract above Rp15 miliar (%(nilai)s) declares its whole value UMK.",
-                "%(count)d contracts above Rp15 miliar (%(nilai)s) declare their whole value UMK.",
+                "%(count)s contract above Rp15 miliar (%(nilai)s) declares its whole value UMK.",
+                "%(count)s contracts above Rp15 miliar (%(nilai)s) declare their whole value UMK.",
                 len(umk_rows),
             )
-            % {"count": len(umk_rows), "nilai": format_rupiah(sum(r.nilai for r in umk_rows))},
+            % {
+                "count": format_number(len(umk_rows)),
+                "nilai": format_rupiah(sum(r.nilai for r in umk_rows)),
+            },
         )
     if slip_rows:
         found["selisih_digit"] = _warning(
             "selisih_digit",
             slip_rows,
             ngettext(
-                "%(count)d row (%(nilai)s) declares a PDN or UMK value more than %(factor)d "
+                "%(count)s row (%(nilai)s) declares a PDN or UMK value more than %(factor)s "
                 "times its own value: a digit slip.",
-                "%(count)d rows (%(nilai)s) declare a PDN or UMK value more than %(factor)d "
+                "%(count)s rows (%(nilai)s) declare a PDN or UMK value more than %(factor)s "
                 "times their own value: a digit slip.",
                 len(slip_rows),
             )
             % {
-                "count": len(slip_rows),
+                "count": format_number(len(slip_rows)),
                 "nilai": format_rupiah(sum(r.nilai for r in slip_rows)),
                 "factor": int(rule.DIGIT_SLIP_FACTOR),
             },
