@@ -35,6 +35,29 @@ CONTRACTS = ("SPSE-TenderEkontrak-Kontrak.json", "SPSE-NonTenderEkontrak-Kontrak
 PENCATATAN = ("SPSE-PencatatanNonTender.json", "SPSE-PencatatanSwakelola.json")
 TENDER_RESULTS = ("SPSE-TenderSelesaiNilai.json",)
 RUP_BUDGET_LINES = ("RUP-PaketAnggaranPenyedia.parquet",)
+BANDUNG_2025_SAMPLE_RUP_AND_REALIZATION = (
+    "RUP-MasterSatker.json",
+    "RUP-StrukturAnggaranPD.json",
+    "rup-paket-penyedia-terumumkan.sample.json",
+    "rup-paket-swakelola-terumumkan.sample.json",
+    "SPSE-TenderEkontrak-2Kontrak.json",
+    "SPSE-NonTenderEkontrak-2Kontrak.json",
+    "SPSE-TenderSelesaiNilai.json",
+    "SPSE-PencatatanNonTender.json",
+    "SPSE-PencatatanSwakelola.json",
+    "Ecat-PaketEPurchasingV6.json",
+    "Bela-TokoDaringRealisasi.json",
+)
+KALBAR_2023_ALL_PACKAGES_AND_REALIZATION = (
+    "RUP-StrukturAnggaranPD.json",
+    "RUP-PaketPenyedia-Terumumkan.parquet",
+    "RUP-PaketSwakelola-Terumumkan.parquet",
+    "SPSE-TenderEkontrak-Kontrak.json",
+    "SPSE-NonTenderEkontrak-Kontrak.json",
+    "SPSE-TenderSelesaiNilai.json",
+    "SPSE-PencatatanNonTender.json",
+    "SPSE-PencatatanSwakelola.json",
+)
 
 
 def require_shared_data(folder: Path = SHARED_DATA) -> None:
@@ -52,12 +75,16 @@ def pytest_configure(config: pytest.Config) -> None:
     require_shared_data()
 
 
-def _imported(folder: Path, names: tuple[str, ...], kd_klpd: str) -> Pemda:
+def _imported(
+    folder: Path, names: tuple[str, ...], kd_klpd: str, *, apply_valid_rows: bool = False
+) -> Pemda:
     from p3dn.accounts.models import Pemda
     from p3dn.imports import services as imports
 
     for name in names:
-        run = imports.import_now(actor=None, path=folder / name)
+        run = imports.import_now(
+            actor=None, path=folder / name, apply_valid_rows=apply_valid_rows
+        )
         assert run.status == "applied", (name, run.message)
     return Pemda.objects.get(kd_klpd=kd_klpd)
 
@@ -94,6 +121,24 @@ def kalbar_2023_with_budget_lines(db) -> Pemda:
         *PENCATATAN,
     )
     return _imported(KALBAR_2023_DIR, names, "D197")
+
+
+@pytest.fixture
+def kalbar_2023_all_packages_and_realization(db) -> Pemda:
+    """Kalbar 2023: its RUP (penyedia and swakelola packages, budget structure) and every
+    realization it publishes, tender results included (valid rows of each file applied)."""
+    return _imported(
+        KALBAR_2023_DIR, KALBAR_2023_ALL_PACKAGES_AND_REALIZATION, "D197", apply_valid_rows=True
+    )
+
+
+@pytest.fixture
+def bandung_2025_sample_rup_and_realization(db) -> Pemda:
+    """Kab. Bandung 2025: its units, budget structure, the 25-row RUP samples and all of its
+    realization (SPSE, pencatatan, e-purchasing v6, Toko Daring): a RUP that is only a sample."""
+    return _imported(
+        BANDUNG_2025_DIR, BANDUNG_2025_SAMPLE_RUP_AND_REALIZATION, "D107", apply_valid_rows=True
+    )
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ urlpatterns = [
     path("impor/", include("p3dn.imports.urls")),
     path("dasbor/", include("p3dn.monitoring.urls")),
     path("", include("p3dn.catalog.claims.urls")),
+    path("dasbor/", include("p3dn.quality.urls")),
     path("", include("p3dn.catalog.urls")),
     path("", include("p3dn.catalog.listings.urls")),
     path("cari/", include("p3dn.catalog.search.urls")),

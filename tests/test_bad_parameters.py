@@ -64,6 +64,8 @@ PAGES: dict[str, tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]] = {
     "monitoring:report": (("pemda",), {}, ("tahun", "as_of")),
     "monitoring:report-xlsx": (("pemda",), {"tahun": "2023"}, ("tahun", "as_of")),
     "monitoring:ranking-export": ((), {}, ("tahun", "provinsi")),
+    "quality:page": (("pemda",), {"tahun": "2023"}, ("tahun", "kode", "unit", "page")),
+    "quality:export": (("pemda",), {"tahun": "2023"}, ("tahun", "kode", "unit")),
     "catalog:producer-list": ((), {}, ("page", "q", "provinsi", "umk", "ikm", "bentuk")),
     "catalog:product-list": ((), {}, ("page", "q", "perusahaan", "provinsi", "status", "asal")),
     "catalog:certificate-list": ((), {}, ("page", "q", "perusahaan", "provinsi", "status")),
@@ -71,6 +73,7 @@ PAGES: dict[str, tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]] = {
     "listings:pemda": (("klpd", "pslug"), {}, ("page",)),
     "listings:pemda-products": (("klpd", "pslug"), {}, ("page",)),
 }
+
 
 @pytest.fixture
 def world(admin_pusat, kalbar, dinkes_kalbar, client_for):

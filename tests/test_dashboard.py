@@ -42,6 +42,8 @@ def test_traffic_lights_follow_the_target_and_a_ten_point_band():
         "red",
         "none",
     ]
+    # more realized than committed is no achievement: the data is incomplete
+    assert light("1.000000", target) == "green" and light("1.000001", target) == "incomplete"
 
 
 def test_the_national_ranking_orders_pemda_and_names_the_award_winners(

@@ -327,6 +327,14 @@ def _search(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     query = "=pompa"
     response = Client().get(reverse("search:export"), {"q": query})
     return [(response, {f"{v} pompa" for v in HOSTILE} | {query, producer.name})]
+def _quality(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """The data-quality rows: a second unit under each hostile name (nama_unit_ganda)."""
+    world = request.getfixturevalue("world")
+    for n, unit in enumerate(world["units"]):
+        accounts.create_unit(actor=None, pemda=world["kalbar"], name=unit.name, kd_satker=f"88{n}")
+    client = request.getfixturevalue("client_for")(request.getfixturevalue("tim_kalbar"))
+    url = reverse("quality:export", args=[world["kalbar"].pk])
+    return [(client.get(url, {"tahun": 2023}), {u.name for u in world["units"]})]
 
 
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
@@ -341,6 +349,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "listings:export": _listings,
     "claims:finding-export": _claims,
     "search:export": _search,
+    "quality:export": _quality,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

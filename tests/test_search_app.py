@@ -145,6 +145,7 @@ def test_p3dn_catalog_search_routes_to_the_search_command_and_sync_refreshes(mon
     calls.clear()
     assert cli.main(["catalog", "sync", "--json"]) == 0
     assert calls == [["p3dn", "catalog", "sync", "--json"],
+                     ["p3dn", "verify_claims", "--quiet"],
                      ["p3dn", "catalog_search", "--refresh", "--if-stale"]]
 
 

@@ -59,11 +59,19 @@ def latest_year_with_data(scope: Any, default: int) -> int:
     return max((y for y in years if y), default=default)
 
 
+# More PDN realized than committed: the commitment (the RUP) is incomplete, a sample or
+# misclassified (docs/quality.md, capaian_di_atas_100); never shown as an achievement.
+IMPOSSIBLE_CAPAIAN = Decimal(1)
+
+
 def light(value: str | Decimal | None, target: Decimal) -> str:
-    """green at or above the target, amber within 10 points below it, red below that."""
+    """green at or above the target, amber within 10 points below it, red below that;
+    "incomplete" above 100% (the data, not the Pemda, is what the number shows)."""
     if value is None:
         return "none"
     number = Decimal(value)
+    if number > IMPOSSIBLE_CAPAIAN:
+        return "incomplete"
     if number >= target:
         return "green"
     return "amber" if number >= target - AMBER_BAND else "red"
@@ -240,7 +248,17 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
         else:
             figures = PemdaYear(pemda=pemda, tahun=tahun).whole
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})
-    by_capaian = sorted(ranked, key=lambda r: Decimal(r["capaian_pdn"] or -1), reverse=True)
+    incomplete = [
+        r for r in ranked if r["capaian_pdn"] is not None
+        and Decimal(r["capaian_pdn"]) > IMPOSSIBLE_CAPAIAN
+    ]
+    for row in ranked:
+        row["incomplete"] = row in incomplete
+    by_capaian = sorted(
+        (r for r in ranked if not r["incomplete"]),
+        key=lambda r: Decimal(r["capaian_pdn"] or -1),
+        reverse=True,
+    )
     by_rupiah = sorted(ranked, key=lambda r: Decimal(r["realisasi_pdn"]), reverse=True)
     awards = []
     for level in ("provinsi", "kabupaten", "kota"):
@@ -255,6 +273,7 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
             )
     return {
         "by_capaian": by_capaian,
+        "incomplete": incomplete,
         "by_rupiah": by_rupiah,
         "awards": awards,
         "without_data": without,

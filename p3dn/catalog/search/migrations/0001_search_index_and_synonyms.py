@@ -35,15 +35,26 @@ def drop_text_engine(apps, schema_editor):
 
 
 def seed_synonyms(apps, schema_editor):
-    """The shipped synonym groups, as the admin's starting point."""
-    from p3dn.lib.search import parse_csv
+    """The shipped synonym groups, as the admin's starting point. The CSV is read here as it
+    was when this migration was written (rows `domain,terms,ambiguous`, terms separated by
+    '|', '#' lines comments), so a later change of the search code never changes it."""
+    import csv
+    import io
 
     SynonymGroup = apps.get_model("search", "SynonymGroup")
-    groups = parse_csv(SHIPPED.read_text(encoding="utf-8"))
+    lines = [
+        line for line in SHIPPED.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))[1:]  # after the header
     SynonymGroup.objects.bulk_create(
-        SynonymGroup(domain=g.domain, terms="|".join(g.terms),
-                     ambiguous="|".join(sorted(g.ambiguous)), shipped=True)
-        for g in groups
+        SynonymGroup(
+            domain=domain.strip(),
+            terms="|".join(t.strip() for t in terms.split("|")),
+            ambiguous="|".join(sorted(a.strip() for a in ambiguous.split("|") if a.strip())),
+            shipped=True,
+        )
+        for domain, terms, ambiguous in rows
     )
 
 
