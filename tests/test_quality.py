@@ -507,3 +507,4 @@ def test_an_impossible_capaian_is_never_shown_as_an_achievement(
     ranking = client_for(viewer_nasional).get(reverse("monitoring:ranking"), {"tahun": 2025})
     assert pemda not in [r["pemda"] for r in ranking.context["by_capaian"]]
     assert [r["pemda"] for r in ranking.context["incomplete"]] == [pemda]
+    assert "Belum ada Pemda dengan data lengkap" in ranking.content.decode()
