@@ -149,10 +149,10 @@ def test_the_ranking_reads_the_rollups_and_equals_each_pemdas_indicators(
     assert [r["pemda"] for r in ranking["by_capaian"]] == [kalbar_2023_rup_and_realization]
     row = ranking["by_capaian"][0]
     expected = from_facts(kalbar_2023_rup_and_realization, 2023)
-    assert {k: v for k, v in row.items() if k not in ("pemda", "level")} == {
+    assert {k: v for k, v in row.items() if k not in ("pemda", "level", "incomplete")} == {
         k: v for k, v in expected.items() if k != "pemda"
     }
-    assert row["level"] == "provinsi"
+    assert row["level"] == "provinsi" and row["incomplete"] is False
     assert len(ranking["without_data"]) == 551
 
 
