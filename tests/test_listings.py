@@ -111,6 +111,8 @@ def test_a_public_proposal_stays_unseen_until_its_own_tim_p3dn_approves_it(
     product_url = f"{_public(bandung)}produk/{product.pk}-{product.slug}/"
     assert client.get(producer_url).status_code == 200
     assert product.name in client.get(product_url).content.decode()
+    wrong = client.get(f"{_public(bandung)}produk/{product.pk}-nama-lama/")
+    assert wrong.status_code == 301 and wrong["Location"] == product_url
     # every step in the audit trail, and on the page as its history
     actions = list(LogEntry.objects.filter(object_type="listings.listing").order_by("id")
                    .values_list("action", "actor_name"))

@@ -108,16 +108,27 @@ def pemda_products(request: HttpRequest, klpd: str, slug: str) -> HttpResponse:
     return render(request, "listings/pemda.html", context)
 
 
+def _listed_item(request: HttpRequest, klpd: str, slug: str, pk: int, item: str,
+                 kind: str) -> tuple[Pemda, Any, HttpResponse | None]:
+    """The Pemda and the approved producer or product (``kind``) of a public address, and a
+    permanent redirect when the Pemda's or the item's slug is not its own."""
+    pemda, moved = _public_pemda(request, klpd, slug)
+    if moved:
+        return pemda, None, moved
+    getter = access.get_listed_producer if kind == "producer" else access.get_listed_product
+    obj = getter(pemda, pk)
+    if item != obj.slug:
+        url = _item_url(pemda, f"listings:{kind}", obj.pk, obj.slug)
+        return pemda, obj, redirect(url, permanent=True)
+    return pemda, obj, None
+
+
 @require_GET
 def producer_page(request: HttpRequest, klpd: str, slug: str, pk: int, item: str
                   ) -> HttpResponse:
-    pemda, moved = _public_pemda(request, klpd, slug)
+    pemda, producer, moved = _listed_item(request, klpd, slug, pk, item, "producer")
     if moved:
         return moved
-    producer = access.get_listed_producer(pemda, pk)
-    if item != producer.slug:
-        return redirect(_item_url(pemda, "listings:producer", producer.pk, producer.slug),
-                        permanent=True)
     context = {**_public(pemda), "producer": producer,
                "products": queries.products_of(pemda, producer),
                "private": catalog_access.can_see_private(user_of(request))}
@@ -127,15 +138,10 @@ def producer_page(request: HttpRequest, klpd: str, slug: str, pk: int, item: str
 @require_GET
 def product_page(request: HttpRequest, klpd: str, slug: str, pk: int, item: str
                  ) -> HttpResponse:
-    pemda, moved = _public_pemda(request, klpd, slug)
+    pemda, product, moved = _listed_item(request, klpd, slug, pk, item, "product")
     if moved:
         return moved
-    product = access.get_listed_product(pemda, pk)
-    if item != product.slug:
-        return redirect(_item_url(pemda, "listings:product", product.pk, product.slug),
-                        permanent=True)
-    context = {**_public(pemda), "product": product,
-               "today": timezone.localdate()}
+    context = {**_public(pemda), "product": product, "today": timezone.localdate()}
     return render(request, "listings/product.html", context)
 
 
