@@ -156,6 +156,10 @@ def test_the_page_is_public_swaps_results_under_htmx_and_refuses_bad_parameters(
     assert response.status_code == 200
     assert name.split()[0] in response.content.decode()
     assert b"<html" in response.content
+    # the count line names the results shown: first to last of this page
+    page = response.context["page"]
+    assert page.results
+    assert f"1–{len(page.results)}" in response.content.decode()
     partial = client.get(reverse("search:page"), {"q": name}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and b"<html" not in partial.content
     assert client.get(reverse("search:page")).status_code == 200

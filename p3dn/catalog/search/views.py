@@ -79,6 +79,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context |= {
             "page": page, "today": today, "number": number, "pages": pages,
             "first": (number - 1) * PAGE_SIZE + 1,
+            "last": (number - 1) * PAGE_SIZE + len(page.results),
             "previous": urlencode(query | {"page": number - 1}) if number > 1 else "",
             "next": urlencode(query | {"page": number + 1}) if number < pages else "",
             "export": urlencode(query),
