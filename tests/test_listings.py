@@ -422,7 +422,13 @@ def test_the_navigation_and_the_registry_link_the_katalog_lokal(client, client_f
     assert reverse("listings:manage", args=[bandung.pk]) in home
     registry_page = client.get(reverse("catalog:registry")).content.decode()
     assert reverse("listings:index") in registry_page
-    assert "/katalog-lokal/kelola/" not in client_for(admin_pusat).get("/").content.decode()
+    national_home = client_for(admin_pusat).get("/").content.decode()
+    assert "/katalog-lokal/kelola/" not in national_home
+    # the public and national users reach every Pemda's katalog lokal from the menu
+    menu = 'class="mainnav"'
+    for page in (client.get("/").content.decode(), national_home):
+        nav = page[page.index(menu):page.index("</nav>", page.index(menu))]
+        assert f'href="{reverse("listings:index")}"' in nav
 
 
 def test_manage_pages_answer_hostile_parameters_without_a_server_error(client_for, tim_bandung,

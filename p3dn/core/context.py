@@ -17,6 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
     registry = {"label": _("Registry"), "url": reverse("catalog:registry"), "key": "registri"}
     search = {"label": _("Search products"), "url": reverse("search:page"), "key": "cari"}
+    # Every Pemda's approved katalog lokal, public; a Pemda's own team opens its list instead.
+    local_catalogues = {"label": _("Katalog lokal"), "url": reverse("listings:index"),
+                        "key": "katalog-lokal"}
     if user.is_authenticated:
         items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
         items.append(
@@ -43,11 +46,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.pemda_id:
             items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
                           "url": reverse("listings:manage", args=[user.pemda_id])})
+        else:
+            items.append(local_catalogues)
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
     else:
         items.append(search)
         items.append(registry)
+        items.append(local_catalogues)
         items.append(calculators)
     return {"nav_items": items}
