@@ -233,6 +233,28 @@ def test_the_scrape_and_the_export_share_no_certificate_but_merge_their_producer
     assert response.facts_read == 0
 
 
+def test_the_registry_home_accounts_for_every_certificate_undated_ones_included(client):
+    scrape = json.loads(SCRAPE.read_text(encoding="utf-8"))
+    run_file(SCRAPE, apply_valid_rows=True)
+    run_file(EXPORT)
+    sync_registry()
+    undated = {
+        (fold(r["perusahaan"]), fold(r["jenis_produk"]), fold(r["spesifikasi"]),
+         fold(r["tipe"]), brand(r["merk"]), r["nilai_tkdn"])
+        for r in scrape if "perusahaan" in r
+    }
+    assert all(row["Tanggal Kadaluarsa Sertifikat"] for row in raw_export())  # all dated
+    page = client.get("/registri/")
+    summary = page.context["summary"]
+    parts = ("berlaku", "segera_berakhir", "kedaluwarsa", "belum_berlaku", "tanpa_tanggal")
+    assert sum(summary[k] for k in parts) == summary["certificates"]
+    assert summary["tanpa_tanggal"] == len(undated) > 0
+    text = page.content.decode()
+    assert "Masa berlaku tidak diketahui" in text and "status=tidak_diketahui" in text
+    listed = client.get("/registri/sertifikat/", {"status": "tidak_diketahui"})
+    assert listed.context["page"].paginator.count == len(undated)
+
+
 # ------------------------------------------------------------------ incremental and idempotent
 
 

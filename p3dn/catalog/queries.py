@@ -177,7 +177,8 @@ def provinces() -> QuerySet[Region]:
 
 
 def summary(as_of: dt.date) -> dict[str, int]:
-    """The registry's size and how many certificates are valid, ending soon or expired."""
+    """The registry's size and how many certificates are valid, ending soon, expired, not yet
+    valid or without a validity date (the five add up to all certificates)."""
     certs = Certificate.objects.all()
     return {
         "producers": Producer.objects.count(),
@@ -187,4 +188,6 @@ def summary(as_of: dt.date) -> dict[str, int]:
         "berlaku": certs.filter(validity_q(Status.BERLAKU, as_of)).count(),
         "segera_berakhir": certs.filter(validity_q(Status.SEGERA_BERAKHIR, as_of)).count(),
         "kedaluwarsa": certs.filter(validity_q(Status.KEDALUWARSA, as_of)).count(),
+        "belum_berlaku": certs.filter(validity_q(Status.BELUM_BERLAKU, as_of)).count(),
+        "tanpa_tanggal": certs.filter(validity_q(UNKNOWN, as_of)).count(),
     }
