@@ -553,6 +553,12 @@ def test_the_tim_p3dn_takes_snapshots_sets_the_schedule_and_records_findings(
     assert event.changes["status"] == ["open", "in_progress"]
     detail = client.get(reverse("monitoring:monev-finding", args=[bandung.pk, created.pk]))
     assert "surat teguran" in detail.content.decode()
+    # the history reads in words: field labels and choice labels, never the stored names
+    history = detail.content.decode().split("<h2>Riwayat</h2>", 1)[1]
+    assert "<b>Status</b>: <span class=\"before\">Terbuka</span>" in history
+    assert "Dalam proses" in history
+    for raw in ("in_progress", "due_date", "tindak_lanjut", ">open<"):
+        assert raw not in history, raw
 
 
 def test_operators_and_viewers_may_not_manage_monev(

@@ -145,9 +145,16 @@ def value_text(field: models.Field[Any, Any] | None, name: str, value: Any) -> s
 
 
 def changes(entry: LogEntry) -> list[Change]:
-    model = _model(entry.object_type)
+    return model_changes(_model(entry.object_type), entry.changes)
+
+
+def model_changes(model: type[models.Model] | None, recorded: dict[str, Any] | None
+                  ) -> list[Change]:
+    """Recorded changes of an object of ``model`` ({field: [before, after]}) in words: the
+    field's label and each value as the pages show it. Also for an app's own history rows
+    (a Monev finding's events)."""
     out = []
-    for name, pair in (entry.changes or {}).items():
+    for name, pair in (recorded or {}).items():
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         field = _field(model, name)
         label = str(field.verbose_name) if field is not None else _humane(name)

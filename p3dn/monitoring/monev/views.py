@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.audit.wording import model_changes
 from p3dn.monitoring.monev import access, queries, services
 from p3dn.monitoring.monev.forms import FindingFilterForm, FindingForm, NoteForm, ScheduleForm
 from p3dn.monitoring.monev.models import Finding, MonevSchedule, Snapshot
@@ -219,7 +220,8 @@ def finding_detail(request: HttpRequest, pk: int, finding_id: int) -> HttpRespon
         "pemda": finding.pemda,
         "finding": finding,
         "overdue": queries.is_overdue(finding),
-        "events": finding.events.select_related("actor"),
+        "events": [(event, model_changes(Finding, event.changes))
+                   for event in finding.events.select_related("actor")],
         "can_edit": access.can_edit_finding(user, finding),
         "can_follow_up": access.can_follow_up(user, finding),
         "note_form": NoteForm(),
