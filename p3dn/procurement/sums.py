@@ -392,8 +392,10 @@ def e_purchasing_rows(
     products = facts_as_of(Product.objects.all(), day)
     product = products.filter(kd_produk=OuterRef("kd_produk"))
     domestic = Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | tkdn_claim_stands(day)
-    # a v6 package's products: those whose kd_produk is one of its comma-separated ids
-    named = products.annotate(
+    # a v6 package's products: those whose kd_produk is one of its comma-separated ids, among
+    # the few known products the Pemda-year's packages name (so no package scans them all)
+    completed = _scoped(EPurchase, pemda, tahun, day).filter(completed=True)
+    named = products.filter(kd_produk__in=_named_known(products, completed)).annotate(
         at=StrIndex(OuterRef("product_key"), Concat(Value(","), F("kd_produk"), Value(",")))
     ).filter(at__gt=0)
     providers = facts_as_of(Provider.objects.all(), day).filter(
@@ -402,8 +404,7 @@ def e_purchasing_rows(
     package = _scoped(RupPackage, pemda, tahun, day).filter(kd_rup=OuterRef("kd_rup"))
     v6 = Q(source=EPurchase.Source.V6)
     lines = (
-        _scoped(EPurchase, pemda, tahun, day)
-        .filter(completed=True)
+        completed
         .annotate(
             product_key=Concat(Value(","), F("product_ids"), Value(","), output_field=TextField())
         )
@@ -439,6 +440,20 @@ def e_purchasing_rows(
             umk=_when(Q(provider_known=False, rup_known=True, rup_ukm=True), "total_harga"),
         ),
     )
+
+
+def _named_known(products: QuerySet[Any], lines: QuerySet[Any]) -> list[str]:
+    """The kd_produk of ``products`` that the v6 packages among ``lines`` name."""
+    ids: set[str] = set()
+    v6 = lines.filter(source=EPurchase.Source.V6).exclude(product_ids="")
+    for named in v6.values_list("product_ids", flat=True):
+        ids.update(named.split(","))
+    ordered = sorted(ids)
+    known: list[str] = []
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        known.extend(products.filter(kd_produk__in=chunk).values_list("kd_produk", flat=True))
+    return sorted(set(known))
 
 
 def _v6_count(v6: Q, products: QuerySet[Any]) -> Case:
