@@ -28,6 +28,7 @@ PASSWORD = "correct-horse-battery-9"
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 KALBAR_2023_DIR = SHARED_DATA / "isb" / "prov-kalbar-2023"
 BANDUNG_2025_DIR = SHARED_DATA / "isb" / "kab-bandung-2025"
+KALBAR_KABUPATEN_2022_DIR = SHARED_DATA / "ekatalog" / "kalbar-kabupaten-2022"
 
 # Kalbar 2023 (Prov. Kalimantan Barat, kd_klpd D197), file by file.
 RUP = ("RUP-PaketPenyedia-Terumumkan.parquet", "RUP-StrukturAnggaranPD.json")
@@ -154,6 +155,12 @@ def bandung_2025_realization(db) -> Pemda:
         "Bela-TokoDaringRealisasi.json",
     )
     return _imported(BANDUNG_2025_DIR, names, "D107")
+
+
+@pytest.fixture
+def bengkayang_2022_toko_daring(db) -> Pemda:
+    """Kab. Bengkayang 2022 (D206): its Toko Daring (Bela) orders, failed ones included."""
+    return _imported(KALBAR_KABUPATEN_2022_DIR, ("BKY-daring2022.parquet",), "D206")
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,25 @@ from p3dn.web.apikit import READ, ApiError, ShortText, Year, errors
 
 MONEY = "exact decimal string, 2 decimals"
 RATIO = "fraction with 6 decimals; null when its denominator is 0 (see warnings)"
+ESTIMATE = (
+    MONEY + ": estimated from the RUP package's declared status, beside the exact figure and "
+    "never part of it (realisasi.*.klasifikasi)"
+)
+
+
+class KlasifikasiOut(BaseModel):
+    """How a channel's nilai is classified as PDN: pasti + estimasi + belum_terklasifikasi =
+    nilai. The estimate is never part of pdn / umk nor of realisasi_pdn."""
+
+    pasti: str = Field(description=MONEY + ": value whose PDN status is known exactly")
+    estimasi: str = Field(
+        description=MONEY + ": value classified by the declared status of its RUP package"
+    )
+    belum_terklasifikasi: str = Field(description=MONEY + ": value neither known nor estimated")
+    pdn_estimasi: str = Field(description=MONEY + ": PDN by estimate (RUP status_pdn PDN)")
+    umk_estimasi: str = Field(description=MONEY + ": UMK by estimate (RUP status_ukm UKM)")
+    metode: str = Field(description="how the channel is classified, in words")
+    alasan: str | None = Field(description="why part is unknown; null when nothing is")
 
 
 class ChannelMoneyOut(BaseModel):
@@ -33,8 +52,11 @@ class ChannelMoneyOut(BaseModel):
     pdn: str = Field(description=MONEY)
     umk: str = Field(description=MONEY)
     belum_terklasifikasi: str | None = Field(
-        None, description="e-purchasing and Toko Daring only: value not yet classified"
+        None,
+        description="e-purchasing and Toko Daring only: value neither classified exactly nor "
+        "estimated",
     )
+    klasifikasi: KlasifikasiOut | None = None
 
 
 class RealisasiOut(BaseModel):
@@ -57,6 +79,8 @@ class FiguresOut(BaseModel):
     realisasi_total: str | None = Field(None, description=MONEY)
     realisasi_pdn: str | None = Field(None, description=MONEY)
     realisasi_umk: str | None = Field(None, description=MONEY)
+    realisasi_pdn_estimasi: str | None = Field(None, description=ESTIMATE)
+    realisasi_umk_estimasi: str | None = Field(None, description=ESTIMATE)
     capaian_pdn: str | None = Field(None, description=RATIO)
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
@@ -81,6 +105,8 @@ class IndicatorRowOut(BaseModel):
     realisasi_total: str | None = Field(None, description=MONEY)
     realisasi_pdn: str | None = Field(None, description=MONEY)
     realisasi_umk: str | None = Field(None, description=MONEY)
+    realisasi_pdn_estimasi: str | None = Field(None, description=ESTIMATE)
+    realisasi_umk_estimasi: str | None = Field(None, description=ESTIMATE)
     capaian_pdn: str | None = Field(None, description=RATIO)
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
@@ -90,6 +116,7 @@ class IndicatorRowOut(BaseModel):
     pdn: str | None = Field(None, description=MONEY)
     umk: str | None = Field(None, description=MONEY)
     belum_terklasifikasi: str | None = Field(None, description=MONEY)
+    klasifikasi: KlasifikasiOut | None = None
 
 
 class FiltersOut(BaseModel):
@@ -115,6 +142,8 @@ class IndicatorsOut(BaseModel):
     realisasi_total: str = Field(description=MONEY)
     realisasi_pdn: str = Field(description=MONEY)
     realisasi_umk: str = Field(description=MONEY)
+    realisasi_pdn_estimasi: str = Field(description=ESTIMATE)
+    realisasi_umk_estimasi: str = Field(description=ESTIMATE)
     capaian_pdn: str | None = Field(description=RATIO)
     komposisi_pdn: str | None = Field(description=RATIO)
     porsi_umk_rencana: str | None = Field(description=RATIO)

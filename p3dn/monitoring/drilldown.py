@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.procurement.sums import CHANNELS, SOURCES, ZERO, Filters, source_rows
 
-MEASURES = ("nilai", "pdn", "umk", "unknown")
+MEASURES = ("nilai", "pdn", "umk", "unknown", "nilai_estimasi", "pdn_estimasi")
 NO_UNIT = "tanpa"
 NO_MONTH = "tanpa"
 
@@ -48,6 +48,8 @@ REALIZATION_MEASURES: dict[str, Any] = {
     "pdn": _("PDN realization"),
     "umk": _("UMK realization"),
     "unknown": _("Not yet classified"),
+    "nilai_estimasi": _("Classified by estimate (RUP package status)"),
+    "pdn_estimasi": _("PDN by estimate (RUP package status)"),
 }
 
 # What identifies and names a row of each part: (code field, name field, note fields).

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from p3dn.accounts.models import Pemda, Unit
+from p3dn.monitoring.classification import klasifikasi_json
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Figures, Filters, collect
 from p3dn.rules.indicators import capaian, umk_share
 
@@ -92,13 +93,14 @@ def figures_json(f: Figures) -> dict[str, Any]:
     values, warnings = ratios(f)
     realisasi = {}
     for channel, money in f.realisasi.items():
-        item = {
+        item: dict[str, Any] = {
             "nilai": money_text(money.nilai),
             "pdn": money_text(money.pdn),
             "umk": money_text(money.umk),
         }
         if channel in ("e_purchasing", "toko_daring"):
             item["belum_terklasifikasi"] = money_text(money.belum_terklasifikasi)
+        item["klasifikasi"] = klasifikasi_json(channel, money)
         realisasi[channel] = item
     return {
         "pagu_penyedia": money_text(f.pagu_penyedia),
@@ -109,6 +111,8 @@ def figures_json(f: Figures) -> dict[str, Any]:
         "realisasi_total": money_text(total.nilai),
         "realisasi_pdn": money_text(total.pdn),
         "realisasi_umk": money_text(total.umk),
+        "realisasi_pdn_estimasi": money_text(total.pdn_estimasi),
+        "realisasi_umk_estimasi": money_text(total.umk_estimasi),
         **{k: ratio_text(v) for k, v in values.items()},
         "warnings": warnings,
     }

@@ -315,6 +315,13 @@ class EPurchase(PemdaFact):
     completed = models.BooleanField(default=False)
     tanggal = models.DateField(null=True, blank=True)
     jenis_katalog = models.CharField(max_length=20, blank=True)
+    # v6 packages name their products only as ids: the products are classified from these.
+    product_ids = models.TextField(
+        blank=True, help_text="v6: the package's product ids (kd_produk), comma-separated"
+    )
+    product_count = models.PositiveIntegerField(
+        default=0, help_text="v6: how many distinct product ids product_ids names"
+    )
 
     natural_key = ("source", "kd_paket", "line_key")
 
@@ -536,6 +543,10 @@ class IndicatorRollup(models.Model):
     pdn = models.DecimalField(max_digits=30, decimal_places=10, default=0)
     umk = models.DecimalField(max_digits=30, decimal_places=10, default=0)
     belum_terklasifikasi = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    # The part of nilai classified by an estimate (sums.Money), and its estimated PDN and UMK.
+    nilai_estimasi = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    pdn_estimasi = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+    umk_estimasi = models.DecimalField(max_digits=30, decimal_places=10, default=0)
 
     class Meta:
         indexes = [

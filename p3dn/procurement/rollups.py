@@ -44,12 +44,15 @@ def _rows(
 ) -> list[IndicatorRollup]:
     unit_id = int(key) if grain == Grain.UNIT and key else None
     bulan = dt.date.fromisoformat(f"{key}-01") if grain == Grain.MONTH and key else None
-    measures: list[tuple[str, Decimal, Decimal, Decimal, Decimal]] = [
-        ("rup", figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk, Decimal(0)),
-        ("belanja", figures.belanja_pengadaan, Decimal(0), Decimal(0), Decimal(0)),
+    zero = Decimal(0)
+    measures: list[tuple[str, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]] = [
+        ("rup", figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk, zero, zero,
+         zero, zero),
+        ("belanja", figures.belanja_pengadaan, zero, zero, zero, zero, zero, zero),
     ]
     for channel, money in figures.realisasi.items():
-        measures.append((channel, money.nilai, money.pdn, money.umk, money.belum_terklasifikasi))
+        measures.append((channel, money.nilai, money.pdn, money.umk, money.belum_terklasifikasi,
+                         money.nilai_estimasi, money.pdn_estimasi, money.umk_estimasi))
     kept = [m for m in measures if any(m[1:])] or measures[:1]  # a part exists even at zero
     return [
         IndicatorRollup(
@@ -63,8 +66,11 @@ def _rows(
             pdn=pdn,
             umk=umk,
             belum_terklasifikasi=unknown,
+            nilai_estimasi=nilai_estimasi,
+            pdn_estimasi=pdn_estimasi,
+            umk_estimasi=umk_estimasi,
         )
-        for measure, nilai, pdn, umk, unknown in kept
+        for measure, nilai, pdn, umk, unknown, nilai_estimasi, pdn_estimasi, umk_estimasi in kept
     ]
 
 
@@ -108,14 +114,23 @@ def refresh_pairs(pairs: Iterable[tuple[int, int]]) -> int:
 
 def refresh_products(kd_produk: Iterable[str]) -> int:
     """Recompute the Pemda-years whose current e-purchasing lines name one of ``kd_produk``
-    (their PDN changed: a TKDN claim window, sums.tkdn_claim_stands)."""
+    (their PDN changed: a TKDN claim window, sums.tkdn_claim_stands), as a v5 line's product
+    or among a v6 package's product ids."""
     codes = sorted(set(kd_produk))
     pairs: set[tuple[int, int]] = set()
+    current = EPurchase.objects.filter(valid_to__isnull=True)
     for start in range(0, len(codes), 1000):
         pairs |= set(
-            EPurchase.objects.filter(valid_to__isnull=True, kd_produk__in=codes[start:start + 1000])
+            current.filter(kd_produk__in=codes[start:start + 1000])
             .values_list("pemda_id", "tahun_anggaran").distinct()
         )
+    wanted = set(codes)
+    for pemda_id, tahun, ids in (
+        current.filter(source=EPurchase.Source.V6).exclude(product_ids="")
+        .values_list("pemda_id", "tahun_anggaran", "product_ids").iterator()
+    ):
+        if (pemda_id, tahun) not in pairs and wanted & set(ids.split(",")):
+            pairs.add((pemda_id, tahun))
     return refresh_pairs(pairs)
 
 

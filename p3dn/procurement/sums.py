@@ -34,14 +34,18 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth, Upper
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, TruncMonth, Upper
 
 from p3dn.accounts.models import Pemda
 from p3dn.procurement.models import (
@@ -85,16 +89,33 @@ BY_GRAIN = {by: grain for grain, by in GRAINS}
 
 @dataclass
 class Money:
+    """The realization of a channel. ``nilai`` splits three ways by how its PDN status is
+    known: exactly (``pasti``: the contract's or record's own PDN value, or the product), by an
+    estimate (``nilai_estimasi``: the declared status of the RUP package the line names) or not
+    at all (``belum_terklasifikasi``). ``pdn`` and ``umk`` are exact; ``pdn_estimasi`` and
+    ``umk_estimasi`` the estimated PDN and UMK, never part of them."""
+
     nilai: Decimal = ZERO
     pdn: Decimal = ZERO
     umk: Decimal = ZERO
     belum_terklasifikasi: Decimal = ZERO
+    nilai_estimasi: Decimal = ZERO
+    pdn_estimasi: Decimal = ZERO
+    umk_estimasi: Decimal = ZERO
+
+    @property
+    def pasti(self) -> Decimal:
+        """The value whose PDN status is known exactly."""
+        return self.nilai - self.nilai_estimasi - self.belum_terklasifikasi
 
     def add(self, other: Money) -> None:
         self.nilai += other.nilai
         self.pdn += other.pdn
         self.umk += other.umk
         self.belum_terklasifikasi += other.belum_terklasifikasi
+        self.nilai_estimasi += other.nilai_estimasi
+        self.pdn_estimasi += other.pdn_estimasi
+        self.umk_estimasi += other.umk_estimasi
 
 
 @dataclass
@@ -204,9 +225,17 @@ def _linked(qs: QuerySet[Any], packages: QuerySet[Any], column: str, text: bool)
 
 
 def _values(
-    qs: QuerySet[Any], nilai: Any, pdn: Any, umk: Any, unknown: Any = None, date: str | None = None
+    qs: QuerySet[Any],
+    nilai: Any,
+    pdn: Any,
+    umk: Any,
+    unknown: Any = None,
+    date: str | None = None,
+    estimate: Estimate | None = None,
 ) -> QuerySet[Any]:
-    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date."""
+    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date, and
+    the estimate's d_nilai_estimasi, d_pdn_estimasi, d_umk_estimasi (0 without one)."""
+    estimate = estimate or Estimate()
     return qs.annotate(
         d_nilai=ExpressionWrapper(nilai, output_field=MONEY),
         d_pdn=ExpressionWrapper(pdn, output_field=MONEY),
@@ -215,7 +244,20 @@ def _values(
             unknown if unknown is not None else Value(ZERO), output_field=MONEY
         ),
         d_date=F(date) if date else Value(None, output_field=DateField()),
+        d_nilai_estimasi=ExpressionWrapper(estimate.nilai, output_field=MONEY),
+        d_pdn_estimasi=ExpressionWrapper(estimate.pdn, output_field=MONEY),
+        d_umk_estimasi=ExpressionWrapper(estimate.umk, output_field=MONEY),
     )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimated part of a row: its value classified by estimate, and the estimated PDN and
+    UMK (expressions; 0 by default)."""
+
+    nilai: Any = field(default_factory=lambda: Value(ZERO))
+    pdn: Any = field(default_factory=lambda: Value(ZERO))
+    umk: Any = field(default_factory=lambda: Value(ZERO))
 
 
 def _when(condition: Q, column: str) -> Case:
@@ -333,32 +375,94 @@ def swakelola_rows(
 def e_purchasing_rows(
     pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters
 ) -> QuerySet[Any]:
-    """Completed e-Katalog purchase lines: total_harga as nilai; as pdn when the product is
-    domestic (jenis_produk lokal/PDN, or a TKDN claim that counts on the order date:
-    ``tkdn_claim_stands``), as umk when the provider is UKM, as unknown (belum terklasifikasi)
-    when p3dn does not know the product; dated by the order date. A package filter reaches a
-    line through its kd_rup."""
-    products = facts_as_of(Product.objects.all(), day).filter(kd_produk=OuterRef("kd_produk"))
-    domestic = products.filter(
-        Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | tkdn_claim_stands(day)
+    """Completed e-Katalog purchase lines: total_harga as nilai, dated by the order date; a
+    package filter reaches a line through its kd_rup. PDN, then UMK, each known exactly when
+    the data says, else estimated from the RUP package the line names, else unknown:
+
+    - pdn: the product is known and domestic (jenis_produk lokal/PDN, or a TKDN claim that
+      counts on the order date: ``tkdn_claim_stands``). A v6 package names its products only
+      by id (product_ids): it is classified when every product it names is known, as PDN when
+      all are domestic, as not PDN when none is; a package mixing both cannot be split (v6
+      gives no value per product) and is not classified exactly.
+    - umk: the provider (kd_penyedia) is known with its UKM status, and is UKM.
+    - not classified exactly but naming a RUP package (kd_rup): its value is nilai_estimasi,
+      and pdn_estimasi / umk_estimasi when the package declares status_pdn PDN / status_ukm
+      UKM (the UMK estimate when the provider's status is unknown).
+    - neither: unknown (belum terklasifikasi)."""
+    products = facts_as_of(Product.objects.all(), day)
+    product = products.filter(kd_produk=OuterRef("kd_produk"))
+    domestic = Q(jenis_produk__in=DOMESTIC_PRODUCT_TYPES) | tkdn_claim_stands(day)
+    # a v6 package's products: those whose kd_produk is one of its comma-separated ids, among
+    # the few known products the Pemda-year's packages name (so no package scans them all)
+    completed = _scoped(EPurchase, pemda, tahun, day).filter(completed=True)
+    named = products.filter(kd_produk__in=_named_known(products, completed)).annotate(
+        at=StrIndex(OuterRef("product_key"), Concat(Value(","), F("kd_produk"), Value(",")))
+    ).filter(at__gt=0)
+    providers = facts_as_of(Provider.objects.all(), day).filter(
+        kd_penyedia=OuterRef("kd_penyedia"), penyedia_ukm__isnull=False
     )
-    ukm = facts_as_of(Provider.objects.all(), day).filter(
-        penyedia_ukm=True, kd_penyedia=OuterRef("kd_penyedia")
-    )
+    package = _scoped(RupPackage, pemda, tahun, day).filter(kd_rup=OuterRef("kd_rup"))
+    v6 = Q(source=EPurchase.Source.V6)
     lines = (
-        _scoped(EPurchase, pemda, tahun, day)
-        .filter(completed=True)
-        .annotate(known=Exists(products), domestic=Exists(domestic), ukm=Exists(ukm))
+        completed
+        .annotate(
+            product_key=Concat(Value(","), F("product_ids"), Value(","), output_field=TextField())
+        )
+        .annotate(
+            known=Exists(product),
+            domestic=Exists(product.filter(domestic)),
+            v6_known=_v6_count(v6, named),
+            v6_domestic=_v6_count(v6, named.filter(domestic)),
+            provider_known=Exists(providers),
+            ukm=Exists(providers.filter(penyedia_ukm=True)),
+            rup_known=Exists(package),
+            rup_pdn=Exists(package.filter(status_pdn="PDN")),
+            rup_ukm=Exists(package.filter(status_ukm="UKM")),
+        )
     )
     if filters.on_package:
         lines = _linked(lines, _packages(pemda, tahun, day, filters), "kd_rup", text=False)
+    v6_all_known = v6 & Q(product_count__gt=0, v6_known=F("product_count"))
+    pdn = (~v6 & Q(domestic=True)) | (v6_all_known & Q(v6_domestic=F("product_count")))
+    exact = (~v6 & Q(known=True)) | (v6_all_known & (Q(v6_domestic=F("product_count"))
+                                                     | Q(v6_domestic=0)))
+    estimated = ~exact & Q(rup_known=True)
     return _values(
         lines,
         F("total_harga"),
-        _when(Q(domestic=True), "total_harga"),
+        _when(pdn, "total_harga"),
         _when(Q(ukm=True), "total_harga"),
-        _when(Q(known=False), "total_harga"),
+        _when(~exact & Q(rup_known=False), "total_harga"),
         date="tanggal",
+        estimate=Estimate(
+            nilai=_when(estimated, "total_harga"),
+            pdn=_when(estimated & Q(rup_pdn=True), "total_harga"),
+            umk=_when(Q(provider_known=False, rup_known=True, rup_ukm=True), "total_harga"),
+        ),
+    )
+
+
+def _named_known(products: QuerySet[Any], lines: QuerySet[Any]) -> list[str]:
+    """The kd_produk of ``products`` that the v6 packages among ``lines`` name."""
+    ids: set[str] = set()
+    v6 = lines.filter(source=EPurchase.Source.V6).exclude(product_ids="")
+    for named in v6.values_list("product_ids", flat=True):
+        ids.update(named.split(","))
+    ordered = sorted(ids)
+    known: list[str] = []
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        known.extend(products.filter(kd_produk__in=chunk).values_list("kd_produk", flat=True))
+    return sorted(set(known))
+
+
+def _v6_count(v6: Q, products: QuerySet[Any]) -> Case:
+    """How many of ``products`` (a v6 package's named products) there are; 0 off v6."""
+    count = products.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Case(
+        When(v6, then=Subquery(count, output_field=IntegerField())),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 
@@ -469,14 +573,17 @@ def _key(row: dict[str, Any], by: str | None) -> str:
     return ""
 
 
-def _apply(figures: Figures, measure: str, nilai: Any, pdn: Any, umk: Any, unknown: Any) -> None:
-    """Set one part (``measure``: rup, belanja or a channel) of ``figures``."""
+def _apply(
+    figures: Figures, measure: str, nilai: Any, pdn: Any, umk: Any, unknown: Any, *estimate: Any
+) -> None:
+    """Set one part (``measure``: rup, belanja or a channel) of ``figures``; ``estimate`` is
+    a channel's nilai_estimasi, pdn_estimasi, umk_estimasi."""
     if measure == "rup":
         figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk = nilai, pdn, umk
     elif measure == "belanja":
         figures.belanja_pengadaan = nilai
     else:
-        figures.realisasi[measure] = Money(nilai, pdn, umk, unknown)
+        figures.realisasi[measure] = Money(nilai, pdn, umk, unknown, *estimate)
 
 
 def collect_from_facts(
@@ -498,6 +605,7 @@ def collect_from_facts(
             a_pdn=_sum("d_pdn"),
             a_umk=_sum("d_umk"),
             a_unknown=_sum("d_unknown"),
+            **{f"a_{name}": _sum(f"d_{name}") for name in ESTIMATE_FIELDS},
         ):
             _apply(
                 figures[_key(row, by)],
@@ -506,6 +614,7 @@ def collect_from_facts(
                 row["a_pdn"],
                 row["a_umk"],
                 row["a_unknown"],
+                *(row[f"a_{name}"] for name in ESTIMATE_FIELDS),
             )
     if by is None:
         figures.setdefault("", Figures())
@@ -539,8 +648,10 @@ def _rollup_key(row: dict[str, Any], grain: str) -> str:
     return ""
 
 
+# The estimate's money of a channel, in Money, in the row annotations (d_…) and the rollup.
+ESTIMATE_FIELDS = ("nilai_estimasi", "pdn_estimasi", "umk_estimasi")
 ROLLUP_FIELDS = ("pemda_id", "grain", "unit_id", "bulan", "measure", "nilai", "pdn", "umk",
-                 "belum_terklasifikasi")
+                 "belum_terklasifikasi", *ESTIMATE_FIELDS)
 
 
 def rollup_figures(pemda: Pemda, tahun: int, by: str | None) -> dict[str, Figures] | None:
@@ -565,6 +676,7 @@ def rollup_figures(pemda: Pemda, tahun: int, by: str | None) -> dict[str, Figure
             row["pdn"],
             row["umk"],
             row["belum_terklasifikasi"],
+            *(row[name] for name in ESTIMATE_FIELDS),
         )
     return dict(figures) if built else None
 
@@ -574,7 +686,8 @@ def rollup_wholes(pemda_ids: Iterable[int], tahun: int) -> dict[int, Figures]:
     in one query: {pemda_id: Figures}."""
     ids = set(pemda_ids)
     figures: dict[int, Figures] = defaultdict(Figures)
-    columns = ("pemda_id", "measure", "nilai", "pdn", "umk", "belum_terklasifikasi")
+    columns = ("pemda_id", "measure", "nilai", "pdn", "umk", "belum_terklasifikasi",
+               *ESTIMATE_FIELDS)
     query = IndicatorRollup.objects.filter(tahun=tahun, grain=Grain.PEMDA).values_list(*columns)
     sql, params = query.query.sql_with_params()
     # Read raw: Django's SQLite converter quantizes each of these thousands of values, which

@@ -90,8 +90,24 @@ EPURCHASING_LEGACY = Dataset(
 )
 
 
+def product_id_list(value: Any) -> list[str]:
+    """The distinct product ids of a v6 package's ``product_ids`` (one comma-separated string
+    of UUIDs), in their order; blanks dropped."""
+    ids: list[str] = []
+    for part in text(value).split(","):
+        part = part.strip()
+        if part and part not in ids:
+            ids.append(part)
+    return ids
+
+
+def _product_ids(value: Any) -> str:
+    return ",".join(product_id_list(value))
+
+
 def _v6_package(values: dict[str, Any], raw: Mapping[str, Any]) -> None:
     values["line_key"] = "-"
+    values["product_count"] = len(product_id_list(values.get("product_ids")))
     values["completed"] = text(raw.get("status_pengiriman")) in COMPLETED_V6
     values["status"] = f"{text(raw.get('status_pkt'))}/{text(raw.get('status_pengiriman'))}"
 
@@ -107,6 +123,7 @@ EPURCHASING_V6 = Dataset(
         col("kd_rup", clean=integer),
         col("nama_paket", "rup_nama_pkt"),
         col("kd_penyedia", "kd_penyedia_v6", clean=text),
+        col("product_ids", clean=_product_ids),
         col("ongkos_kirim", "ongkir", clean=money),
         col("total_harga", clean=required_money, required=True),
         col("tanggal", "tgl_order", clean=date_value),

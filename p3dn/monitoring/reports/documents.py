@@ -296,6 +296,44 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
 
 
+def _write_classification(sheet: Worksheet, report: Report) -> None:
+    """How each channel is classified as PDN: exact, estimated (with its PDN and UMK) and
+    unknown value, the method and why part is unknown."""
+    header = (
+        _("Channel"),
+        _("Exact"),
+        _("Estimated"),
+        _("PDN estimate"),
+        _("UMK estimate"),
+        _("Not yet classified"),
+        _("Method"),
+        _("Why unknown"),
+    )
+    rows = []
+    for c in report.channels:
+        k = c.get("klasifikasi")
+        if not k:
+            continue
+        rows.append(
+            (
+                c["label"],
+                *(_money(k[key]) for key in CLASSIFICATION_KEYS),
+                k["metode"],
+                k["alasan"] or "",
+            )
+        )
+    _write(
+        sheet,
+        rows,
+        header,
+        title=_("Classification as PDN (the estimate is not included in PDN)"),
+        formats={c: MONEY_FORMAT for c in range(2, 7)},
+    )
+
+
+CLASSIFICATION_KEYS = ("pasti", "estimasi", "pdn_estimasi", "umk_estimasi", "belum_terklasifikasi")
+
+
 def report_xlsx(report: Report) -> bytes:
     i = report.indicators
     book = new_workbook()
@@ -367,6 +405,7 @@ def report_xlsx(report: Report) -> bytes:
         first=True,
     )
     _widths(channels, (26, 22, 22, 22, 22))
+    _write_classification(channels, report)
 
     units = book.create_sheet(_("Perangkat daerah"))
     _write(
