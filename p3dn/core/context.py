@@ -43,6 +43,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.pemda_id:
             items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
                           "url": reverse("listings:manage", args=[user.pemda_id])})
+        if user.pemda_id or user.is_national:
+            items.append({"label": _("TKDN-IK"), "key": "tkdn-ik",
+                          "url": reverse("tkdnik:index")})
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
