@@ -141,7 +141,8 @@ class OnboardingProducerOut(Schema):
     size: str
     umk: bool | None
     katalog_lokal: str
-    toko_daring_orders: int
+    toko_daring_orders: int | None = Field(
+        description="None when the Pemda's Toko Daring data names no merchant")
     candidates: int
 
 

@@ -260,7 +260,7 @@ def _area(pemda: Pemda) -> Q:
     code = pemda.region_id
     if pemda.region.level == Region.Level.PROVINSI:
         return Q(province_id=code)
-    return Q(region_id=code) | Q(region_id__startswith=code + ".")
+    return Q(region_id=code) | Q(region__code__startswith=code + ".")
 
 
 def onboarding_producers(pemda: Pemda) -> QuerySet[Producer]:
@@ -277,7 +277,7 @@ class OnboardingRow:
     producer: Producer
     listing_status: str  # a Listing.Status value, '' when not in the katalog lokal
     listing_label: str
-    toko_daring_orders: int
+    toko_daring_orders: int | None  # None: the Pemda's Toko Daring data names no merchant
     candidates: int
 
 
@@ -293,19 +293,23 @@ def _listing_status(pemda: Pemda, ids: list[int]) -> dict[int, Listing]:
     return best
 
 
-def toko_daring_counts(pemda: Pemda, producers: list[Producer]) -> dict[int, int]:
+def toko_daring_counts(pemda: Pemda, producers: list[Producer]) -> dict[int, int] | None:
     """Per producer, the current Toko Daring order lines of the Pemda whose merchant is that
-    producer by the registry's identity (legal-form family and name key)."""
+    producer by the registry's identity (legal-form family and name key). None when no order
+    line of the Pemda names its merchant (LKPP's file often leaves it empty): then nobody's
+    Toko Daring status is known, and none is shown as zero."""
+    orders = TokoDaringOrder.objects.filter(pemda=pemda, valid_to__isnull=True).exclude(
+        merchant_name="")
+    if not orders.exists():
+        return None
     wanted: dict[str, list[int]] = defaultdict(list)
     for p in producers:
         wanted[f"{p.family}:{p.name_key}"].append(p.pk)
     counts: dict[int, int] = defaultdict(int)
-    rows = (TokoDaringOrder.objects.filter(pemda=pemda, valid_to__isnull=True)
-            .exclude(merchant_name="").values("merchant_name").annotate(n=Count("id")))
-    for row in rows:
+    for row in orders.values("merchant_name").annotate(n=Count("id")):
         for pk in wanted.get(identity.identity_key(row["merchant_name"]), ()):
             counts[pk] += row["n"]
-    return counts
+    return {p.pk: counts.get(p.pk, 0) for p in producers}
 
 
 def onboarding_rows(pemda: Pemda, producers: list[Producer]) -> list[OnboardingRow]:
@@ -319,7 +323,7 @@ def onboarding_rows(pemda: Pemda, producers: list[Producer]) -> list[OnboardingR
             producer=p,
             listing_status=listed[p.pk].status if p.pk in listed else "",
             listing_label=listed[p.pk].get_status_display() if p.pk in listed else "",
-            toko_daring_orders=toko.get(p.pk, 0),
+            toko_daring_orders=None if toko is None else toko[p.pk],
             candidates=tracked.get(p.pk, 0),
         )
         for p in producers
