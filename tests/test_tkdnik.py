@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import Counter
 import json
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from test_catalog_registry import EXPORT, raw_export, run_file
 
+from conftest import BANDUNG_2025_DIR
 from p3dn import cli
 from p3dn.accounts.models import Pemda
 from p3dn.audit.models import LogEntry
@@ -32,8 +34,6 @@ from p3dn.regions.models import Region
 from p3dn.rules import tkdn_ik as rules
 from p3dn.tkdnik import queries, services
 from p3dn.tkdnik.models import Candidate
-from conftest import BANDUNG_2025_DIR
-from test_catalog_registry import EXPORT, raw_export, run_file
 
 BANDUNG_TOKO_DARING = BANDUNG_2025_DIR / "Bela-TokoDaringRealisasi.json"
 
