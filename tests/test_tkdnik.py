@@ -509,6 +509,27 @@ def test_pages_api_and_export_with_users_of_two_pemda(
                     content_type="application/json").status_code == 422
 
     other = client_for(tim_kalbar)
+    for url in (reverse("tkdnik:pemda", args=[bandung.pk]),
+                reverse("tkdnik:progress", args=[bandung.pk]),
+                reverse("tkdnik:register", args=[bandung.pk]),
+                reverse("tkdnik:onboarding", args=[bandung.pk]),
+                reverse("tkdnik:export", args=[bandung.pk]),
+                reverse("tkdnik:candidate", args=[cid]),
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/progress",
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/candidates",
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/precheck-outcome",
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/onboarding",
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/producers",
+                f"/api/v1/tkdnik/pemda/{bandung.pk}/expiring",
+                f"/api/v1/tkdnik/candidates/{cid}"):
+        assert other.get(url).status_code == 404, url
+    bodies = {"assessment": {"regulation": R46, "material": "0.2", "tenaga_kerja": "0.1",
+                             "overhead": "0.04", "pengembangan": "0.02"},
+              "precheck": {}, "submission": {}, "decision": {"rejection_cause": "kbli"}}
+    for step, body in bodies.items():
+        answer = other.post(f"/api/v1/tkdnik/candidates/{cid}/{step}", body,
+                            content_type="application/json")
+        assert answer.status_code == 404, step
     assert other.get(f"/api/v1/tkdnik/candidates/{cid}").status_code == 404
     assert other.get(reverse("tkdnik:candidate", args=[cid])).status_code == 404
     assert other.post(reverse("tkdnik:step", args=[cid, "precheck"])).status_code == 404

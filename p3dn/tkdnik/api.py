@@ -303,7 +303,7 @@ def register(request: HttpRequest, pemda_id: Id, payload: RegisterIn) -> Status:
     access.require_manage(user, pemda)
     producer = catalog_access.get_producer_for(user, payload.producer)
     product = catalog_access.get_product_for(user, payload.product) if payload.product else None
-    data = payload.dict(exclude={"kecamatan", "producer", "product"})
+    data = payload.model_dump(exclude={"kecamatan", "producer", "product"})
     candidate = services.register_candidate(
         actor=user, pemda=pemda, kecamatan=services.kecamatan_of(pemda, payload.kecamatan),
         producer=producer, product=product, **data)
