@@ -548,10 +548,12 @@ def test_pages_api_and_export_with_users_of_two_pemda(
     assert viewer.get(reverse("tkdnik:register", args=[bandung.pk])).status_code == 403
     national = client_for(viewer_nasional)
     assert national.get(f"/api/v1/tkdnik/pemda/{bandung.pk}/candidates").json()["count"] == 1
+    assert national.get(reverse("tkdnik:pemda", args=[bandung.pk])).status_code == 200
     assert national.get(reverse("tkdnik:index")).status_code == 200
 
     # the page steps: a rejection with its cause, from the candidate's page
     tim = client_for(tim_bandung)
+    assert tim.get(reverse("tkdnik:index")).url == reverse("tkdnik:pemda", args=[bandung.pk])
     page = tim.get(reverse("tkdnik:candidate", args=[cid]))
     assert page.status_code == 200 and "=SUM(A1) Kain" in page.content.decode()
     bad = tim.post(reverse("tkdnik:step", args=[cid, "reject"]), {"reject-cause": "lainnya"})
