@@ -382,6 +382,7 @@ def test_the_share_of_prechecked_candidates_later_rejected(client_for, bandung, 
     assert outcome.by_cause["kbli"] == rejected
     page = client_for(tim_bandung).get(reverse("tkdnik:pemda", args=[bandung.pk]))
     assert "66,67%" in page.content.decode()
+    assert f"Produk di luar KBLI pada NIB {rejected}" in page.content.decode()
     api = client_for(tim_bandung).get(f"/api/v1/tkdnik/pemda/{bandung.pk}/precheck-outcome")
     assert api.json()["rejected"] == rejected and Decimal(api.json()["share"]) == outcome.share
 

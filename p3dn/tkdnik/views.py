@@ -89,11 +89,15 @@ def pemda_page(request: HttpRequest, pemda_id: int) -> HttpResponse:
     page = Paginator(queries.list_candidates(qs, status=chosen.get("status"), q=chosen.get("q")),
                      PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    outcome = queries.precheck_outcome(qs)
+    causes = [(label, outcome.by_cause[value])
+              for value, label in Candidate.RejectionCause.choices if outcome.by_cause[value]]
     context = {
         "pemda": pemda, "year": year, "years": years, "filters": filters, "page": page,
         "progress": queries.target_progress(pemda, year),
         "counts": queries.status_counts(qs),
-        "outcome": queries.precheck_outcome(qs),
+        "outcome": outcome,
+        "causes": causes,
         "expiring": queries.expiring_certificates(pemda, as_of=today),
         "onboarding": queries.onboarding_progress(pemda),
         "can_manage": access.can_manage(user, pemda),
