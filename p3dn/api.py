@@ -127,6 +127,7 @@ from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.monev.api import router as monev_router  # noqa: E402
 from p3dn.quality.api import router as quality_router  # noqa: E402
 from p3dn.regions.api import router as regions_router  # noqa: E402
+from p3dn.tkdnik.api import router as tkdnik_router  # noqa: E402
 
 api.add_router("/regions", regions_router)
 api.add_router("/", accounts_router)
@@ -139,3 +140,4 @@ api.add_router("/listings", listings_router)
 api.add_router("/claims", claims_router)
 api.add_router("/search", search_router)
 api.add_router("/quality", quality_router)
+api.add_router("/tkdnik", tkdnik_router)

@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry); "
         "p3dn catalog search QUERY [--limit N] [--format json|table]",
     ),
+    "tkdnik": (
+        "tkdnik",
+        "the TKDN-IK pipeline: p3dn tkdnik match-certificates [--klpd D107] (after a sync)",
+    ),
     "calc": ("calc", "run a P3DN rule on JSON input (p3dn calc --list; p3dn calc hea in.json)"),
     "backup": ("backup", "back up the whole database into one file: p3dn backup [FILE]"),
     "restore": ("restore", "replace the database with a backup: p3dn restore FILE [--force]"),
@@ -49,12 +53,14 @@ SUBCOMMANDS: dict[tuple[str, str], str] = {
     ("catalog", "verify"): "verify_claims",
     ("catalog", "search"): "catalog_search",
 }
-# What runs after a command succeeds: a registry sync is followed by the claim verification
-# and the rebuild of the search index when the registry changed (their reports go to stderr).
+# What runs after a command succeeds: a registry sync is followed by the claim verification,
+# the rebuild of the search index when the registry changed and the closing of TKDN-IK
+# candidates whose certificate arrived (their reports go to stderr).
 AFTER: dict[tuple[str, str], list[list[str]]] = {
     ("catalog", "sync"): [
         ["verify_claims", "--quiet"],
         ["catalog_search", "--refresh", "--if-stale"],
+        ["tkdnik", "match-certificates", "--quiet"],
     ]
 }
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("p3dn.catalog.urls")),
     path("", include("p3dn.catalog.listings.urls")),
     path("cari/", include("p3dn.catalog.search.urls")),
+    path("", include("p3dn.tkdnik.urls")),
     path("api/v1/", api.urls),
 ]

@@ -39,7 +39,9 @@ from p3dn.imports import services as imports
 from p3dn.monitoring.monev import services as findings
 from p3dn.monitoring.monev import services as monev
 from p3dn.monitoring.monev.models import Snapshot
+from p3dn.regions.models import Region
 from p3dn.rules.registry import RULES
+from p3dn.tkdnik import services as tkdnik
 
 CHECKS = [
     not_a_server_error,
@@ -77,6 +79,9 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
         actor=tim_kalbar, product=product, tkdn=Decimal("0.45"), expiry_date=dt.date(2030, 1, 1)
     )
     listing = listings.propose_listing(actor=tim_kalbar, pemda=kalbar, producer=producer)
+    kecamatan = Region.objects.filter(level="kecamatan", code__startswith="61.").first()
+    candidate = tkdnik.register_candidate(actor=tim_kalbar, pemda=kalbar, kecamatan=kecamatan,
+                                          producer=producer, product=product)
     verify_claims(as_of=dt.date(2026, 5, 27))  # the hand-entered certificate is a claim
     tokens = {}
     for user in (admin_pusat, tim_kalbar):
@@ -94,6 +99,8 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
         "product_id": product.pk,
         "certificate_id": certificate.pk,
         "listing_id": listing.pk,
+        "candidate_id": candidate.pk,
+        "kecamatan": kecamatan.code,
         "finding_id": ClaimFinding.objects.get().pk,
     }
     # As Django's test client does: a request must not close the test's database connection
@@ -159,6 +166,19 @@ def aimed(operation, real: dict[str, Any]) -> list[dict[str, Any]]:
         # a katalog lokal proposal of the real product (the producer alone is proposed)
         body = {"producer": real["producer_id"], "product": real["product_id"]}
         return [{"path_parameters": path, "body": body}]
+    if operation.path.startswith("/api/v1/tkdnik/") or "/tkdnik/" in operation.path:
+        # a TKDN-IK candidate taken through its steps in the schema's order (one success each)
+        bodies = {
+            "/candidates": {"kecamatan": real["kecamatan"], "producer": real["producer_id"],
+                            "product_name": "Kain Songket"},
+            "/assessment": {"regulation": "permenperin46_2022", "material": "0.24",
+                            "tenaga_kerja": "0.1", "overhead": "0.04", "pengembangan": "0.02"},
+            "/submission": {"override_reason": "Diuji"},
+            "/decision": {"rejection_cause": "lainnya", "rejection_note": "Tanpa NIB"},
+        }
+        for end, body in bodies.items():
+            if operation.method.upper() == "POST" and operation.path.endswith(end):
+                return [{"path_parameters": path, "body": body}]
     if operation.path.endswith("/decision"):  # a reason: random bodies rarely carry one
         return [{"path_parameters": path, "body": {"decision": "reject", "reason": "Tanpa NIB"}}]
     return [{"path_parameters": path or None, "query": query or None}]

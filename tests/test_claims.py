@@ -310,7 +310,7 @@ def test_the_cli_verifies_and_catalog_sync_is_followed_by_a_verification(kalbar_
         ["verify_claims", "--as-of", "2026-01-01"]]
     assert cli.management_commands("catalog", ["sync", "--json"]) == [
         ["catalog", "sync", "--json"], ["verify_claims", "--quiet"],
-        ["catalog_search", "--refresh", "--if-stale"]]
+        ["catalog_search", "--refresh", "--if-stale"], ["tkdnik", "match-certificates", "--quiet"]]
     assert cli.management_commands("catalog", ["search", "pompa"]) == [["catalog_search", "pompa"]]
     assert cli.management_commands("catalog", ["sync", "--help"]) == [["catalog", "sync", "--help"]]
     before = VerificationRun.objects.get().pk

@@ -46,10 +46,11 @@ def test_help_lists_every_subcommand_on_one_line():
     result = run_p3dn("--help")
     assert result.returncode == 0
     for name in ("serve", "migrate", "createadmin", "demo", "check", "calc", "import", "worker",
-                 "indicators", "monev", "backup", "restore", "catalog"):
+                 "indicators", "monev", "backup", "restore", "catalog", "tkdnik"):
         assert sum(line.strip().startswith(name + " ") for line in result.stdout.splitlines()) == 1
     assert set(COMMANDS) == {"serve", "migrate", "createadmin", "demo", "check", "calc", "import",
-                             "indicators", "worker", "monev", "backup", "restore", "catalog"}
+                             "indicators", "worker", "monev", "backup", "restore", "catalog",
+                             "tkdnik"}
 
 
 def test_an_unknown_subcommand_exits_2():

@@ -337,6 +337,32 @@ def _quality(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     return [(client.get(url, {"tahun": 2023}), {u.name for u in world["units"]})]
 
 
+def _tkdnik(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Kalbar's TKDN-IK candidates: products named by hostile text, rejected for hostile
+    reasons."""
+    from p3dn.regions.models import Region
+    from p3dn.tkdnik import services as tkdnik
+
+    world = request.getfixturevalue("world")
+    tim = request.getfixturevalue("tim_kalbar")
+    kecamatan = Region.objects.filter(level="kecamatan", code__startswith="61.").first()
+    texts = set()
+    for n, value in enumerate(HOSTILE):
+        producer = registry.create_producer(actor=tim, name=f"CV Uji {n}")
+        c = tkdnik.register_candidate(actor=tim, pemda=world["kalbar"], kecamatan=kecamatan,
+                                      producer=producer, product_name=value,
+                                      registered_on=dt.date(2025, 1, 2))
+        tkdnik.record_self_assessment(
+            actor=tim, candidate=c, regulation="permenperin46_2022", material=Decimal("0.24"),
+            tenaga_kerja=Decimal("0.1"), overhead=Decimal("0.04"), pengembangan=Decimal("0"))
+        tkdnik.submit_candidate(actor=tim, candidate=c)
+        c = tkdnik.record_rejection(actor=tim, candidate=c, cause="lainnya", note=value)
+        texts |= {c.product_name, c.rejection_note}
+    client = request.getfixturevalue("client_for")(tim)
+    url = reverse("tkdnik:export", args=[world["kalbar"].pk])
+    return [(client.get(url), texts)]
+
+
 Fetch = Callable[[pytest.FixtureRequest], list[tuple[Any, set[str]]]]
 DOWNLOADS: dict[str, Fetch] = {
     "imports:errors": _errors,
@@ -350,6 +376,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "claims:finding-export": _claims,
     "search:export": _search,
     "quality:export": _quality,
+    "tkdnik:export": _tkdnik,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

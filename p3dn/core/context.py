@@ -48,6 +48,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                           "url": reverse("listings:manage", args=[user.pemda_id])})
         else:
             items.append(local_catalogues)
+        if user.pemda_id or user.is_national:
+            items.append({"label": _("TKDN-IK"), "key": "tkdn-ik",
+                          "url": reverse("tkdnik:index")})
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})

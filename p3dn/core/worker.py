@@ -4,7 +4,8 @@ The imports app does not know who reads its facts; the worker loops (``p3dn work
 thread of ``p3dn serve``) call the readers after each applied import: the registry of domestic
 products takes in the new TKDN lists and e-Katalog data (catalog.sync), then the TKDN claims
 are verified against it (catalog.claims; the purchases an import brings change who bought a
-product) and the product search index is rebuilt from it (catalog.search). When idle, the
+product), the TKDN-IK candidates whose certificate arrived are closed (tkdnik) and the product
+search index is rebuilt from it (catalog.search). When idle, the
 loops also bring the registry up to date with imports that did not pass through them (``p3dn
 import`` on the command line, an import run inline by the web), at most once a minute, verify
 the claims again when the registry changed or the day did (certificates expire), and rebuild
@@ -25,6 +26,7 @@ from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.monitoring.monev import services as monev
+from p3dn.tkdnik import services as tkdnik
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,18 @@ def sync_registry_safely(*, verify: bool = False) -> None:
                 verify_claims(actor="worker")
         except Exception:  # as above
             logger.exception("verifying the TKDN claims failed")
+        if verify or result.changed:
+            close_tkdnik_candidates_safely()
     refresh_search_safely()
+
+
+def close_tkdnik_candidates_safely() -> None:
+    """Close the TKDN-IK candidates whose certificate the registry now holds (one
+    transaction); a failure is logged, the next sync tries again."""
+    try:
+        tkdnik.match_certificates(actor="worker")
+    except Exception:  # the worker must keep running whatever happens here
+        logger.exception("closing TKDN-IK candidates from the registry failed")
 
 
 def refresh_search_safely() -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from p3dn.rules import _fmt as f
 from p3dn.rules.common import ONE, ZERO
 from p3dn.rules.errors import Problems
+from p3dn.rules.packages import Size, enterprise_size
 from p3dn.rules.params import DEFAULT_PARAMS, Params, unconfirmed
 
 R46 = "permenperin46_2022"
@@ -133,6 +134,143 @@ def tkdn_ik(
         legal_basis="Permenperin 46/2022 (TKDN industri kecil)"
         if capped
         else "Permenperin 35/2025 (TKDN industri kecil, self-declare)",
+        explanation=tuple(text),
+        unconfirmed=unconfirmed(params, notes),
+    )
+
+
+# ------------------------------------------------------------------ pre-check before submission
+
+# The four causes most TKDN-IK applications are rejected for (Kemenperin, January 2024:
+# DOMAIN.md 2.3), each with the rule it rests on.
+UKURAN = "ukuran_usaha"
+KBLI = "kbli"
+BAHAN_BAKU = "bahan_baku"
+NIE = "nie"
+CAUSES = (UKURAN, KBLI, BAHAN_BAKU, NIE)
+
+GAGAL = "gagal"  # the application would be rejected for this cause
+TIDAK_DIKETAHUI = "tidak_diketahui"  # the data to check it is missing
+
+LEGAL_BASIS = {
+    UKURAN: "PP 7/2021 Pasal 35 (kriteria usaha mikro dan kecil); Permenperin 46/2022 "
+    "(TKDN-IK hanya untuk industri kecil: modal usaha paling banyak Rp5 miliar di luar tanah "
+    "dan bangunan)",
+    KBLI: "Permenperin 46/2022 (penilaian per jenis produk industri kecil yang diproduksi "
+    "sesuai perizinan berusahanya); PP 5/2021 (NIB dan KBLI kegiatan usaha)",
+    BAHAN_BAKU: "Permenperin 46/2022 (komponen material langsung dalam negeri, paling tinggi "
+    "24%, dibuktikan dengan bukti pembelian bahan baku dalam negeri)",
+    NIE: "UU 17/2023 tentang Kesehatan dan Permenkes 62/2017 (alat kesehatan dan PKRT wajib "
+    "memiliki izin edar/NIE); BPOM untuk obat, kosmetik dan pangan olahan",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    cause: str  # one of CAUSES
+    status: str  # GAGAL or TIDAK_DIKETAHUI
+    message: str
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class PrecheckResult:
+    findings: tuple[Finding, ...]
+    lolos: bool  # no cause found, nothing missing
+    ada_gagal: bool  # at least one cause found
+    explanation: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+
+
+def _kbli_codes(text: str) -> tuple[str, ...]:
+    return tuple(c for c in text.replace(",", " ").split() if c)
+
+
+def precheck(
+    *,
+    modal_usaha: Decimal | None,
+    hasil_penjualan: Decimal | None,
+    ukuran_tercatat: str,
+    kbli_nib: tuple[str, ...] | str,
+    kbli_produk: str,
+    bukti_bahan_baku: bool | None,
+    produk_kesehatan: bool,
+    nie: str,
+    params: Params = DEFAULT_PARAMS,
+) -> PrecheckResult:
+    """The four main causes a TKDN-IK application is rejected for, checked before submission.
+
+    Legal basis: PP 7/2021 Pasal 35 and Permenperin 46/2022 (small industry: capital at most
+    Rp5 miliar excluding land and buildings, else a small enterprise by the PP 7/2021 size);
+    the product's 5-digit KBLI must be one of the KBLI on the NIB (PP 5/2021); proof of a
+    domestic raw-material purchase backs the material component (Permenperin 46/2022); a
+    health product needs its NIE (UU 17/2023, Permenkes 62/2017). ``ukuran_tercatat`` (mikro,
+    kecil, menengah, besar or '') is the registry's size, used when neither capital nor sales
+    is known. A finding is GAGAL when the cause is there, TIDAK_DIKETAHUI when the data is
+    missing; the application passes only with no finding.
+    """
+    problems = Problems()
+    problems.negative("modal_usaha", modal_usaha)
+    problems.negative("hasil_penjualan", hasil_penjualan)
+    problems.choice("ukuran_tercatat", ukuran_tercatat, ("", "mikro", "kecil", "menengah",
+                                                          "besar"))
+    problems.raise_if_any()
+    findings: list[Finding] = []
+    text: list[str] = []
+    notes: list[str] = ["industri_kecil_modal_max"]
+
+    def add(cause: str, status: str, message: str) -> None:
+        findings.append(Finding(cause, status, message, LEGAL_BASIS[cause]))
+        text.append(message)
+
+    # 1. size
+    if modal_usaha is not None and modal_usaha > params.industri_kecil_modal_max:
+        add(UKURAN, GAGAL, f"Modal usaha {f.rp(modal_usaha)} > "
+            f"{f.rp(params.industri_kecil_modal_max)}: bukan industri kecil.")
+    elif modal_usaha is not None or hasil_penjualan is not None:
+        size = enterprise_size(modal_usaha=modal_usaha, hasil_penjualan=hasil_penjualan,
+                               params=params)
+        notes.extend(size.unconfirmed)
+        if size.ukuran in (Size.MENENGAH, Size.BESAR):
+            add(UKURAN, GAGAL, f"Menurut PP 7/2021 usaha {size.ukuran.value}: bukan industri "
+                "kecil.")
+        else:
+            text.append(f"Ukuran usaha {size.ukuran.value} (PP 7/2021): industri kecil.")
+    elif ukuran_tercatat in ("menengah", "besar"):
+        add(UKURAN, GAGAL, f"Ukuran usaha tercatat {ukuran_tercatat}: bukan industri kecil.")
+    elif ukuran_tercatat in ("mikro", "kecil"):
+        text.append(f"Ukuran usaha tercatat {ukuran_tercatat}: industri kecil.")
+    else:
+        add(UKURAN, TIDAK_DIKETAHUI, "Modal usaha, hasil penjualan dan ukuran usaha belum "
+            "diisi: status industri kecil belum dapat diperiksa.")
+    # 2. KBLI of the product against the NIB
+    on_nib = _kbli_codes(kbli_nib) if isinstance(kbli_nib, str) else tuple(kbli_nib)
+    product = kbli_produk.strip()
+    if not product or not on_nib:
+        add(KBLI, TIDAK_DIKETAHUI, "KBLI produk atau KBLI pada NIB belum diisi.")
+    elif product not in on_nib:
+        add(KBLI, GAGAL, f"KBLI produk {product} tidak termasuk KBLI pada NIB "
+            f"({', '.join(on_nib)}).")
+    else:
+        text.append(f"KBLI produk {product} termasuk KBLI pada NIB.")
+    # 3. domestic raw material
+    if bukti_bahan_baku is None:
+        add(BAHAN_BAKU, TIDAK_DIKETAHUI, "Belum dinyatakan ada tidaknya bukti pembelian bahan "
+            "baku dalam negeri.")
+    elif not bukti_bahan_baku:
+        add(BAHAN_BAKU, GAGAL, "Tidak ada bukti pembelian bahan baku dalam negeri.")
+    else:
+        text.append("Ada bukti pembelian bahan baku dalam negeri.")
+    # 4. NIE for health products
+    if produk_kesehatan and not nie.strip():
+        add(NIE, GAGAL, "Produk kesehatan tanpa Nomor Izin Edar (NIE).")
+    elif produk_kesehatan:
+        text.append(f"Produk kesehatan dengan NIE {nie.strip()}.")
+    failed = any(x.status == GAGAL for x in findings)
+    return PrecheckResult(
+        findings=tuple(findings),
+        lolos=not findings,
+        ada_gagal=failed,
         explanation=tuple(text),
         unconfirmed=unconfirmed(params, notes),
     )
