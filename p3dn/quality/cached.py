@@ -1,0 +1,71 @@
+"""The data-quality warnings of a Pemda-year as the indicators carry them, kept in Django's cache.
+
+``queries.warnings_for`` reads every source row of the year (1,3 to 2,7 s on the demo's
+Pemda-years); the indicator JSON of the Dasbor, the API, the CLI, the report, Monev and the
+ranking all carry its warnings, so they read them here. The cache key holds the Pemda, the year,
+the day the data stood (``as_of``), the active language (the sentences are translated) and the
+newest import refresh of the Pemda (``procurement.Refresh``: its id and how many there are). An
+import applied for the Pemda records a new refresh and so changes the key: what is read here is
+never older than the facts. The warnings are kept without their source rows (the data-quality
+page lists those and reads them itself).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from p3dn.accounts.models import Pemda
+from p3dn.procurement.models import Refresh
+from p3dn.quality.queries import DataWarning, warnings_for
+
+# A day: the key changes with every import, so the time only bounds what an idle cache keeps.
+TIMEOUT = 24 * 60 * 60
+
+
+def cache_key(*, pemda: Pemda, tahun: int, as_of: dt.date | None) -> str:
+    refreshes = Refresh.objects.filter(pemda=pemda).aggregate(newest=Max("run_id"), n=Count("pk"))
+    day = as_of.isoformat() if as_of else "now"
+    return (
+        f"p3dn.quality.warnings:{pemda.pk}:{tahun}:{day}:{get_language() or '-'}:"
+        f"{refreshes['newest'] or 0}:{refreshes['n']}"
+    )
+
+
+def year_warnings(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> list[DataWarning]:
+    """``queries.warnings_for`` of the Pemda-year without their rows, computed once per import."""
+    key = cache_key(pemda=pemda, tahun=tahun, as_of=as_of)
+    found: list[DataWarning] | None = cache.get(key)
+    if found is None:
+        found = [
+            dataclasses.replace(w, rows=())
+            for w in warnings_for(pemda=pemda, tahun=tahun, as_of=as_of)
+        ]
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def sample_rup_notice(*, pemda: Pemda, tahun: int) -> dict[str, str] | None:
+    """What every page showing the numbers of a Pemda-year whose RUP is only a sample
+    (``rup_sampel``) says in its banner (the template include ``quality/_sample_notice.html``):
+    ``message`` and ``url``, the data-quality page of the year at that warning. None when the
+    RUP is not a sample."""
+    for warning in year_warnings(pemda=pemda, tahun=tahun):
+        if warning.code == "rup_sampel":
+            url = reverse("quality:page", args=[pemda.pk])
+            return {
+                "title": _(
+                    "The RUP of %(pemda)s %(tahun)s is only a sample: its capaian PDN cannot "
+                    "be reported."
+                )
+                % {"pemda": pemda.name, "tahun": tahun},
+                "message": warning.message,
+                "url": f"{url}?tahun={tahun}&kode=rup_sampel#kode-rup_sampel",
+            }
+    return None
