@@ -511,6 +511,7 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
         _("Realization"),
         "Capaian PDN",
         "Komposisi PDN",
+        _("Data"),
     ]
 
     def rows(ranked: Sequence[dict[str, Any]]) -> list[list[Any]]:
@@ -525,8 +526,9 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
                 _money(r["realisasi_pdn"]),
                 _money(r["realisasi_umk"]),
                 _money(r["realisasi_total"]),
-                _money(r["capaian_pdn"]),
+                None if r["incomplete"] else _money(r["capaian_pdn"]),  # never an achievement
                 _money(r["komposisi_pdn"]),
+                _("data incomplete") if r["incomplete"] else "",
             ]
             for n, r in enumerate(ranked, start=1)
         ]
@@ -540,7 +542,7 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
     by_rupiah = book.create_sheet(_("By rupiah"))
     _write(by_rupiah, rows(ranking["by_rupiah"]), header, formats=formats, first=True)
     for sheet in (first, by_rupiah):
-        _widths(sheet, (5, 12, 8, 36, 11, 20, 20, 20, 20, 12, 12))
+        _widths(sheet, (5, 12, 8, 36, 11, 20, 20, 20, 20, 12, 12, 18))
     awards = book.create_sheet(_("Awards"))
     _write(
         awards,
