@@ -43,12 +43,29 @@ def year_warnings(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> 
     key = cache_key(pemda=pemda, tahun=tahun, as_of=as_of)
     found: list[DataWarning] | None = cache.get(key)
     if found is None:
-        found = [
-            dataclasses.replace(w, rows=())
-            for w in warnings_for(pemda=pemda, tahun=tahun, as_of=as_of)
-        ]
-        cache.set(key, found, TIMEOUT)
+        found = remember(
+            pemda=pemda,
+            tahun=tahun,
+            as_of=as_of,
+            warnings=warnings_for(pemda=pemda, tahun=tahun, as_of=as_of),
+            key=key,
+        )
     return found
+
+
+def remember(
+    *,
+    pemda: Pemda,
+    tahun: int,
+    as_of: dt.date | None,
+    warnings: list[DataWarning],
+    key: str | None = None,
+) -> list[DataWarning]:
+    """Keep the whole ``warnings_for`` of a Pemda-year that a page has just read (the
+    data-quality page and its API read the rows), so the indicators need not read them again."""
+    kept = [dataclasses.replace(w, rows=()) for w in warnings]
+    cache.set(key or cache_key(pemda=pemda, tahun=tahun, as_of=as_of), kept, TIMEOUT)
+    return kept
 
 
 def sample_rup_notice(*, pemda: Pemda, tahun: int) -> dict[str, str] | None:
