@@ -28,7 +28,7 @@ from typing import Any
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Figures, Filters, collect
-from p3dn.quality.cached import year_warnings
+from p3dn.quality.cached import RefreshMark, year_warnings
 from p3dn.quality.queries import CODES, FIGURE_CODES, figure_warnings
 from p3dn.rules.indicators import capaian, umk_share
 
@@ -124,12 +124,13 @@ def whole_warnings(
     tahun: int,
     as_of: dt.date | None,
     filtered: bool = False,
+    mark: RefreshMark | None = None,
 ) -> list[dict[str, Any]]:
     """The warnings of a whole-year JSON: every data-quality warning of the Pemda-year
     (``quality.cached.year_warnings``), one per code in the order of ``quality.queries.CODES``.
     Narrowed by filters, the codes the figures decide come from the narrowed figures (``own``)."""
     found = {w["code"]: w for w in own} if filtered else {}
-    for warning in year_warnings(pemda=pemda, tahun=tahun, as_of=as_of):
+    for warning in year_warnings(pemda=pemda, tahun=tahun, as_of=as_of, mark=mark):
         if not (filtered and warning.code in FIGURE_CODES):
             found[warning.code] = warning.as_json()
     if not filtered:
@@ -138,8 +139,11 @@ def whole_warnings(
     return [found[code] for code in CODES if code in found]
 
 
-def year_json(pemda: Pemda, tahun: int, figures: Figures) -> dict[str, Any]:
-    """What ``compute(pemda=…, tahun=…)`` returns, from a Pemda-year's whole figures."""
+def year_json(
+    pemda: Pemda, tahun: int, figures: Figures, mark: RefreshMark | None = None
+) -> dict[str, Any]:
+    """What ``compute(pemda=…, tahun=…)`` returns, from a Pemda-year's whole figures (``mark``:
+    the Pemda's import refresh mark, when the caller read those of many Pemda at once)."""
     result = {
         "klpd": pemda.kd_klpd,
         "pemda": pemda.name,
@@ -147,7 +151,9 @@ def year_json(pemda: Pemda, tahun: int, figures: Figures) -> dict[str, Any]:
         "as_of": None,
         **figures_json(figures),
     }
-    result["warnings"] = whole_warnings(result["warnings"], pemda=pemda, tahun=tahun, as_of=None)
+    result["warnings"] = whole_warnings(
+        result["warnings"], pemda=pemda, tahun=tahun, as_of=None, mark=mark
+    )
     return result
 
 

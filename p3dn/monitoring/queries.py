@@ -23,7 +23,7 @@ from p3dn.monitoring.targets import (
 )
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
 from p3dn.procurement.sums import NO_FILTERS, Filters, rollup_wholes
-from p3dn.quality.cached import year_warnings
+from p3dn.quality.cached import refresh_marks, year_warnings
 from p3dn.quality.queries import is_incomplete
 from p3dn.regions.models import Region
 from p3dn.rules.common import value_set
@@ -293,13 +293,14 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
     )
     with_data = [p for p in pemdas if p.has_rup or p.has_contract]
     wholes = rollup_wholes([p.pk for p in with_data], tahun)
+    marks = refresh_marks([p.pk for p in with_data])
     ranked, without = [], []
     for pemda in pemdas:
         if not (pemda.has_rup or pemda.has_contract):
             without.append(pemda)
             continue
         if pemda.pk in wholes:
-            figures = year_json(pemda, tahun, wholes[pemda.pk])
+            figures = year_json(pemda, tahun, wholes[pemda.pk], marks[pemda.pk])
         else:
             figures = PemdaYear(pemda=pemda, tahun=tahun).whole
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})

@@ -29,18 +29,41 @@ from p3dn.quality.queries import DataWarning, warnings_for
 TIMEOUT = 24 * 60 * 60
 
 
-def cache_key(*, pemda: Pemda, tahun: int, as_of: dt.date | None) -> str:
-    refreshes = Refresh.objects.filter(pemda=pemda).aggregate(newest=Max("run_id"), n=Count("pk"))
+# What the facts of a Pemda stand on: its newest import refresh and how many it has.
+RefreshMark = tuple[int, int]
+
+
+def refresh_marks(pemda_ids: list[int]) -> dict[int, RefreshMark]:
+    """The refresh mark of each Pemda in one query (a Pemda without a refresh: (0, 0)), for a
+    page that reads the warnings of many Pemda (the ranking)."""
+    rows = (
+        Refresh.objects.filter(pemda_id__in=pemda_ids)
+        .values("pemda_id")
+        .annotate(newest=Max("run_id"), n=Count("pk"))
+        .order_by()
+    )
+    found = {row["pemda_id"]: (row["newest"], row["n"]) for row in rows}
+    return {pk: found.get(pk, (0, 0)) for pk in pemda_ids}
+
+
+def cache_key(
+    *, pemda: Pemda, tahun: int, as_of: dt.date | None, mark: RefreshMark | None = None
+) -> str:
+    if mark is None:
+        mark = refresh_marks([pemda.pk])[pemda.pk]
     day = as_of.isoformat() if as_of else "now"
     return (
         f"p3dn.quality.warnings:{pemda.pk}:{tahun}:{day}:{get_language() or '-'}:"
-        f"{refreshes['newest'] or 0}:{refreshes['n']}"
+        f"{mark[0]}:{mark[1]}"
     )
 
 
-def year_warnings(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> list[DataWarning]:
-    """``queries.warnings_for`` of the Pemda-year without their rows, computed once per import."""
-    key = cache_key(pemda=pemda, tahun=tahun, as_of=as_of)
+def year_warnings(
+    *, pemda: Pemda, tahun: int, as_of: dt.date | None = None, mark: RefreshMark | None = None
+) -> list[DataWarning]:
+    """``queries.warnings_for`` of the Pemda-year without their rows, computed once per import
+    (``mark``: the Pemda's refresh mark when the caller read it already, see ``refresh_marks``)."""
+    key = cache_key(pemda=pemda, tahun=tahun, as_of=as_of, mark=mark)
     found: list[DataWarning] | None = cache.get(key)
     if found is None:
         found = remember(
