@@ -200,6 +200,9 @@ def test_a_sample_rup_says_so_on_every_page_of_its_numbers(
         assert page.status_code == 200, url
         html = page.content.decode()
         assert sample_title(pemda, 2025) in html and link in html, url
+    snapshot_page = client.get(f"{base}/monev/snapshot/{snapshot.pk}/")
+    assert snapshot_page.context["incomplete"] is True
+    assert "Data belum lengkap" in snapshot_page.content.decode()
     # the Dasbor's warnings each link to their rows on the data-quality page
     dasbor = client.get(f"{base}/?tahun=2025").content.decode()
     for code in ("rup_sampel", "capaian_di_atas_100", "realisasi_tanpa_rup"):
