@@ -191,6 +191,17 @@ def _static_names_without_collecting(django_test_environment):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back test's ids come again in the next
+    test (SQLite reuses them), so a key of one test could find another's data-quality warnings."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _own_data_dir(settings, tmp_path):
     """Uploads and import progress files per test: parallel workers number their import runs
     alike, and one test must not see another's progress file."""

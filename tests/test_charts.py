@@ -82,9 +82,19 @@ def test_trend_chart_plots_the_capaian_against_the_quarterly_target_path():
     assert month_label("2023-08") == "Agu 2023"
 
 
-def test_trend_chart_axis_grows_past_100_percent():
-    svg = trend_chart(["2024-01"], [D("1.37")], [D("0.8")])
-    assert "140%" in texts(parse(svg))
+def test_trend_chart_leaves_out_an_impossible_capaian_and_says_why():
+    """Above 100% is "data belum lengkap" (issue 11): the point is not drawn, the title says
+    why in words, and the axis stays 0-100%."""
+    svg = trend_chart(["2024-01", "2024-02"], [D("0.4"), D("1.37")], [None, D("0.8")])
+    shown = texts(parse(svg))
+    assert "137,00%" not in svg and "140%" not in shown and "100%" in shown
+    assert "40,00%" in svg  # the possible month is drawn
+    assert "Data belum lengkap: 1 bulan tidak digambar." in shown
+    # a year flagged incomplete (a sample RUP) draws no capaian at all, even below 100%
+    flagged = trend_chart(["2024-01"], [D("0.4")], [D("0.8")], incomplete=True)
+    assert "40,00%" not in flagged
+    assert "Data belum lengkap: 1 bulan tidak digambar" in flagged
+    assert "Data belum lengkap" not in trend_chart(["2024-01"], [D("0.4")], [D("0.8")])
 
 
 def test_units_chart_colours_units_by_traffic_light_around_the_target():
@@ -137,6 +147,6 @@ def test_an_absurd_capaian_keeps_the_axis_readable():
     svg = trend_chart(["2025-01", "2025-02"], [D("0.5"), D("18.9758")], [None, D("0.2")])
     labels = _axis_labels(svg)
     assert 3 <= len(labels) <= 9, labels
-    assert "2.000%" in labels and "0%" in labels
+    assert "100%" in labels and "0%" in labels and "2.000%" not in labels  # not drawn at all
     units = units_chart([("DINAS A", D("113.4931")), ("DINAS B", D("0.4"))], D("0.8"))
     assert 3 <= len(_axis_labels(units, "x")) <= 10, _axis_labels(units, "x")

@@ -146,7 +146,7 @@ def test_createadmin_reads_the_password_from_stdin_and_validates_it(monkeypatch)
 
 
 @pytest.mark.django_db
-def test_demo_loads_real_units_once_and_prints_the_logins():
+def test_demo_loads_real_units_once_and_prints_the_logins(client):
     out = StringIO()
     call_command("demo", stdout=out)
     units = Unit.objects.filter(pemda__kd_klpd="D107").count()
@@ -186,6 +186,18 @@ def test_demo_loads_real_units_once_and_prints_the_logins():
     certificates = Certificate.objects.count()
     assert certificates > 0 and CatalogProduct.objects.filter(prices__isnull=False).exists()
     assert f"{certificates} TKDN certificates" in text
+    # the demo opens on a Pemda-year with complete data (issue 11, point 5): Kalbar 2023
+    bandung = Pemda.objects.get(kd_klpd="D107")
+    assert f"/dasbor/pemda/{kalbar.pk}/?tahun=2023" in text
+    client.force_login(User.objects.get(username="pemantau.nasional"))
+    ranking = client.get("/dasbor/", follow=True).context
+    assert ranking["tahun"] == 2023 and [r["pemda"] for r in ranking["by_capaian"]] == [kalbar]
+    later = client.get("/dasbor/peringkat/?tahun=2025").context  # Bandung's RUP is a sample
+    assert later["by_capaian"] == [] and [r["pemda"] for r in later["incomplete"]] == [bandung]
+    client.force_login(User.objects.get(username="tim.bandung"))
+    page = client.get("/dasbor/", follow=True)
+    assert page.context["tahun"] == 2025  # its only year: shown, with the banner
+    assert "RUP Kab. Bandung 2025 yang diimpor hanya sampel" in page.content.decode()
     runs = ImportRun.objects.count()
     call_command("demo", stdout=StringIO())
     assert Unit.objects.filter(pemda__kd_klpd="D107").count() == units

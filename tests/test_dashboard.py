@@ -98,7 +98,9 @@ def test_a_national_user_finds_the_way_from_the_menu_to_a_pemdas_dasbor(
     year), a Pemda is found there by name or code, and every Pemda links to its Dasbor."""
     import json
 
-    services.import_now(actor=None, path=KALBAR / "SPSE-TenderEkontrak-Kontrak.json")
+    # the RUP with the contracts: complete data (contracts alone would be "data belum lengkap")
+    for name in ("RUP-PaketPenyedia-Terumumkan.parquet", "SPSE-TenderEkontrak-Kontrak.json"):
+        services.import_now(actor=None, path=KALBAR / name)
     raw = json.loads((KALBAR / "SPSE-TenderEkontrak-Kontrak.json").read_text(encoding="utf-8"))
     rows = raw if isinstance(raw, list) else next(v for v in raw.values() if isinstance(v, list))
     newest = max(int(r["tahun_anggaran"]) for r in rows)

@@ -270,7 +270,8 @@ def test_the_dashboard_says_in_indonesian_why_a_ratio_is_missing(client_for, tim
     url = reverse("monitoring:dashboard", args=[kalbar.pk])
     html = client_for(tim_kalbar).get(url, {"tahun": 2023}).content.decode()
     assert compute(pemda=kalbar, tahun=2023)["capaian_pdn"] is None
-    assert "Tidak ada komitmen PDN di RUP: capaian tidak dapat dihitung." in html
+    assert "Komitmen PDN 0: capaian PDN tidak dapat dihitung." in html
+    assert "kode=komitmen_pdn_nol#kode-komitmen_pdn_nol" in html  # linked to its rows
     assert "capaian_pdn is null" not in html
 
 

@@ -14,6 +14,7 @@ from conftest import KALBAR_2023_DIR as KALBAR
 from p3dn.accounts.models import Pemda
 from p3dn.imports import services
 from p3dn.monitoring.indicators import compute
+from p3dn.quality.queries import warnings_for
 
 D = Decimal
 
@@ -103,7 +104,14 @@ def test_kalbar_2023_indicators_match_the_raw_files(kalbar_2023_rup_and_realizat
     assert result["komposisi_pdn"] == six(realisasi_pdn / realisasi_total)
     assert result["porsi_umk_rencana"] == six(komitmen_umk / belanja)
     assert result["porsi_umk_realisasi"] == six(realisasi_umk / belanja)
-    assert result["warnings"] == []
+    # no zero denominator, no capaian above 100%: the whole year's warnings are its
+    # data-quality warnings (tests/test_quality.py computes them from the raw files)
+    assert result["warnings"] == [
+        w.as_json() for w in warnings_for(pemda=kalbar_2023_rup_and_realization, tahun=2023)
+    ]
+    assert not {"komitmen_pdn_nol", "realisasi_total_nol", "capaian_di_atas_100"} & {
+        w["code"] for w in result["warnings"]
+    }
 
 
 def test_rows_by_satker_and_by_month_add_up_to_the_whole(kalbar_2023_rup_and_realization):
@@ -123,7 +131,26 @@ def test_a_zero_denominator_gives_null_and_a_warning(db):
     pemda = Pemda.objects.get(kd_klpd="D107")
     result = compute(pemda=pemda, tahun=2030)
     assert result["capaian_pdn"] is None and result["porsi_umk_rencana"] is None
-    assert any("komitmen_pdn is 0" in w for w in result["warnings"])
+    assert result["warnings"] == [
+        {
+            "code": "komitmen_pdn_nol",
+            "count": 0,
+            "nilai": "0.00",
+            "message": "Komitmen PDN 0: capaian PDN tidak dapat dihitung.",
+        },
+        {
+            "code": "realisasi_total_nol",
+            "count": 0,
+            "nilai": "0.00",
+            "message": "Belum ada realisasi: komposisi PDN tidak dapat dihitung.",
+        },
+        {
+            "code": "belanja_pengadaan_nol",
+            "count": 0,
+            "nilai": "0.00",
+            "message": "Belanja pengadaan 0: porsi UMK tidak dapat dihitung.",
+        },
+    ]
 
 
 def money_of(channel: dict) -> dict:

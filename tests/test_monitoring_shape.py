@@ -234,11 +234,16 @@ def test_the_ranking_answer_is_the_ranking_pages_numbers_within_the_users_reach(
     url = "/api/v1/indicators/ranking?year=2023"
     mine = client_for(tim_kalbar).get(url).json()
     whole = compute(pemda=kalbar_contracts, tahun=2023)
-    (row,) = mine["by_capaian"]
+    # contracts without their RUP: the RUP "looks like a sample" (none of it), so the Pemda is
+    # listed as incomplete, never ranked by capaian, with the figures and warnings of compute
+    assert mine["by_capaian"] == []
+    (row,) = mine["incomplete"]
     assert (row["klpd"], row["rank"], row["level"]) == (kalbar_contracts.kd_klpd, 1, "provinsi")
-    assert {k: row[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi")} == {
-        k: whole[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi")
+    assert row["incomplete"] is True and "rup_sampel" in {w["code"] for w in row["warnings"]}
+    assert {k: row[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi", "warnings")} == {
+        k: whole[k] for k in (*MONEY_KEYS, *RATIO_KEYS, "realisasi", "warnings")
     }
+    assert mine["by_rupiah"] == [row]
     assert mine["awards"] == [
         {"level": "provinsi", "pdn": kalbar_contracts.kd_klpd, "umk": kalbar_contracts.kd_klpd}
     ]
@@ -252,6 +257,9 @@ def test_the_ranking_answer_is_the_ranking_pages_numbers_within_the_users_reach(
     page = client_for(viewer_nasional).get("/dasbor/peringkat/?tahun=2023&provinsi=61")
     assert page.status_code == 200
     assert len(page.context["by_capaian"]) == len(national["by_capaian"])
+    assert [r["pemda"].kd_klpd for r in page.context["incomplete"]] == [
+        r["klpd"] for r in national["incomplete"]
+    ]
     assert client_for(viewer_nasional).get(url + "&provinsi=XX").status_code == 404
     assert client_for(viewer_nasional).get("/api/v1/indicators/ranking?year=1").status_code == 422
     assert Client().get(url).status_code == 401

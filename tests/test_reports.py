@@ -228,13 +228,17 @@ def test_the_ranking_workbook_ranks_every_pemda_with_data(
         _("Without data"),
         _("Without Tim P3DN"),
     ]
-    rows = list(book[_("By capaian")].iter_rows(min_row=2, values_only=True))
+    # contracts without their RUP: "data belum lengkap" (rup_sampel), never ranked by capaian
+    assert book[_("By capaian")].max_row == 1
+    rows = list(book[_("By rupiah")].iter_rows(min_row=2, values_only=True))
     figures = compute(pemda=kalbar_2023_with_tender_results, tahun=2023)
+    assert "rup_sampel" in {w["code"] for w in figures["warnings"]}
     assert len(rows) == 1
     assert rows[0][:4] == (1, "61", "D197", "Prov. Kalimantan Barat")
     assert D(str(rows[0][6])) == D(figures["realisasi_pdn"])
     assert rows[0][9] is None and figures["capaian_pdn"] is None  # no RUP: no commitment
     assert D(str(rows[0][10])) == D(figures["komposisi_pdn"])
+    assert rows[0][11] == "data belum lengkap"
     awards = list(book[_("Awards")].iter_rows(min_row=2, values_only=True))
     assert awards[0][:2] == ("provinsi", "Prov. Kalimantan Barat")
     assert book[_("Without data")].max_row - 1 == 551

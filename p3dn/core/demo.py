@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from p3dn.accounts import services as account_services
@@ -134,6 +135,18 @@ def load_demo_registry() -> SyncResult:
     if index_is_stale():
         refresh_index(actor="demo")
     return result
+
+
+# The Pemda-year the demo opens on: its data is complete. Kab. Bandung's 2025 RUP is a sample of
+# 25 packages (its pages say so: docs/quality.md, rup_sampel), so its capaian cannot be read.
+DEMO_START = ("D197", 2023)
+
+
+def start_path() -> str:
+    """The Dasbor of the Pemda-year the demo opens on (``DEMO_START``)."""
+    klpd, tahun = DEMO_START
+    pemda = Pemda.objects.get(kd_klpd=klpd)
+    return reverse("monitoring:dashboard", args=[pemda.pk]) + f"?tahun={tahun}"
 
 
 # The demo Pemda-years and the targets their Tim P3DN would have recorded.

@@ -47,6 +47,27 @@ class KlasifikasiOut(BaseModel):
     alasan: str | None = Field(description="why part is unknown; null when nothing is")
 
 
+class WarningOut(BaseModel):
+    """A data-quality warning (docs/quality.md): what makes a figure impossible or doubtful."""
+
+    code: str = Field(
+        description="what is wrong, e.g. rup_sampel, capaian_di_atas_100, realisasi_tanpa_rup, "
+        "komitmen_pdn_nol (the list: docs/quality.md)"
+    )
+    count: int | None = Field(
+        description="source rows behind it (perangkat daerah or parts for nama_unit_ganda and "
+        "capaian_di_atas_100; 0 for a zero denominator)"
+    )
+    nilai: str | None = Field(description=f"their rupiah value: {MONEY}")
+    message: str = Field(description="a sentence in the language of the request (Indonesian)")
+
+
+WARNINGS = (
+    "data-quality warnings: of its own figures (capaian above 100%, a zero denominator); the "
+    "whole year also every warning of the Pemda-year (GET /api/v1/quality), one per code"
+)
+
+
 class ChannelMoneyOut(BaseModel):
     nilai: str = Field(description=MONEY)
     pdn: str = Field(description=MONEY)
@@ -85,7 +106,7 @@ class FiguresOut(BaseModel):
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
-    warnings: list[str] | None = Field(None, description="why a ratio is null")
+    warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
 
 
 class IndicatorRowOut(BaseModel):
@@ -111,7 +132,7 @@ class IndicatorRowOut(BaseModel):
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
-    warnings: list[str] | None = None
+    warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
     nilai: str | None = Field(None, description=MONEY)
     pdn: str | None = Field(None, description=MONEY)
     umk: str | None = Field(None, description=MONEY)
@@ -148,7 +169,7 @@ class IndicatorsOut(BaseModel):
     komposisi_pdn: str | None = Field(description=RATIO)
     porsi_umk_rencana: str | None = Field(description=RATIO)
     porsi_umk_realisasi: str | None = Field(description=RATIO)
-    warnings: list[str] = Field(description="why a ratio is null")
+    warnings: list[WarningOut] = Field(description=WARNINGS)
     rows: list[IndicatorRowOut] | None = Field(None, description="only with ``by``")
 
 
@@ -163,6 +184,10 @@ class RankedOut(FiguresOut, PemdaRefOut):
     """A Pemda of the ranking with its whole-year indicators."""
 
     rank: int
+    incomplete: bool = Field(
+        description="data belum lengkap: its RUP is only a sample (rup_sampel) or its capaian "
+        "is above 100%; never ranked by capaian"
+    )
 
 
 class AwardOut(BaseModel):
@@ -178,6 +203,10 @@ class RankingOut(BaseModel):
     provinsi: str | None
     by_capaian: list[RankedOut] = Field(description="highest capaian PDN first, null last")
     by_rupiah: list[RankedOut] = Field(description="highest PDN realization first")
+    incomplete: list[RankedOut] = Field(
+        description="data belum lengkap (a sample RUP, a capaian above 100%): not ranked by "
+        "capaian; rank is their place in this list"
+    )
     awards: list[AwardOut]
     without_data: list[PemdaRefOut] = Field(description="no RUP and no contract that year")
     without_tim: list[PemdaRefOut] = Field(description="no Tim P3DN recorded")
@@ -227,7 +256,12 @@ def _pemda_ref(pemda: Pemda) -> dict[str, str | None]:
 
 def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {**_pemda_ref(r["pemda"]), **{k: r[k] for k in FIGURE_KEYS}, "rank": i}
+        {
+            **_pemda_ref(r["pemda"]),
+            **{k: r[k] for k in FIGURE_KEYS},
+            "rank": i,
+            "incomplete": r["incomplete"],
+        }
         for i, r in enumerate(rows, start=1)
     ]
 
@@ -251,6 +285,7 @@ def ranking(request: HttpRequest, year: Year, provinsi: ShortText = "") -> dict[
         "provinsi": provinsi or None,
         "by_capaian": _ranked(summary["by_capaian"]),
         "by_rupiah": _ranked(summary["by_rupiah"]),
+        "incomplete": _ranked(summary["incomplete"]),
         "awards": [
             {"level": a["level"], "pdn": a["pdn"]["klpd"], "umk": a["umk"]["klpd"]}
             for a in summary["awards"]

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import pygal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -35,7 +35,7 @@ sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImpor
 
 from p3dn.lib.dates import MONTHS_ID  # noqa: E402
 from p3dn.lib.money import format_percent, format_rupiah_short  # noqa: E402
-from p3dn.monitoring.queries import light  # noqa: E402
+from p3dn.monitoring.queries import IMPOSSIBLE_CAPAIAN, light  # noqa: E402
 
 # The colours of p3dn/static/p3dn/p3dn.css.
 INK = "#1b2430"
@@ -264,9 +264,7 @@ def month_label(month: str) -> str:
 
 # Steps a percent axis may take, as fractions (10% … 10.000%): the smallest that keeps the
 # axis within MOST_TICKS labels is used, so labels never run into each other.
-_STEPS = tuple(
-    Decimal(m) * Decimal(10) ** e for e in range(-1, 3) for m in ("1", "2", "2.5", "5")
-)
+_STEPS = tuple(Decimal(m) * Decimal(10) ** e for e in range(-1, 3) for m in ("1", "2", "2.5", "5"))
 MOST_TICKS = 8
 
 
@@ -287,10 +285,34 @@ def trend_chart(
     title: str | None = None,
     capaian_label: str | None = None,
     target_label: str | None = None,
+    incomplete: bool = False,
 ) -> SafeString:
     """The cumulative capaian PDN month by month against the target path (given at quarter
-    ends, None elsewhere), on a percent axis."""
+    ends, None elsewhere), on a percent axis.
+
+    An impossible capaian is never drawn: a month above 100% (``IMPOSSIBLE_CAPAIAN``), or every
+    month when the year is ``incomplete`` (its RUP only a sample), is left out of the line, and
+    the title says why in words ("data belum lengkap"); the axis then stays at 0-100%."""
     title = title or _("Cumulative capaian PDN against the target")
+    drawn = [
+        None if v is None or incomplete or v > IMPOSSIBLE_CAPAIAN else v for v in cumulative_capaian
+    ]
+    left_out = sum(
+        1 for v, d in zip(cumulative_capaian, drawn, strict=True) if v is not None and d is None
+    )
+    if left_out:
+        title = "\n".join(
+            (
+                title,
+                ngettext(
+                    "Data incomplete: %(n)s month not drawn.",
+                    "Data incomplete: %(n)s months not drawn.",
+                    left_out,
+                )
+                % {"n": left_out},
+            )
+        )
+    cumulative_capaian = drawn
     known = [v for v in (*cumulative_capaian, *target_path) if v is not None]
     ticks = axis_ticks(max([Decimal(1), *known]))
     chart = pygal.Line(

@@ -11,6 +11,11 @@ the whole-year JSON of many Pemda at once through ``year_json``, the part of it 
 gives for the current data. Money stays exact (Decimal, cents kept); ratios are rounded
 half-up to 6 decimals only when written out. A zero denominator gives null and a warning,
 never an error.
+
+``warnings`` is a list of objects ``{"code", "count", "nilai", "message"}`` (docs/quality.md):
+each JSON (the whole year and every row) carries the codes its own figures decide (capaian
+above 100%, the zero denominators); the whole year carries every data-quality warning of the
+Pemda-year besides (``p3dn.quality.cached``), one object per code.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.monitoring.classification import klasifikasi_json
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Figures, Filters, collect
+from p3dn.quality.cached import RefreshMark, year_warnings
+from p3dn.quality.queries import CODES, FIGURE_CODES, figure_warnings
 from p3dn.rules.indicators import capaian, umk_share
 
 # The money of the indicator JSON, whole and per part (exact decimal strings), and its ratios
@@ -50,19 +57,18 @@ def money_text(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def ratios(f: Figures) -> tuple[dict[str, Decimal | None], list[str]]:
-    """capaian and komposisi (C16) and the UMK shares (C17) from the rules library."""
+def ratios(f: Figures) -> tuple[dict[str, Decimal | None], list[dict[str, Any]]]:
+    """capaian and komposisi (C16) and the UMK shares (C17) from the rules library, and the
+    warnings the figures say by themselves (a zero denominator, a capaian above 100%)."""
     total = f.total
-    warnings: list[str] = []
+    warnings = [w.as_json() for w in figure_warnings(f)]
     out: dict[str, Decimal | None] = {}
     if f.komitmen_pdn == 0:
         out["capaian_pdn"] = None
-        warnings.append("komitmen_pdn is 0: capaian_pdn is null")
     else:
         out["capaian_pdn"] = capaian(realisasi_pdn=total.pdn, komitmen_pdn=f.komitmen_pdn).capaian
     if total.nilai == 0:
         out["komposisi_pdn"] = None
-        warnings.append("realisasi_total is 0: komposisi_pdn is null")
     else:
         out["komposisi_pdn"] = capaian(
             realisasi_pdn=total.pdn,
@@ -71,9 +77,6 @@ def ratios(f: Figures) -> tuple[dict[str, Decimal | None], list[str]]:
         ).komposisi_pdn
     if f.belanja_pengadaan == 0:
         out["porsi_umk_rencana"] = out["porsi_umk_realisasi"] = None
-        warnings.append(
-            "belanja_pengadaan is 0: porsi_umk_rencana and porsi_umk_realisasi are null"
-        )
     else:
         for key, tahap, value in (
             ("porsi_umk_rencana", "rencana", f.komitmen_umk),
@@ -118,15 +121,44 @@ def figures_json(f: Figures) -> dict[str, Any]:
     }
 
 
-def year_json(pemda: Pemda, tahun: int, figures: Figures) -> dict[str, Any]:
-    """What ``compute(pemda=…, tahun=…)`` returns, from a Pemda-year's whole figures."""
-    return {
+def whole_warnings(
+    own: list[dict[str, Any]],
+    *,
+    pemda: Pemda,
+    tahun: int,
+    as_of: dt.date | None,
+    filtered: bool = False,
+    mark: RefreshMark | None = None,
+) -> list[dict[str, Any]]:
+    """The warnings of a whole-year JSON: every data-quality warning of the Pemda-year
+    (``quality.cached.year_warnings``), one per code in the order of ``quality.queries.CODES``.
+    Narrowed by filters, the codes the figures decide come from the narrowed figures (``own``)."""
+    found = {w["code"]: w for w in own} if filtered else {}
+    for warning in year_warnings(pemda=pemda, tahun=tahun, as_of=as_of, mark=mark):
+        if not (filtered and warning.code in FIGURE_CODES):
+            found[warning.code] = warning.as_json()
+    if not filtered:
+        for w in own:  # the figures' own codes are the warnings' codes; never lose one
+            found.setdefault(w["code"], w)
+    return [found[code] for code in CODES if code in found]
+
+
+def year_json(
+    pemda: Pemda, tahun: int, figures: Figures, mark: RefreshMark | None = None
+) -> dict[str, Any]:
+    """What ``compute(pemda=…, tahun=…)`` returns, from a Pemda-year's whole figures (``mark``:
+    the Pemda's import refresh mark, when the caller read those of many Pemda at once)."""
+    result = {
         "klpd": pemda.kd_klpd,
         "pemda": pemda.name,
         "tahun": tahun,
         "as_of": None,
         **figures_json(figures),
     }
+    result["warnings"] = whole_warnings(
+        result["warnings"], pemda=pemda, tahun=tahun, as_of=None, mark=mark
+    )
+    return result
 
 
 def compute(
@@ -153,6 +185,9 @@ def compute(
         }
     whole = collect(pemda, tahun, as_of, filters=filters)[""]
     result.update(figures_json(whole))
+    result["warnings"] = whole_warnings(
+        result["warnings"], pemda=pemda, tahun=tahun, as_of=as_of, filtered=filters.active
+    )
     if by == "channel":
         result["rows"] = [{"channel": c, **result["realisasi"][c]} for c in CHANNELS]
     elif by in ("satker", "month"):

@@ -23,6 +23,8 @@ from p3dn.monitoring.targets import (
 )
 from p3dn.procurement.models import BudgetStructure, Contract, RupBudgetLine, RupPackage
 from p3dn.procurement.sums import NO_FILTERS, Filters, rollup_wholes
+from p3dn.quality.cached import refresh_marks, year_warnings
+from p3dn.quality.queries import is_incomplete
 from p3dn.regions.models import Region
 from p3dn.rules.common import value_set
 
@@ -46,17 +48,38 @@ def years_with_data(pemda: Pemda) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def latest_year_with_data(scope: Any, default: int) -> int:
-    """The newest fiscal year in which any Pemda of ``scope`` has RUP packages or contracts
-    (the year a ranking opens on), else ``default``."""
-    years = [
-        model.objects.filter(pemda__in=scope)
-        .order_by("-tahun_anggaran")
-        .values_list("tahun_anggaran", flat=True)
-        .first()
-        for model in (RupPackage, Contract)
-    ]
-    return max((y for y in years if y), default=default)
+def year_is_complete(pemda: Pemda, tahun: int) -> bool:
+    """Whether the Pemda-year's capaian can be reported: its RUP is not only a sample and its
+    own capaian is not above 100% (``quality.queries.is_incomplete``, read from the cache)."""
+    return not is_incomplete(year_warnings(pemda=pemda, tahun=tahun))
+
+
+def opening_year(pemda: Pemda, years: list[int]) -> tuple[int, int | None]:
+    """The year a Pemda's Dasbor opens on (``years`` newest first, not empty): the newest year
+    with complete data, and the newer year(s)' newest when it is not the newest (its data is
+    incomplete: the page says so); the newest year when no year is complete."""
+    for tahun in years:
+        if year_is_complete(pemda, tahun):
+            return tahun, (years[0] if tahun != years[0] else None)
+    return years[0], None
+
+
+def latest_complete_year(scope: Any, default: int) -> int:
+    """The newest fiscal year in which a Pemda of ``scope`` with data (RUP packages or
+    contracts) has complete data (the year a ranking opens on); the newest year with any data
+    when none has; else ``default``."""
+    years: dict[int, set[int]] = {}
+    for model in (RupPackage, Contract):
+        pairs = model.objects.filter(pemda__in=scope).values_list("tahun_anggaran", "pemda_id")
+        for tahun, pemda_id in pairs.distinct().order_by():
+            years.setdefault(tahun, set()).add(pemda_id)
+    if not years:
+        return default
+    pemdas = {p.pk: p for p in Pemda.objects.filter(pk__in=set().union(*years.values()))}
+    for tahun in sorted(years, reverse=True):
+        if any(year_is_complete(pemdas[pk], tahun) for pk in sorted(years[tahun])):
+            return tahun
+    return max(years)
 
 
 # More PDN realized than committed: the commitment (the RUP) is incomplete, a sample or
@@ -77,18 +100,47 @@ def light(value: str | Decimal | None, target: Decimal) -> str:
     return "amber" if number >= target - AMBER_BAND else "red"
 
 
-# The indicator warnings are part of the JSON (English, stable); the Dasbor says them in words.
-WARNING_TEXT = {
-    "komitmen_pdn is 0: capaian_pdn is null": _(
-        "No PDN commitment in the RUP: the capaian cannot be computed."
+# The warnings of indicator JSON written before they were objects (Monev snapshots keep the JSON
+# of their day): the English strings of then, with the code and the sentence they now have.
+OLD_WARNINGS = {
+    "komitmen_pdn is 0: capaian_pdn is null": (
+        "komitmen_pdn_nol",
+        _("The PDN commitment is 0: capaian PDN cannot be computed."),
     ),
-    "realisasi_total is 0: komposisi_pdn is null": _(
-        "No realization yet: the PDN composition cannot be computed."
+    "realisasi_total is 0: komposisi_pdn is null": (
+        "realisasi_total_nol",
+        _("There is no realization: komposisi PDN cannot be computed."),
     ),
-    "belanja_pengadaan is 0: porsi_umk_rencana and porsi_umk_realisasi are null": _(
-        "No belanja pengadaan in the budget structure: the UMK shares cannot be computed."
+    "belanja_pengadaan is 0: porsi_umk_rencana and porsi_umk_realisasi are null": (
+        "belanja_pengadaan_nol",
+        _("Belanja pengadaan is 0: the UMK shares cannot be computed."),
     ),
 }
+
+
+def readable_warnings(warnings: list[Any] | None) -> list[dict[str, Any]]:
+    """The ``warnings`` of an indicator JSON as objects ``{"code", "count", "nilai",
+    "message"}``, whatever its age: an old string (a snapshot taken before the objects) becomes
+    the object of its code (count and nilai unknown: None); an unknown string is its own
+    message."""
+    out = []
+    for w in warnings or []:
+        if isinstance(w, dict):
+            out.append(w)
+            continue
+        code, message = OLD_WARNINGS.get(str(w), ("", str(w)))
+        out.append({"code": code, "count": None, "nilai": None, "message": str(message)})
+    return out
+
+
+def year_incomplete(figures: dict[str, Any]) -> bool:
+    """Whether a whole-year JSON's capaian cannot be reported as it stands ("data belum
+    lengkap"): its RUP is only a sample, or the Pemda's own capaian is above 100%
+    (``rules.data_quality.is_incomplete``)."""
+    codes = {w.get("code") for w in readable_warnings(figures.get("warnings"))}
+    capaian = figures.get("capaian_pdn")
+    above = capaian is not None and Decimal(capaian) > IMPOSSIBLE_CAPAIAN
+    return "rup_sampel" in codes or above
 
 
 UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
@@ -205,7 +257,8 @@ def summarise_dashboard(
     sort_units(units, "capaian_pdn")
     return {
         "indicators": whole,
-        "warnings": [WARNING_TEXT.get(w, w) for w in whole["warnings"]],
+        "warnings": readable_warnings(whole["warnings"]),
+        "incomplete": year_incomplete(whole),
         "units": units,
         "months": months,
         "trend": trend(target, whole, months, today),
@@ -215,7 +268,9 @@ def summarise_dashboard(
         "reported_capaian": reported_capaian(target, whole),
         "reported_umk": reported_umk_share(target, whole),
         "umk_floor": target.umk_floor,
-        "capaian_light": light(whole["capaian_pdn"], goal),
+        "capaian_light": (
+            "incomplete" if year_incomplete(whole) else light(whole["capaian_pdn"], goal)
+        ),
         "umk_light": light(whole["porsi_umk_rencana"], target.umk_floor),
         "years": years_with_data(pemda),
         "options": filter_options(pemda, tahun),
@@ -238,20 +293,18 @@ def summarise_ranking(*, pemda_scope: Any, tahun: int) -> dict[str, Any]:
     )
     with_data = [p for p in pemdas if p.has_rup or p.has_contract]
     wholes = rollup_wholes([p.pk for p in with_data], tahun)
+    marks = refresh_marks([p.pk for p in with_data])
     ranked, without = [], []
     for pemda in pemdas:
         if not (pemda.has_rup or pemda.has_contract):
             without.append(pemda)
             continue
         if pemda.pk in wholes:
-            figures = year_json(pemda, tahun, wholes[pemda.pk])
+            figures = year_json(pemda, tahun, wholes[pemda.pk], marks[pemda.pk])
         else:
             figures = PemdaYear(pemda=pemda, tahun=tahun).whole
         ranked.append({**figures, "pemda": pemda, "level": pemda.region.level})
-    incomplete = [
-        r for r in ranked if r["capaian_pdn"] is not None
-        and Decimal(r["capaian_pdn"]) > IMPOSSIBLE_CAPAIAN
-    ]
+    incomplete = [r for r in ranked if year_incomplete(r)]
     for row in ranked:
         row["incomplete"] = row in incomplete
     by_capaian = sorted(

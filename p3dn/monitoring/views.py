@@ -57,7 +57,12 @@ def _charts(summary: dict[str, Any], links: list[str]) -> dict[str, Any]:
     return {
         "channel_chart": charts.for_page(charts.channel_chart(rows, links)),
         "trend_chart": charts.for_page(
-            charts.trend_chart(trend["labels"], trend["actual"], trend["quarter_ends"])
+            charts.trend_chart(
+                trend["labels"],
+                trend["actual"],
+                trend["quarter_ends"],
+                incomplete=summary["incomplete"],
+            )
         ),
     }
 
@@ -69,7 +74,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     years = queries.years_with_data(pemda)
     if not years:
         return render(request, "monitoring/no_data.html", {"pemda": pemda})
-    tahun = _year(request, years[0])
+    newer_incomplete = None
+    tahun = _year(request)
+    if not tahun:  # no year asked: the newest with complete data (docs/quality.md)
+        tahun, newer_incomplete = queries.opening_year(pemda, years)
     filters = Filters.from_query(request.GET)
     summary = queries.summarise_dashboard(pemda=pemda, tahun=tahun, filters=filters)
     form = FilterForm(request.GET or None, options=summary["options"])
@@ -84,6 +92,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pemda": pemda,
         "tahun": tahun,
+        "newer_incomplete": newer_incomplete,
         "sort": sort,
         "hide_empty": hide_empty,
         "hidden_units": all_units - len(summary["units"]),
@@ -181,7 +190,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
     scope = queries.in_province(access.visible_pemda(user), provinsi)
     this_year = timezone.localdate().year
-    tahun = _year(request, queries.latest_year_with_data(scope, this_year))
+    tahun = _year(request) or queries.latest_complete_year(scope, this_year)
     scope = queries.named(scope, q)
     context = {
         "tahun": tahun,

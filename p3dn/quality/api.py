@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda
-from p3dn.quality import access, queries
+from p3dn.quality import access, cached, queries
 from p3dn.web.apikit import READ, ShortText, Year, errors
 
 router = Router(tags=["quality"])
@@ -41,9 +41,12 @@ def quality(request: HttpRequest, klpd: ShortText, tahun: Year) -> QualityOut:
     user = user_of(request)
     pemda_id = Pemda.objects.filter(kd_klpd=klpd.strip().upper()).values_list("pk", flat=True)
     scope = access.get_scope_for(user, pemda_id.first() or 0)
-    warnings = queries.warnings_for(pemda=scope.pemda, tahun=tahun)
-    if scope.unit_id is not None:
-        warnings = queries.for_unit(warnings, scope.unit_id)
+    if scope.unit_id is None:  # the whole Pemda-year: no row needed, read once per import
+        warnings = cached.year_warnings(pemda=scope.pemda, tahun=tahun)
+    else:
+        warnings = queries.for_unit(
+            queries.warnings_for(pemda=scope.pemda, tahun=tahun), scope.unit_id
+        )
     return QualityOut(
         klpd=scope.pemda.kd_klpd or "",
         pemda=scope.pemda.name,

@@ -465,10 +465,42 @@ def _double_names(ctx: _Context) -> DataWarning | None:
     return _warning("nama_unit_ganda", rows, message)
 
 
-def _zero_denominators(whole: Figures) -> list[DataWarning]:
-    total = whole.total
+# The codes a set of figures alone decides (cheap: no source row is read). Every indicator JSON
+# (the whole year and each of its rows) carries them, from its own figures.
+FIGURE_CODES = (
+    "capaian_di_atas_100",
+    "komitmen_pdn_nol",
+    "realisasi_total_nol",
+    "belanja_pengadaan_nol",
+)
+
+
+def figure_warnings(f: Figures) -> list[DataWarning]:
+    """The warnings one set of figures (a Pemda-year, a perangkat daerah, a month) says by
+    itself: capaian above 100% and the zero denominators, in the order of ``CODES``. ``count``
+    is 1 for a capaian above 100% (this part), 0 for a zero denominator (no row behind it)."""
+    total = f.total
     out = []
-    if whole.komitmen_pdn == 0:
+    if rule.capaian_above_full(total.pdn, f.komitmen_pdn):
+        out.append(
+            DataWarning(
+                "capaian_di_atas_100",
+                1,
+                total.pdn - f.komitmen_pdn,
+                _(
+                    "Capaian PDN is %(capaian)s, above 100%%: data incomplete, not an "
+                    "achievement (PDN realization %(realisasi)s against a PDN commitment of "
+                    "%(komitmen)s)."
+                )
+                % {
+                    "capaian": format_percent(total.pdn / f.komitmen_pdn),
+                    "realisasi": format_rupiah(total.pdn),
+                    "komitmen": format_rupiah(f.komitmen_pdn),
+                },
+                blocking=True,
+            )
+        )
+    if f.komitmen_pdn == 0:
         out.append(
             DataWarning(
                 "komitmen_pdn_nol",
@@ -486,7 +518,7 @@ def _zero_denominators(whole: Figures) -> list[DataWarning]:
                 _("There is no realization: komposisi PDN cannot be computed."),
             )
         )
-    if whole.belanja_pengadaan == 0:
+    if f.belanja_pengadaan == 0:
         out.append(
             DataWarning(
                 "belanja_pengadaan_nol",
@@ -562,8 +594,8 @@ def warnings_for(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> l
     double = _double_names(ctx)
     if double:
         found["nama_unit_ganda"] = double
-    for warning in _zero_denominators(ctx.whole):
-        found[warning.code] = warning
+    for warning in figure_warnings(ctx.whole):
+        found.setdefault(warning.code, warning)  # capaian above 100% with its reasons first
     return [found[code] for code in CODES if code in found]
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Unit
-from p3dn.quality import access, exports, queries
+from p3dn.quality import access, cached, exports, queries
 from p3dn.quality.forms import QualityFilterForm
 from p3dn.quality.labels import CODE_LABELS, DRILLABLE, SOURCE_LABELS
 from p3dn.web import params
@@ -34,6 +34,7 @@ def _selection(request: HttpRequest, pk: int) -> dict[str, Any]:
     if not form.is_valid():
         raise BadRequest(_("Choose a warning and a perangkat daerah from the lists."))
     warnings = queries.warnings_for(pemda=pemda, tahun=tahun)
+    cached.remember(pemda=pemda, tahun=tahun, as_of=None, warnings=warnings)  # for the banner
     if scope.unit_id is not None:
         warnings = queries.for_unit(warnings, scope.unit_id)
     rows = queries.visible_rows(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from p3dn.accounts.models import Pemda
 from p3dn.monitoring.indicators import MONEY_KEYS, RATIO_KEYS
 from p3dn.monitoring.monev.models import Finding, Snapshot
-from p3dn.monitoring.queries import years_with_data
+from p3dn.monitoring.queries import readable_warnings, year_incomplete, years_with_data
 
 CLOSED = (Finding.Status.DONE, Finding.Status.DROPPED)
 
@@ -159,6 +159,8 @@ def summarise_snapshot(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "snapshot": snapshot,
         "figures": snapshot.figures,
+        "warnings": readable_warnings(snapshot.figures.get("warnings")),
+        "incomplete": year_incomplete(snapshot.figures),
         "previous": change.previous,
         "whole_change": change.whole,
         "lines": lines,

@@ -36,6 +36,7 @@ from p3dn.monitoring.monev.queries import CLOSED, is_overdue
 from p3dn.monitoring.targets import Trend, trend_for
 from p3dn.procurement.queries import latest_refresh
 from p3dn.procurement.sums import CHANNELS
+from p3dn.quality.cached import sample_rup_notice
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
@@ -110,6 +111,12 @@ class Report:
     snapshot: Snapshot | None
     deltas: monev.Deltas | None
     charts: dict[str, SafeString]
+    sample_notice: dict[str, str] | None = None  # the RUP is only a sample (quality.cached)
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """The data-quality warnings of the year as objects (old string warnings read too)."""
+        return queries.readable_warnings(self.indicators.get("warnings"))
 
     @property
     def snapshot_units(self) -> list[dict[str, str]]:
@@ -208,7 +215,9 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
                 for c in channels
             ]
         ),
-        "trend": charts.trend_chart(trend.months, trend.capaian, trend.target),
+        "trend": charts.trend_chart(
+            trend.months, trend.capaian, trend.target, incomplete=queries.year_incomplete(whole)
+        ),
         "units": charts.units_chart(
             [
                 (r["nama_satker"] or r["kd_satker"] or "—", _money(r["capaian_pdn"]))
@@ -225,7 +234,11 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
         generated_at=timezone.localtime(),
         indicators=whole,
         target=target,
-        capaian_light=queries.light(whole["capaian_pdn"], target.capaian),
+        capaian_light=(
+            "incomplete"
+            if queries.year_incomplete(whole)
+            else queries.light(whole["capaian_pdn"], target.capaian)
+        ),
         umk_light=queries.light(whole["porsi_umk_rencana"], target.umk_floor),
         units=units,
         channels=channels,
@@ -236,6 +249,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
         snapshot=snapshot,
         deltas=monev.deltas(snapshot) if snapshot else None,
         charts=report_charts,
+        sample_notice=sample_rup_notice(pemda=pemda, tahun=tahun),
     )
 
 
@@ -351,6 +365,11 @@ def report_xlsx(report: Report) -> bytes:
             (_("Fiscal year"), report.tahun),
             (_("Data as of"), format_date(report.data_as_of) if report.data_as_of else "—"),
             (_("Generated"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
+            *(
+                [(_("Data quality"), f"{notice['title']} {notice['message']}")]
+                if (notice := report.sample_notice)
+                else []
+            ),
         ],
     )
     _write(
@@ -531,6 +550,7 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
         _("Realization"),
         "Capaian PDN",
         "Komposisi PDN",
+        _("Data"),
     ]
 
     def rows(ranked: Sequence[dict[str, Any]]) -> list[list[Any]]:
@@ -545,8 +565,9 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
                 _money(r["realisasi_pdn"]),
                 _money(r["realisasi_umk"]),
                 _money(r["realisasi_total"]),
-                _money(r["capaian_pdn"]),
+                None if r["incomplete"] else _money(r["capaian_pdn"]),  # never an achievement
                 _money(r["komposisi_pdn"]),
+                _("data incomplete") if r["incomplete"] else "",
             ]
             for n, r in enumerate(ranked, start=1)
         ]
@@ -560,7 +581,7 @@ def ranking_xlsx(*, pemda_scope: Any, tahun: int) -> bytes:
     by_rupiah = book.create_sheet(_("By rupiah"))
     _write(by_rupiah, rows(ranking["by_rupiah"]), header, formats=formats, first=True)
     for sheet in (first, by_rupiah):
-        _widths(sheet, (5, 12, 8, 36, 11, 20, 20, 20, 20, 12, 12))
+        _widths(sheet, (5, 12, 8, 36, 11, 20, 20, 20, 20, 12, 12, 18))
     awards = book.create_sheet(_("Awards"))
     _write(
         awards,

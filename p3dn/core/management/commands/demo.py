@@ -12,6 +12,7 @@ from p3dn.core.demo import (
     load_demo,
     load_demo_monitoring,
     load_demo_registry,
+    start_path,
 )
 
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  Monev: targets, first snapshot and findings of {name}")
         self.stdout.write(
             "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."
+        )
+        self.stdout.write(
+            f"Start with Prov. Kalimantan Barat 2023, whose data is complete: {start_path()} "
+            "(the national accounts' ranking opens on 2023 too). Kab. Bandung 2025 has only a "
+            "sample of its RUP: its pages say so and link to its data-quality page."
         )
         self.stdout.write(f"Demo logins (password for all: {settings.P3DN_DEMO_PASSWORD}):")
         width = max(len(login.username) for login in logins)

@@ -95,7 +95,8 @@ class Command(BaseCommand):
             f"{result['pemda']} ({result['klpd']}) {result['tahun']}"
             + (f" as of {result['as_of']}" if result["as_of"] else "")
         )
-        for row in self._flat_rows(result):
+        sources = result.get("rows") or [result]
+        for row, source in zip(self._flat_rows(result), sources, strict=True):
             label = row.get("kd_satker") or row.get("bulan") or row.get("channel") or "total"
             self.stdout.write(f"-- {label} {row.get('nama_satker', '')}".rstrip())
             for key, value in row.items():
@@ -110,5 +111,14 @@ class Command(BaseCommand):
                     "as_of",
                 ):
                     self.stdout.write(f"   {key:38} {value}")
+            if source is not result:  # the whole year's warnings follow the rows
+                for warning in source.get("warnings") or []:
+                    self.stdout.write(f"   {warning_line(warning)}")
         for warning in result["warnings"]:
-            self.stdout.write(f"warning: {warning}")
+            self.stdout.write(warning_line(warning))
+
+
+def warning_line(warning: dict[str, Any]) -> str:
+    """One warning of the JSON as a line: its code, its sentence, its rows and rupiah."""
+    rows = f"{warning['count']} rows, Rp {warning['nilai']}" if warning.get("count") else ""
+    return f"warning {warning['code']}: {warning['message']}" + (f" ({rows})" if rows else "")
