@@ -24,19 +24,33 @@ from django.db.models import Exists, OuterRef
 from p3dn.accounts.models import Pemda
 from p3dn.procurement.models import (
     BudgetStructure,
+    Commitment,
     Contract,
     EPurchase,
     IndicatorRollup,
+    ManualRealization,
     Pencatatan,
+    PencatatanRealisasi,
     Product,
     Provider,
     RupPackage,
     TokoDaringOrder,
 )
-from p3dn.procurement.sums import GRAINS, Figures, Grain, collect_from_facts
+from p3dn.procurement.sums import GRAINS, UNION, Figures, Grain, collect_from_facts
 
-# The facts the unfiltered indicators read, by Pemda-year.
-PEMDA_MODELS = (RupPackage, BudgetStructure, Contract, Pencatatan, EPurchase, TokoDaringOrder)
+# The facts the unfiltered indicators read, by Pemda-year (a pencatatan realization's number
+# tells a manual line that repeats it: sums.spse_duplicate).
+PEMDA_MODELS = (
+    RupPackage,
+    BudgetStructure,
+    Contract,
+    Pencatatan,
+    PencatatanRealisasi,
+    EPurchase,
+    TokoDaringOrder,
+    Commitment,
+    ManualRealization,
+)
 
 
 def _rows(
@@ -47,6 +61,8 @@ def _rows(
     measures: list[tuple[str, Decimal, Decimal, Decimal, Decimal]] = [
         ("rup", figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk, Decimal(0)),
         ("belanja", figures.belanja_pengadaan, Decimal(0), Decimal(0), Decimal(0)),
+        ("apbd", Decimal(0), figures.komitmen_pdn_apbd, figures.komitmen_umk_apbd, Decimal(0)),
+        (UNION, figures.tkdn_pdn_umkk, Decimal(0), Decimal(0), Decimal(0)),
     ]
     for channel, money in figures.realisasi.items():
         measures.append((channel, money.nilai, money.pdn, money.umk, money.belum_terklasifikasi))
