@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import KALBAR_2023_DIR
+from conftest import BANDUNG_2025_DIR, KALBAR_2023_DIR
 from p3dn.accounts.models import Unit
 from p3dn.imports import services
 from p3dn.monitoring import queries
@@ -22,7 +22,7 @@ from p3dn.monitoring.indicators import compute, ratio_text
 from p3dn.monitoring.models import Target
 from p3dn.monitoring.performance import performance_json
 from p3dn.procurement import sums
-from p3dn.procurement.models import Contract
+from p3dn.procurement.models import Contract, Pencatatan
 from p3dn.procurement.sums import Figures, Filters, Money
 from p3dn.quality.queries import warnings_for
 
@@ -292,3 +292,35 @@ def test_api_cli_dashboard_and_drill_down_show_them_to_their_pemda_only(
     apbd = client_for(tim_kalbar).get(
         reverse("monitoring:drill", args=[pemda.pk]) + "?tahun=2023&sumber=apbd&nilai=pdn")
     assert apbd.status_code == 200 and kalbar_with_templates["a"].name in apbd.content.decode()
+
+
+def test_a_receipt_of_a_pencatatan_counts_once_whichever_file_comes_first(
+        bandung_2025_realization, tim_bandung, client_for, tmp_path):
+    """A manual line repeating a real pencatatan realization's number (no_realisasi) in the same
+    unit is not counted; the same number in another unit is another purchase. The rollup
+    follows whichever of the two files is imported last."""
+    pemda = bandung_2025_realization
+    rows = [r for r in json.loads(
+        (BANDUNG_2025_DIR / "SPSE-PencatatanNonTenderRealisasi.json").read_text(encoding="utf-8"))
+        if (r["no_realisasi"] or "").startswith("TBP.")]
+    live = {p.kd_pct: p for p in Pencatatan.objects.filter(
+        pemda=pemda, channel="non_tender", valid_to__isnull=True).exclude(
+        status_ket="Paket Dibatalkan")}
+    receipt = next(r for r in rows if r["kd_nontender_pct"] in live)
+    unit = live[receipt["kd_nontender_pct"]].unit
+    other = Unit.objects.filter(pemda=pemda).exclude(pk=unit.pk).order_by("pk").first()
+    book, sheet = _template(client_for(tim_bandung), "realisasi", 2025)
+    for kd_satker in (unit.kd_satker, other.kd_satker):
+        sheet.append([2025, "D107", kd_satker, "Kwitansi", f" {receipt['no_realisasi']} ",
+                      "2025-02-03", "Kuitansi yang sama", 1_000_000, "Ya", "", "Tidak"])
+    _import(book, tmp_path, "realisasi.xlsx", tim_bandung)
+    manual = compute(pemda=pemda, tahun=2025)["realisasi"]["manual"]
+    assert manual["nilai"] == "2000000.00"  # no pencatatan realization imported yet
+    run = services.import_now(
+        actor=None, path=BANDUNG_2025_DIR / "SPSE-PencatatanNonTenderRealisasi.json")
+    assert run.status == "applied", run.message
+    manual = compute(pemda=pemda, tahun=2025)["realisasi"]["manual"]
+    assert manual == {"nilai": "1000000.00", "pdn": "1000000.00", "umk": "0.00"}
+    assert sums.collect(pemda, 2025) == sums.collect_from_facts(pemda, 2025)
+    repeat = {w.code: w for w in warnings_for(pemda=pemda, tahun=2025)}["realisasi_manual_ganda"]
+    assert [r.unit_id for r in repeat.rows] == [unit.pk]

@@ -465,11 +465,17 @@ def _nomor_key(column: str) -> Upper:
 def spse_duplicate(day: dt.date | None) -> Q:
     """On ManualRealization rows annotated with ``nomor_key``: the evidence number is the number
     of an SPSE e-contract (no_kontrak, any addendum) or of a pencatatan realization
-    (no_realisasi of a pencatatan that is not cancelled) of the same Pemda and fiscal year,
-    case and spaces aside: the same purchase, already counted in its SPSE channel."""
+    (no_realisasi of a pencatatan that is not cancelled) of the same Pemda, fiscal year and
+    perangkat daerah, case and spaces aside: the same purchase, already counted in its SPSE
+    channel. Within the unit only: the real files reuse short receipt numbers ("12", "13")
+    across units for different purchases."""
     contracts = (
         facts_as_of(Contract.objects.all(), day)
-        .filter(pemda=OuterRef("pemda"), tahun_anggaran=OuterRef("tahun_anggaran"))
+        .filter(
+            pemda=OuterRef("pemda"),
+            tahun_anggaran=OuterRef("tahun_anggaran"),
+            unit=OuterRef("unit"),
+        )
         .annotate(key=_nomor_key("no_kontrak"))
         .filter(key=OuterRef("nomor_key"))
     )
@@ -478,7 +484,11 @@ def spse_duplicate(day: dt.date | None) -> Q:
     )
     recorded = (
         facts_as_of(PencatatanRealisasi.objects.all(), day)
-        .filter(pemda=OuterRef("pemda"), tahun_anggaran=OuterRef("tahun_anggaran"))
+        .filter(
+            pemda=OuterRef("pemda"),
+            tahun_anggaran=OuterRef("tahun_anggaran"),
+            unit=OuterRef("unit"),
+        )
         .annotate(key=_nomor_key("no_realisasi"))
         .filter(key=OuterRef("nomor_key"))
         .filter(Exists(live))
@@ -500,9 +510,9 @@ def manual_evidence(pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[A
 def manual_rows(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
     """Manual realization with its evidence (contract, receipt, proof of purchase), from the
     template: nilai; pdn when marked PDN; umk when marked UMK; dated by tanggal_bukti. A line
-    whose evidence number is an SPSE contract or pencatatan number of the Pemda-year is that SPSE
-    row's purchase and is left out (``manual_evidence``: listed as a duplicate). TKDN-certified
-    lines count for C20. The lines name no RUP package: none is left while a
+    whose evidence number is an SPSE contract or pencatatan number of the same unit and year
+    is that SPSE row's purchase and is left out (``manual_evidence``: listed as a duplicate).
+    TKDN-certified lines count for C20. The lines name no RUP package: none is left while a
     package filter is on."""
     rows = manual_evidence(pemda, tahun, day).filter(duplicate=False)
     if filters.on_package:

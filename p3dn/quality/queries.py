@@ -475,7 +475,7 @@ def _double_names(ctx: _Context) -> DataWarning | None:
 
 def _manual_repeats(ctx: _Context) -> DataWarning | None:
     """Manual realization lines whose evidence number is an SPSE contract or pencatatan number
-    of the Pemda-year: the same purchase, counted in its SPSE channel and not again
+    of the same unit and year: the same purchase, counted in its SPSE channel and not again
     (``sums.manual_rows``). Listed so the Tim P3DN can remove them from the template."""
     lines = manual_evidence(ctx.pemda, ctx.tahun, ctx.day).filter(duplicate=True)
     rows = [
@@ -493,7 +493,7 @@ def _manual_repeats(ctx: _Context) -> DataWarning | None:
             umk=line.nilai if line.umk else ZERO,
             alasan=_(
                 "Evidence number %(nomor)s is an SPSE contract or pencatatan number of this "
-                "Pemda: counted in SPSE, not again."
+                "perangkat daerah: counted in SPSE, not again."
             )
             % {"nomor": line.nomor_bukti},
         )

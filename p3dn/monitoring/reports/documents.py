@@ -184,7 +184,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
     monthly = year.months
     trend = trend_for(
         monthly,
-        Decimal(whole["komitmen_pdn"]),
+        Decimal(whole["komitmen_pdn_apbd" if key == "capaian_pdn_apbd" else "komitmen_pdn"]),
         tahun,
         data_as_of or timezone.localdate(),
         target.path,
