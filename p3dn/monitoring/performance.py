@@ -59,7 +59,8 @@ REASONS = {
     ),
     "belum_terklasifikasi": (
         "Sebagian realisasi belum terklasifikasi PDN (e-Katalog tanpa data produk, Toko "
-        "Daring): dihitung bukan TKDN/PDN/UMKK, sehingga indikator ini batas bawah."
+        "Daring): dihitung bukan TKDN/PDN/UMKK, sehingga indikator ini batas bawah dan belum "
+        "dapat dinilai terhadap target bila di bawahnya."
     ),
 }
 
@@ -112,5 +113,7 @@ def performance_json(
             if total.belum_terklasifikasi > 0:
                 out["batas_bawah"] = True
                 reasons.append("belum_terklasifikasi")
+                if not result.memenuhi_target:  # a lower bound below the target says nothing
+                    out["memenuhi_target"] = None
     out["alasan"] = [{"code": code, "message": REASONS[code]} for code in reasons]
     return out
