@@ -240,6 +240,7 @@ def test_the_pk_indicator_is_null_with_a_reason_rather_than_wrong(bandung):
     empty = compute(pemda=bandung, tahun=2025)["indikator_pk"]
     assert empty["indikator"] is None and empty["memenuhi_target"] is None
     assert [a["code"] for a in empty["alasan"]] == ["tanpa_realisasi"]
+    assert empty["alasan"][0]["message"].startswith("Belum ada realisasi belanja")
     # PDN declared above the contract value (a data error): no figure above 100%
     figures = Figures()
     figures.realisasi["tender"] = Money(Decimal(100), Decimal(150), Decimal(0))

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from p3dn.procurement.sums import ZERO, Figures
 from p3dn.rules.errors import RuleInputError
@@ -51,16 +52,17 @@ def quarter_target(triwulan: int, params: Params = DEFAULT_PARAMS) -> Decimal:
     return value if value is not None else params.indicator_target_q4
 
 
+# Why the indicator is null or a lower bound: English msgids, said in Indonesian (p3dn/locale).
 REASONS = {
-    "tanpa_realisasi": "Belum ada realisasi belanja: indikator tidak dapat dihitung.",
-    "melebihi_realisasi": (
-        "Nilai PDN atau UMK yang dicatat melebihi nilai realisasinya (data perlu diperbaiki, "
-        "lihat kualitas data): indikator tidak ditampilkan agar tidak salah."
+    "tanpa_realisasi": _("There is no realization yet: the indicator cannot be computed."),
+    "melebihi_realisasi": _(
+        "A recorded PDN or UMK value exceeds its realization value (data to correct, see the "
+        "data quality): the indicator is not shown rather than shown wrong."
     ),
-    "belum_terklasifikasi": (
-        "Sebagian realisasi belum terklasifikasi PDN (e-Katalog tanpa data produk, Toko "
-        "Daring): dihitung bukan TKDN/PDN/UMKK, sehingga indikator ini batas bawah dan belum "
-        "dapat dinilai terhadap target bila di bawahnya."
+    "belum_terklasifikasi": _(
+        "Part of the realization is not yet classified as PDN (e-Katalog without product data, "
+        "Toko Daring): it counts as neither TKDN, PDN nor UMKK, so the indicator is a lower "
+        "bound and cannot be judged against a target it is below."
     ),
 }
 
@@ -115,5 +117,5 @@ def performance_json(
                 reasons.append("belum_terklasifikasi")
                 if not result.memenuhi_target:  # a lower bound below the target says nothing
                     out["memenuhi_target"] = None
-    out["alasan"] = [{"code": code, "message": REASONS[code]} for code in reasons]
+    out["alasan"] = [{"code": code, "message": str(REASONS[code])} for code in reasons]
     return out
