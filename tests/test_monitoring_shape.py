@@ -176,6 +176,8 @@ def test_every_reader_of_a_year_gets_computes_numbers(kalbar_contracts):
     assert exports.UNIT_KEYS[3:] == (
         *(k for k in MONEY_KEYS if k != "pagu_penyedia"),
         *(k for k in RATIO_KEYS if k != "komposisi_pdn"),
+        "komitmen_pdn_apbd",
+        "capaian_pdn_apbd",
     )
 
 

@@ -87,6 +87,33 @@ class RealisasiOut(BaseModel):
     swakelola: ChannelMoneyOut
     e_purchasing: ChannelMoneyOut
     toko_daring: ChannelMoneyOut
+    manual: ChannelMoneyOut | None = Field(
+        None, description="manual realization with evidence (the template), counted once"
+    )
+
+
+class ReasonOut(BaseModel):
+    code: str
+    message: str = Field(description="Indonesian sentence")
+
+
+class PerformanceOut(BaseModel):
+    """The Perjanjian Kinerja indicator (C20): TKDN, PDN or UMKK, each rupiah once, over the
+    whole realization (docs/indicators.md)."""
+
+    definisi: str
+    tkdn_pdn: str = Field(description=MONEY + ": realization recorded as PDN (TKDN included)")
+    umkk_selain_pdn: str = Field(description=MONEY + ": UMKK realization not already PDN")
+    nilai_terhitung: str = Field(description=MONEY + ": tkdn_pdn + umkk_selain_pdn")
+    total_realisasi: str = Field(description=MONEY)
+    belum_terklasifikasi: str = Field(description=MONEY)
+    indikator: str | None = Field(description=RATIO + "; null with alasan")
+    triwulan: int = Field(description="the quarter of as_of (today without it)")
+    target: str = Field(description="the quarter's target, a fraction")
+    target_q4: str
+    memenuhi_target: bool | None
+    batas_bawah: bool = Field(description="part of the realization is not yet classified")
+    alasan: list[ReasonOut]
 
 
 class FiguresOut(BaseModel):
@@ -107,6 +134,10 @@ class FiguresOut(BaseModel):
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
     warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
+    komitmen_pdn_apbd: str | None = Field(None, description=MONEY + ": commitment template")
+    komitmen_umk_apbd: str | None = Field(None, description=MONEY + ": commitment template")
+    capaian_pdn_apbd: str | None = Field(None, description=RATIO + ", over komitmen_pdn_apbd")
+    indikator_pk: PerformanceOut | None = None
 
 
 class IndicatorRowOut(BaseModel):
@@ -133,6 +164,10 @@ class IndicatorRowOut(BaseModel):
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
     warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
+    komitmen_pdn_apbd: str | None = Field(None, description=MONEY + ": commitment template")
+    komitmen_umk_apbd: str | None = Field(None, description=MONEY + ": commitment template")
+    capaian_pdn_apbd: str | None = Field(None, description=RATIO + ", over komitmen_pdn_apbd")
+    indikator_pk: PerformanceOut | None = None
     nilai: str | None = Field(None, description=MONEY)
     pdn: str | None = Field(None, description=MONEY)
     umk: str | None = Field(None, description=MONEY)
@@ -170,6 +205,10 @@ class IndicatorsOut(BaseModel):
     porsi_umk_rencana: str | None = Field(description=RATIO)
     porsi_umk_realisasi: str | None = Field(description=RATIO)
     warnings: list[WarningOut] = Field(description=WARNINGS)
+    komitmen_pdn_apbd: str = Field(description=MONEY + ": commitment template")
+    komitmen_umk_apbd: str = Field(description=MONEY + ": commitment template")
+    capaian_pdn_apbd: str | None = Field(description=RATIO + ", over komitmen_pdn_apbd")
+    indikator_pk: PerformanceOut
     rows: list[IndicatorRowOut] | None = Field(None, description="only with ``by``")
 
 

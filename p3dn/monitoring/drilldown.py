@@ -18,6 +18,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda, Unit
+from p3dn.lib.money import format_percent
 from p3dn.procurement.sums import CHANNELS, SOURCES, ZERO, Filters, source_rows
 
 MEASURES = ("nilai", "pdn", "umk", "unknown", "nilai_estimasi", "pdn_estimasi")
@@ -33,6 +34,8 @@ SOURCE_LABELS = {
     "swakelola": _("Recorded swakelola"),
     "e_purchasing": "e-Purchasing",
     "toko_daring": "Toko Daring",
+    "manual": _("Manual realization (with evidence)"),
+    "apbd": _("APBD commitment (template)"),
 }
 
 MEASURE_LABELS: dict[str, dict[str, Any]] = {
@@ -42,6 +45,10 @@ MEASURE_LABELS: dict[str, dict[str, Any]] = {
         "umk": _("UMK commitment"),
     },
     "belanja": {"nilai": "Belanja pengadaan"},
+    "apbd": {
+        "pdn": _("APBD PDN commitment"),
+        "umk": _("APBD UMK commitment"),
+    },
 }
 REALIZATION_MEASURES: dict[str, Any] = {
     "nilai": _("Realization"),
@@ -63,6 +70,8 @@ ROW_FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "swakelola": ("kd_pct", "nama_paket", ("kd_rup", "status_ket")),
     "e_purchasing": ("kd_paket", "nama_paket", ("source", "kd_produk", "kd_rup")),
     "toko_daring": ("order_id", "merchant_name", ("marketplace", "kategori", "status_verif")),
+    "manual": ("nomor_bukti", "uraian", ("jenis_bukti",)),
+    "apbd": ("kd_satker", "kd_satker", ("keterangan",)),
 }
 
 
@@ -162,14 +171,20 @@ def table_row(sumber: str, row: Any, units: dict[int, Unit]) -> dict[str, Any]:
     code, name, notes = ROW_FIELDS[sumber]
     unit = units.get(row.unit_id) if row.unit_id else None
     label = getattr(row, name)
-    if sumber == "belanja":
+    if sumber in ("belanja", "apbd"):
         label = unit.name if unit else row.kd_satker
+    shown = [str(getattr(row, n)) for n in notes if getattr(row, n) not in (None, "")]
+    if sumber == "manual":  # the evidence: its kind, number, date (the row's), and TKDN
+        shown = [
+            str(row.get_jenis_bukti_display()),
+            *([f"TKDN {format_percent(row.tkdn)}"] if row.tkdn is not None else []),
+        ]
     return {
         "code": getattr(row, code),
         "name": label,
         "unit": unit,
         "date": row.d_date,
-        "notes": [str(getattr(row, n)) for n in notes if getattr(row, n) not in (None, "")],
+        "notes": shown,
         "nilai": row.d_nilai,
         "pdn": row.d_pdn,
         "umk": row.d_umk,

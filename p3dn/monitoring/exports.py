@@ -9,14 +9,20 @@ from django.utils.translation import gettext as _
 from p3dn.accounts.models import Pemda
 from p3dn.lib.csvfile import csv_text
 from p3dn.lib.xlsx import Block, workbook_bytes
-from p3dn.monitoring.indicators import MONEY_KEYS, RATIO_KEYS, PemdaYear
+from p3dn.monitoring.indicators import (
+    APBD_MONEY_KEYS,
+    APBD_RATIO_KEYS,
+    MONEY_KEYS,
+    RATIO_KEYS,
+    PemdaYear,
+)
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # The columns of a perangkat daerah row, as the Dasbor export and the report's workbook write
-# them: three identifying columns, then money and ratios.
+# them: three identifying columns, then money and ratios, then the APBD commitment's.
 # A unit has no pagu penyedia of its own in the export and no komposisi PDN.
 UNIT_KEYS = (
     "kd_satker",
@@ -24,6 +30,8 @@ UNIT_KEYS = (
     "nama_satker",
     *(key for key in MONEY_KEYS if key != "pagu_penyedia"),
     *(key for key in RATIO_KEYS if key != "komposisi_pdn"),
+    "komitmen_pdn_apbd",
+    "capaian_pdn_apbd",
 )
 
 
@@ -41,6 +49,8 @@ def unit_header() -> list[str]:
         "Capaian PDN",
         "Porsi UMK rencana",
         "Porsi UMK realisasi",
+        _("APBD PDN commitment"),
+        _("Capaian (APBD)"),
     ]
 
 
@@ -74,7 +84,11 @@ def dashboard_tables(
         return csv_text([unit_header, *units]).encode("utf-8"), "text/csv; charset=utf-8"
     summary = [
         [key, whole[key]]
-        for key in (*MONEY_KEYS, *RATIO_KEYS)
+        for key in (*MONEY_KEYS, *RATIO_KEYS, *APBD_MONEY_KEYS, *APBD_RATIO_KEYS)
+    ]
+    summary += [
+        ["tkdn_pdn_umkk", whole["indikator_pk"]["nilai_terhitung"]],
+        ["indikator_pk", whole["indikator_pk"]["indikator"]],
     ]
     content = workbook_bytes(
         f"{tahun}",

@@ -28,6 +28,7 @@ from typing import Any
 
 from p3dn.accounts.models import Pemda, Unit
 from p3dn.monitoring.classification import klasifikasi_json
+from p3dn.monitoring.performance import performance_json
 from p3dn.procurement.sums import CHANNELS, NO_FILTERS, Figures, Filters, collect
 from p3dn.quality.cached import RefreshMark, year_warnings
 from p3dn.quality.queries import CODES, FIGURE_CODES, figure_warnings
@@ -45,6 +46,10 @@ MONEY_KEYS = (
     "realisasi_umk",
 )
 RATIO_KEYS = ("capaian_pdn", "komposisi_pdn", "porsi_umk_rencana", "porsi_umk_realisasi")
+# The commitment of the template (Rencana APBD per perangkat daerah, as reported to Kemendagri)
+# and the capaian against it: beside the RUP commitment, in the same JSON.
+APBD_MONEY_KEYS = ("komitmen_pdn_apbd", "komitmen_umk_apbd")
+APBD_RATIO_KEYS = ("capaian_pdn_apbd",)
 
 
 def ratio_text(value: Decimal | None) -> str | None:
@@ -91,6 +96,22 @@ def ratios(f: Figures) -> tuple[dict[str, Decimal | None], list[dict[str, Any]]]
     return out, warnings
 
 
+def apbd_json(f: Figures) -> dict[str, Any]:
+    """The APBD commitment and the capaian against it (C16 of the rules library); null when no
+    commitment template gives the Pemda (or unit) a PDN commitment."""
+    total = f.total
+    value = (
+        capaian(realisasi_pdn=total.pdn, komitmen_pdn=f.komitmen_pdn_apbd).capaian
+        if f.komitmen_pdn_apbd
+        else None
+    )
+    return {
+        "komitmen_pdn_apbd": money_text(f.komitmen_pdn_apbd),
+        "komitmen_umk_apbd": money_text(f.komitmen_umk_apbd),
+        "capaian_pdn_apbd": ratio_text(value),
+    }
+
+
 def figures_json(f: Figures) -> dict[str, Any]:
     total = f.total
     values, warnings = ratios(f)
@@ -118,6 +139,7 @@ def figures_json(f: Figures) -> dict[str, Any]:
         "realisasi_umk_estimasi": money_text(total.umk_estimasi),
         **{k: ratio_text(v) for k, v in values.items()},
         "warnings": warnings,
+        **apbd_json(f),
     }
 
 
@@ -154,6 +176,7 @@ def year_json(
         "tahun": tahun,
         "as_of": None,
         **figures_json(figures),
+        "indikator_pk": performance_json(figures, tahun, None),
     }
     result["warnings"] = whole_warnings(
         result["warnings"], pemda=pemda, tahun=tahun, as_of=None, mark=mark
@@ -188,6 +211,7 @@ def compute(
     result["warnings"] = whole_warnings(
         result["warnings"], pemda=pemda, tahun=tahun, as_of=as_of, filtered=filters.active
     )
+    result["indikator_pk"] = performance_json(whole, tahun, as_of)
     if by == "channel":
         result["rows"] = [{"channel": c, **result["realisasi"][c]} for c in CHANNELS]
     elif by in ("satker", "month"):
@@ -205,7 +229,10 @@ def compute(
                 }
             else:
                 row = {"bulan": key or None}
-            rows.append({**row, **figures_json(parts[key])})
+            figures = figures_json(parts[key])
+            if by == "satker":
+                figures["indikator_pk"] = performance_json(parts[key], tahun, as_of)
+            rows.append({**row, **figures})
         result["rows"] = rows
     return result
 

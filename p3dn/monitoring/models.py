@@ -30,6 +30,9 @@ class Target(models.Model):
         KOMITMEN_PDN = "komitmen_pdn", _("PDN realization / PDN commitment in the RUP")
         PAGU_PENYEDIA = "pagu_penyedia", _("PDN realization / provider budget in the RUP")
         BELANJA_PENGADAAN = "belanja_pengadaan", _("PDN realization / procurement spending")
+        KOMITMEN_PDN_APBD = "komitmen_pdn_apbd", _(
+            "PDN realization / PDN commitment in the APBD plan (reported to Kemendagri)"
+        )
 
     class UmkDenominator(models.TextChoices):
         BELANJA_PENGADAAN = "belanja_pengadaan", _("Procurement spending (belanja pengadaan)")

@@ -143,7 +143,35 @@ def year_incomplete(figures: dict[str, Any]) -> bool:
     return "rup_sampel" in codes or above
 
 
-UNIT_SORTS = ("nama_satker", "komitmen_pdn", "realisasi_pdn", "capaian_pdn", "porsi_umk_rencana")
+UNIT_SORTS = (
+    "nama_satker",
+    "komitmen_pdn",
+    "komitmen_pdn_apbd",
+    "realisasi_pdn",
+    "capaian_pdn",
+    "capaian_pdn_apbd",
+    "porsi_umk_rencana",
+)
+
+# The commitment the headline capaian is read against: the RUP's (default) or the APBD plan's
+# (the commitment template), as the Pemda's recorded target says it reports.
+APBD_BASIS = Target.Denominator.KOMITMEN_PDN_APBD
+
+
+def capaian_key(target: Target) -> str:
+    """The indicator key of the capaian the Dasbor's headline and lights show."""
+    return "capaian_pdn_apbd" if target.denominator == APBD_BASIS else "capaian_pdn"
+
+
+def headline_capaian(target: Target, whole: dict[str, Any]) -> dict[str, Any]:
+    """The headline capaian with its basis (``rup`` or ``apbd``) and the other one beside it."""
+    apbd = target.denominator == APBD_BASIS
+    return {
+        "basis": "apbd" if apbd else "rup",
+        "value": whole[capaian_key(target)],
+        "other": whole["capaian_pdn" if apbd else "capaian_pdn_apbd"],
+        "commitment": whole["komitmen_pdn_apbd" if apbd else "komitmen_pdn"],
+    }
 
 
 def name_units(units: list[dict[str, Any]]) -> None:
@@ -230,7 +258,9 @@ def trend(
 ) -> dict[str, Any]:
     """The Dasbor's trend: ``targets.trend_for`` (the report draws the same line) up to today,
     with the path at the end of every month for the "on the path" figures."""
-    line = trend_for(months, Decimal(whole["komitmen_pdn"]), target.tahun, today, target.path())
+    commitment = Decimal(whole["komitmen_pdn_apbd" if capaian_key(target) != "capaian_pdn"
+                               else "komitmen_pdn"])
+    line = trend_for(months, commitment, target.tahun, today, target.path())
     return {
         "labels": line.months,
         "actual": line.capaian,
@@ -249,9 +279,10 @@ def summarise_dashboard(
     year = PemdaYear(pemda=pemda, tahun=tahun, filters=filters)
     whole, units, months = year.whole, year.units, year.months
     unit_ids = {u.kd_satker: u.pk for u in Unit.objects.filter(pemda=pemda)}
+    key = capaian_key(target)
     for row in units:
         row["unit_id"] = unit_ids.get(row["kd_satker"]) if row["kd_satker"] else None
-        row["light"] = light(row["capaian_pdn"], goal)
+        row["light"] = light(row[key], goal)
         row["umk_light"] = light(row["porsi_umk_rencana"], target.umk_floor)
     name_units(units)
     sort_units(units, "capaian_pdn")
@@ -269,8 +300,12 @@ def summarise_dashboard(
         "reported_umk": reported_umk_share(target, whole),
         "umk_floor": target.umk_floor,
         "capaian_light": (
-            "incomplete" if year_incomplete(whole) else light(whole["capaian_pdn"], goal)
+            "incomplete"
+            if key == "capaian_pdn" and year_incomplete(whole)
+            else light(whole[key], goal)
         ),
+        "headline": headline_capaian(target, whole),
+        "performance": whole["indikator_pk"],
         "umk_light": light(whole["porsi_umk_rencana"], target.umk_floor),
         "years": years_with_data(pemda),
         "options": filter_options(pemda, tahun),

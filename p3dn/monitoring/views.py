@@ -101,6 +101,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             ("komitmen_pdn", _("PDN commitment"), "num"),
             ("realisasi_pdn", _("PDN realization"), "num"),
             ("capaian_pdn", _("Capaian"), "num"),
+            ("komitmen_pdn_apbd", _("APBD PDN commitment"), "num"),
+            ("capaian_pdn_apbd", _("Capaian (APBD)"), "num"),
             ("porsi_umk_rencana", _("UMK share (plan)"), "num"),
         ],
         "filters": filters,
@@ -109,6 +111,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "query": urlencode(base),
         "base_pairs": base,
         "can_edit": access.can_edit_pemda(user, pemda),
+        "channel_rows": [
+            (c, SOURCE_LABELS[c], summary["indicators"]["realisasi"][c]) for c in CHANNELS
+        ],
         **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
         **summary,
     }

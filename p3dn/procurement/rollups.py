@@ -24,19 +24,33 @@ from django.db.models import Exists, OuterRef
 from p3dn.accounts.models import Pemda
 from p3dn.procurement.models import (
     BudgetStructure,
+    Commitment,
     Contract,
     EPurchase,
     IndicatorRollup,
+    ManualRealization,
     Pencatatan,
+    PencatatanRealisasi,
     Product,
     Provider,
     RupPackage,
     TokoDaringOrder,
 )
-from p3dn.procurement.sums import GRAINS, Figures, Grain, collect_from_facts
+from p3dn.procurement.sums import GRAINS, UNION, Figures, Grain, collect_from_facts
 
-# The facts the unfiltered indicators read, by Pemda-year.
-PEMDA_MODELS = (RupPackage, BudgetStructure, Contract, Pencatatan, EPurchase, TokoDaringOrder)
+# The facts the unfiltered indicators read, by Pemda-year (a pencatatan realization's number
+# tells a manual line that repeats it: sums.spse_duplicate).
+PEMDA_MODELS = (
+    RupPackage,
+    BudgetStructure,
+    Contract,
+    Pencatatan,
+    PencatatanRealisasi,
+    EPurchase,
+    TokoDaringOrder,
+    Commitment,
+    ManualRealization,
+)
 
 
 def _rows(
@@ -49,6 +63,9 @@ def _rows(
         ("rup", figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk, zero, zero,
          zero, zero),
         ("belanja", figures.belanja_pengadaan, zero, zero, zero, zero, zero, zero),
+        ("apbd", zero, figures.komitmen_pdn_apbd, figures.komitmen_umk_apbd, zero, zero, zero,
+         zero),
+        (UNION, figures.tkdn_pdn_umkk, zero, zero, zero, zero, zero, zero),
     ]
     for channel, money in figures.realisasi.items():
         measures.append((channel, money.nilai, money.pdn, money.umk, money.belum_terklasifikasi,

@@ -45,15 +45,27 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, TruncMonth, Upper
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Greatest,
+    StrIndex,
+    Trim,
+    TruncMonth,
+    Upper,
+)
 
 from p3dn.accounts.models import Pemda
 from p3dn.procurement.models import (
     BudgetStructure,
+    Commitment,
     Contract,
     EPurchase,
     IndicatorRollup,
+    ManualRealization,
     Pencatatan,
+    PencatatanRealisasi,
     Product,
     Provider,
     RupBudgetLine,
@@ -74,8 +86,10 @@ CHANNELS = (
     "swakelola",
     "e_purchasing",
     "toko_daring",
+    "manual",
 )
-PACKAGE_SOURCES = ("rup", "belanja")
+# "apbd": the commitment per perangkat daerah the Pemda reports to Kemendagri (the template)
+PACKAGE_SOURCES = ("rup", "belanja", "apbd")
 SOURCES = (*PACKAGE_SOURCES, *CHANNELS)
 CANCELLED = "Paket Dibatalkan"
 DOMESTIC_PRODUCT_TYPES = ("lokal", "local", "pdn", "PDN", "Lokal")
@@ -127,6 +141,11 @@ class Figures:
     komitmen_umk: Decimal = ZERO
     belanja_pengadaan: Decimal = ZERO
     realisasi: dict[str, Money] = field(default_factory=lambda: {c: Money() for c in CHANNELS})
+    # The commitment template (Rencana APBD per perangkat daerah, as reported to Kemendagri)
+    komitmen_pdn_apbd: Decimal = ZERO
+    komitmen_umk_apbd: Decimal = ZERO
+    # C20: realization that is TKDN, PDN or UMKK, each rupiah once (``union_of``), all channels
+    tkdn_pdn_umkk: Decimal = ZERO
 
     @property
     def total(self) -> Money:
@@ -232,11 +251,16 @@ def _values(
     unknown: Any = None,
     date: str | None = None,
     estimate: Estimate | None = None,
+    union: Any = None,
 ) -> QuerySet[Any]:
-    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date, and
-    the estimate's d_nilai_estimasi, d_pdn_estimasi, d_umk_estimasi (0 without one)."""
+    """Every source row carries the same names: d_nilai, d_pdn, d_umk, d_unknown, d_date, the
+    estimate's d_nilai_estimasi, d_pdn_estimasi, d_umk_estimasi (0 without one) and d_union
+    (its TKDN, PDN or UMKK (a union) part for C20, ``union_of``)."""
     estimate = estimate or Estimate()
     return qs.annotate(
+        d_union=ExpressionWrapper(
+            union if union is not None else union_of(pdn, umk), output_field=MONEY
+        ),
         d_nilai=ExpressionWrapper(nilai, output_field=MONEY),
         d_pdn=ExpressionWrapper(pdn, output_field=MONEY),
         d_umk=ExpressionWrapper(umk, output_field=MONEY),
@@ -258,6 +282,18 @@ class Estimate:
     nilai: Any = field(default_factory=lambda: Value(ZERO))
     pdn: Any = field(default_factory=lambda: Value(ZERO))
     umk: Any = field(default_factory=lambda: Value(ZERO))
+
+
+def union_of(pdn: Any, umk: Any) -> Any:
+    """The part of a row that is PDN or UMKK, each rupiah once (C20): the larger of its PDN and
+    UMK values. Exact when one of them is 0 or the whole value (a UMK provider's contract, a
+    catalogue line or an order: all or nothing); when a row reports two partial values the
+    sources do not say how far they overlap, and the larger one is what is surely counted (a
+    lower bound, never a rupiah twice). TKDN-certified goods are domestic (C13): in the PDN
+    value wherever the sources record it."""
+    return Greatest(
+        ExpressionWrapper(pdn, output_field=MONEY), ExpressionWrapper(umk, output_field=MONEY)
+    )
 
 
 def _when(condition: Q, column: str) -> Case:
@@ -517,16 +553,101 @@ def toko_daring_rows(
     )
 
 
+def apbd_rows(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """The commitment template (P3DN-Komitmen: Rencana APBD per perangkat daerah, as reported to
+    Kemendagri): komitmen_pdn and komitmen_umk as pdn / umk (nilai 0: the template has no
+    pagu). Never filtered (it names no RUP package) and without a month."""
+    return _values(
+        _scoped(Commitment, pemda, tahun, day),
+        Value(ZERO),
+        F("komitmen_pdn"),
+        F("komitmen_umk"),
+        union=Value(ZERO),
+    )
+
+
+def _nomor_key(column: str) -> Upper:
+    return Upper(Trim(column))
+
+
+def spse_duplicate(day: dt.date | None) -> Q:
+    """On ManualRealization rows annotated with ``nomor_key``: the evidence number is the number
+    of an SPSE e-contract (no_kontrak, any addendum) or of a pencatatan realization
+    (no_realisasi of a pencatatan that is not cancelled) of the same Pemda, fiscal year and
+    perangkat daerah, case and spaces aside: the same purchase, already counted in its SPSE
+    channel. Within the unit only: the real files reuse short receipt numbers ("12", "13")
+    across units for different purchases."""
+    contracts = (
+        facts_as_of(Contract.objects.all(), day)
+        .filter(
+            pemda=OuterRef("pemda"),
+            tahun_anggaran=OuterRef("tahun_anggaran"),
+            unit=OuterRef("unit"),
+        )
+        .annotate(key=_nomor_key("no_kontrak"))
+        .filter(key=OuterRef("nomor_key"))
+    )
+    live = facts_as_of(Pencatatan.objects.all(), day).exclude(status_ket=CANCELLED).filter(
+        pemda=OuterRef("pemda"), channel=OuterRef("channel"), kd_pct=OuterRef("kd_pct")
+    )
+    recorded = (
+        facts_as_of(PencatatanRealisasi.objects.all(), day)
+        .filter(
+            pemda=OuterRef("pemda"),
+            tahun_anggaran=OuterRef("tahun_anggaran"),
+            unit=OuterRef("unit"),
+        )
+        .annotate(key=_nomor_key("no_realisasi"))
+        .filter(key=OuterRef("nomor_key"))
+        .filter(Exists(live))
+    )
+    return Q(Exists(contracts)) | Q(Exists(recorded))
+
+
+def manual_evidence(pemda: Pemda, tahun: int, day: dt.date | None) -> QuerySet[Any]:
+    """The Pemda-year's manual realization lines (P3DN-RealisasiManual), each annotated with
+    ``duplicate``: its evidence number is an SPSE one (``spse_duplicate``)."""
+    rows = _scoped(ManualRealization, pemda, tahun, day).annotate(
+        nomor_key=_nomor_key("nomor_bukti")
+    )
+    return rows.annotate(
+        duplicate=ExpressionWrapper(spse_duplicate(day), output_field=BooleanField())
+    )
+
+
+def manual_rows(pemda: Pemda, tahun: int, day: dt.date | None, filters: Filters) -> QuerySet[Any]:
+    """Manual realization with its evidence (contract, receipt, proof of purchase), from the
+    template: nilai; pdn when marked PDN; umk when marked UMK; dated by tanggal_bukti. A line
+    whose evidence number is an SPSE contract or pencatatan number of the same unit and year
+    is that SPSE row's purchase and is left out (``manual_evidence``: listed as a duplicate).
+    TKDN-certified lines count for C20. The lines name no RUP package: none is left while a
+    package filter is on."""
+    rows = manual_evidence(pemda, tahun, day).filter(duplicate=False)
+    if filters.on_package:
+        rows = rows.none()
+    counted = Q(pdn=True) | Q(umk=True) | Q(tkdn__gt=0)
+    return _values(
+        rows,
+        F("nilai"),
+        _when(Q(pdn=True), "nilai"),
+        _when(Q(umk=True), "nilai"),
+        date="tanggal_bukti",
+        union=_when(counted, "nilai"),
+    )
+
+
 RowSource = Callable[[Pemda, int, dt.date | None, Filters], QuerySet[Any]]
 ROW_SOURCES: dict[str, RowSource] = {
     "rup": rup_rows,
     "belanja": belanja_rows,
+    "apbd": apbd_rows,
     "tender": tender_rows,
     "non_tender": non_tender_rows,
     "pencatatan_non_tender": pencatatan_non_tender_rows,
     "swakelola": swakelola_rows,
     "e_purchasing": e_purchasing_rows,
     "toko_daring": toko_daring_rows,
+    "manual": manual_rows,
 }
 
 
@@ -573,15 +694,22 @@ def _key(row: dict[str, Any], by: str | None) -> str:
     return ""
 
 
+UNION = "tkdn_pdn_umkk"  # the rollup measure of Figures.tkdn_pdn_umkk (as nilai)
+
+
 def _apply(
     figures: Figures, measure: str, nilai: Any, pdn: Any, umk: Any, unknown: Any, *estimate: Any
 ) -> None:
-    """Set one part (``measure``: rup, belanja or a channel) of ``figures``; ``estimate`` is
-    a channel's nilai_estimasi, pdn_estimasi, umk_estimasi."""
+    """Set one part (``measure``: rup, belanja, apbd, tkdn_pdn_umkk or a channel) of
+    ``figures``; ``estimate`` is a channel's nilai_estimasi, pdn_estimasi, umk_estimasi."""
     if measure == "rup":
         figures.pagu_penyedia, figures.komitmen_pdn, figures.komitmen_umk = nilai, pdn, umk
     elif measure == "belanja":
         figures.belanja_pengadaan = nilai
+    elif measure == "apbd":
+        figures.komitmen_pdn_apbd, figures.komitmen_umk_apbd = pdn, umk
+    elif measure == UNION:
+        figures.tkdn_pdn_umkk = nilai
     else:
         figures.realisasi[measure] = Money(nilai, pdn, umk, unknown, *estimate)
 
@@ -597,8 +725,8 @@ def collect_from_facts(
     (the whole Pemda-year), by unit id or by 'YYYY-MM'."""
     figures: dict[str, Figures] = defaultdict(Figures)
     for source in SOURCES:
-        if source == "belanja" and by == "month":
-            continue  # the budget structure has no month
+        if source in ("belanja", "apbd") and by == "month":
+            continue  # the budget structure and the commitment template have no month
         rows = source_rows(source, pemda, tahun, day, filters)
         for row in _group(rows, by).annotate(
             a_nilai=_sum("d_nilai"),
@@ -606,7 +734,10 @@ def collect_from_facts(
             a_umk=_sum("d_umk"),
             a_unknown=_sum("d_unknown"),
             **{f"a_{name}": _sum(f"d_{name}") for name in ESTIMATE_FIELDS},
+            a_union=_sum("d_union"),
         ):
+            if source in CHANNELS:
+                figures[_key(row, by)].tkdn_pdn_umkk += row["a_union"]
             _apply(
                 figures[_key(row, by)],
                 source,

@@ -15,6 +15,7 @@ CODE_LABELS: dict[str, Any] = {
     "umk_sama_dengan_nilai_kontrak": _("UMK equal to a contract value above Rp15 miliar"),
     "selisih_digit": _("Digit slip in a PDN or UMK value"),
     "nama_unit_ganda": _("Duplicate perangkat daerah name"),
+    "realisasi_manual_ganda": _("Manual realization repeating SPSE"),
     "komitmen_pdn_nol": _("PDN commitment is zero"),
     "realisasi_total_nol": _("No realization"),
     "belanja_pengadaan_nol": _("Belanja pengadaan is zero"),
@@ -31,6 +32,7 @@ SOURCE_LABELS: dict[str, Any] = {
     "swakelola": _("Recorded swakelola"),
     "e_purchasing": "e-Purchasing",
     "toko_daring": "Toko Daring",
+    "manual": _("Manual realization"),
 }
 
 # The row sources the Dasbor's drill-down (monitoring:drill, ?sumber=) lists.
@@ -42,4 +44,5 @@ DRILLABLE = (
     "swakelola",
     "e_purchasing",
     "toko_daring",
+    "manual",
 )

@@ -25,7 +25,7 @@ from p3dn.accounts.models import Pemda, Unit
 from p3dn.lib.money import format_number, format_percent, format_rupiah
 from p3dn.procurement.models import IndicatorRollup, RupPackage, RupSwakelola, TenderResult
 from p3dn.procurement.queries import as_of as facts_as_of
-from p3dn.procurement.sums import CHANNELS, ZERO, Figures, collect, source_rows
+from p3dn.procurement.sums import CHANNELS, ZERO, Figures, collect, manual_evidence, source_rows
 from p3dn.rules import data_quality as rule
 
 # The channels whose rows name a RUP package (kd_rup): directly, or a tender through its
@@ -42,6 +42,7 @@ CODES = (
     "umk_sama_dengan_nilai_kontrak",
     "selisih_digit",
     "nama_unit_ganda",
+    "realisasi_manual_ganda",
     "komitmen_pdn_nol",
     "realisasi_total_nol",
     "belanja_pengadaan_nol",
@@ -131,6 +132,8 @@ def _ident(channel: str, row: Any) -> str:
         return str(row.kd_paket)
     if channel in ("pencatatan_non_tender", "swakelola"):
         return str(row.kd_pct)
+    if channel == "manual":
+        return str(row.nomor_bukti)
     return str(row.order_id)
 
 
@@ -145,7 +148,12 @@ def _row(
         ident=_ident(channel, row),
         kd_rup=kd_rup or str(getattr(row, "kd_rup", "") or ""),
         no_kontrak=getattr(row, "no_kontrak", "") or "",
-        nama=getattr(row, "nama_paket", "") or getattr(row, "merchant_name", "") or "",
+        nama=(
+            getattr(row, "nama_paket", "")
+            or getattr(row, "merchant_name", "")
+            or getattr(row, "uraian", "")
+            or ""
+        ),
         nilai=row.d_nilai,
         pdn=row.d_pdn,
         umk=row.d_umk,
@@ -465,6 +473,51 @@ def _double_names(ctx: _Context) -> DataWarning | None:
     return _warning("nama_unit_ganda", rows, message)
 
 
+def _manual_repeats(ctx: _Context) -> DataWarning | None:
+    """Manual realization lines whose evidence number is an SPSE contract or pencatatan number
+    of the same unit and year: the same purchase, counted in its SPSE channel and not again
+    (``sums.manual_rows``). Listed so the Tim P3DN can remove them from the template."""
+    lines = manual_evidence(ctx.pemda, ctx.tahun, ctx.day).filter(duplicate=True)
+    rows = [
+        SourceRow(
+            code="realisasi_manual_ganda",
+            sumber="manual",
+            unit_id=line.unit_id,
+            unit_name=ctx.unit_name(line.unit_id),
+            ident=line.nomor_bukti,
+            kd_rup="",
+            no_kontrak=line.nomor_bukti,
+            nama=line.uraian,
+            nilai=line.nilai,
+            pdn=line.nilai if line.pdn else ZERO,
+            umk=line.nilai if line.umk else ZERO,
+            alasan=_(
+                "Evidence number %(nomor)s is an SPSE contract or pencatatan number of this "
+                "perangkat daerah: counted in SPSE, not again."
+            )
+            % {"nomor": line.nomor_bukti},
+        )
+        for line in lines.order_by("unit_id", "pk")
+    ]
+    if not rows:
+        return None
+    return _warning(
+        "realisasi_manual_ganda",
+        rows,
+        ngettext(
+            "%(count)s manual realization line (%(nilai)s) repeats an SPSE contract or "
+            "pencatatan and is not counted again.",
+            "%(count)s manual realization lines (%(nilai)s) repeat an SPSE contract or "
+            "pencatatan and are not counted again.",
+            len(rows),
+        )
+        % {
+            "count": format_number(len(rows)),
+            "nilai": format_rupiah(sum(r.nilai for r in rows)),
+        },
+    )
+
+
 # The codes a set of figures alone decides (cheap: no source row is read). Every indicator JSON
 # (the whole year and each of its rows) carries them, from its own figures.
 FIGURE_CODES = (
@@ -596,6 +649,9 @@ def warnings_for(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> l
         found["nama_unit_ganda"] = double
     for warning in figure_warnings(ctx.whole):
         found.setdefault(warning.code, warning)  # capaian above 100% with its reasons first
+    repeats = _manual_repeats(ctx)
+    if repeats:
+        found["realisasi_manual_ganda"] = repeats
     return [found[code] for code in CODES if code in found]
 
 

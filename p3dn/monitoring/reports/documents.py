@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,13 @@ from p3dn.lib.pdf import html_to_pdf
 from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
 from p3dn.monitoring import charts, compliance, queries, targets
 from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
-from p3dn.monitoring.indicators import MONEY_KEYS, RATIO_KEYS, PemdaYear
+from p3dn.monitoring.indicators import (
+    APBD_MONEY_KEYS,
+    APBD_RATIO_KEYS,
+    MONEY_KEYS,
+    RATIO_KEYS,
+    PemdaYear,
+)
 from p3dn.monitoring.monev import queries as monev
 from p3dn.monitoring.monev.models import Finding, Snapshot
 from p3dn.monitoring.monev.queries import CLOSED, is_overdue
@@ -52,6 +58,7 @@ def channel_label(channel: str) -> str:
         "swakelola": _("Recorded swakelola"),
         "e_purchasing": "e-Purchasing",
         "toko_daring": "Toko Daring",
+        "manual": _("Manual realization (with evidence)"),
     }[channel]
 
 
@@ -112,6 +119,8 @@ class Report:
     deltas: monev.Deltas | None
     charts: dict[str, SafeString]
     sample_notice: dict[str, str] | None = None  # the RUP is only a sample (quality.cached)
+    headline: dict[str, Any] = field(default_factory=dict)  # queries.headline_capaian
+    performance: dict[str, Any] = field(default_factory=dict)  # the PK indicator (C20)
 
     @property
     def warnings(self) -> list[dict[str, Any]]:
@@ -171,8 +180,9 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
     whole = year.whole
     target = target_for(pemda, tahun, whole)
     units = year.units
+    key = queries.capaian_key(targets.target_for(pemda, tahun))
     for row in units:
-        row["light"] = queries.light(row["capaian_pdn"], target.capaian)
+        row["light"] = queries.light(row[key], target.capaian)
         row["umk_light"] = queries.light(row["porsi_umk_rencana"], target.umk_floor)
     queries.sort_units(units, "capaian_pdn")
     channels = [{"key": c, "label": channel_label(c), **whole["realisasi"][c]} for c in CHANNELS]
@@ -181,7 +191,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
     monthly = year.months
     trend = trend_for(
         monthly,
-        Decimal(whole["komitmen_pdn"]),
+        Decimal(whole["komitmen_pdn_apbd" if key == "capaian_pdn_apbd" else "komitmen_pdn"]),
         tahun,
         data_as_of or timezone.localdate(),
         target.path,
@@ -236,9 +246,11 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
         target=target,
         capaian_light=(
             "incomplete"
-            if queries.year_incomplete(whole)
-            else queries.light(whole["capaian_pdn"], target.capaian)
+            if key == "capaian_pdn" and queries.year_incomplete(whole)
+            else queries.light(whole[key], target.capaian)
         ),
+        headline=queries.headline_capaian(targets.target_for(pemda, tahun), whole),
+        performance=whole["indikator_pk"],
         umk_light=queries.light(whole["porsi_umk_rencana"], target.umk_floor),
         units=units,
         channels=channels,
@@ -376,8 +388,9 @@ def report_xlsx(report: Report) -> bytes:
         summary,
         [
             (key, _money(i[key]))
-            for key in MONEY_KEYS
-        ],
+            for key in (*MONEY_KEYS, *APBD_MONEY_KEYS)
+        ]
+        + [("tkdn_pdn_umkk", _money(report.performance.get("nilai_terhitung")))],
         [_("Indicator"), _("Value")],
         title=_("Indicators"),
         formats=m,
@@ -388,7 +401,10 @@ def report_xlsx(report: Report) -> bytes:
             (key, _money(i[key]))
             for key in RATIO_KEYS
         ]
+        + [(key, _money(i[key])) for key in APBD_RATIO_KEYS]
         + [
+            ("indikator_pk", _money(report.performance.get("indikator"))),
+            ("target_indikator_pk", _money(report.performance.get("target"))),
             ("target_capaian", report.target.capaian),
             ("batas_umk", report.target.umk_floor),
         ],
@@ -441,10 +457,12 @@ def report_xlsx(report: Report) -> bytes:
         formats={
             **{c: MONEY_FORMAT for c in range(4, 10)},
             **{c: RATIO_FORMAT for c in range(10, 13)},
+            13: MONEY_FORMAT,  # the APBD PDN commitment
+            14: RATIO_FORMAT,  # capaian against it
         },
         first=True,
     )
-    _widths(units, (12, 24, 44, *([20] * 6), 13, 13, 13, 10))
+    _widths(units, (12, 24, 44, *([20] * 6), 13, 13, 13, 20, 13, 10))
 
     flags_sheet = book.create_sheet(_("Compliance"))
     _write(

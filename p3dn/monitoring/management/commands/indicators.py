@@ -77,8 +77,13 @@ class Command(BaseCommand):
             item = {
                 k: v
                 for k, v in row.items()
-                if k not in ("realisasi", "warnings", "rows", "filters")
+                if k not in ("realisasi", "warnings", "rows", "filters", "indikator_pk")
             }
+            for part, value in (row.get("indikator_pk") or {}).items():
+                if part == "alasan":
+                    value = " ".join(reason["message"] for reason in value)
+                if part != "definisi":
+                    item[f"indikator_pk_{part}"] = value
             for channel in CHANNELS:
                 for part, value in (row.get("realisasi") or {}).get(channel, {}).items():
                     item[f"{channel}_{part}"] = value
