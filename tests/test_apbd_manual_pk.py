@@ -131,8 +131,13 @@ def test_manual_realization_is_a_channel_counted_once(kalbar_with_templates):
     pemda, before = k["pemda"], k["before"]
     after = compute(pemda=pemda, tahun=2023)
     # four lines count; the one repeating the SPSE contract does not
-    assert after["realisasi"]["manual"] == {
+    manual = after["realisasi"]["manual"]
+    assert {k: v for k, v in manual.items() if k != "klasifikasi"} == {
         "nilai": "18000000.00", "pdn": "10000000.00", "umk": "5000000.00"}
+    # each line says itself whether it is PDN and UMK: all of it is classified exactly
+    assert (manual["klasifikasi"]["pasti"], manual["klasifikasi"]["belum_terklasifikasi"]) == (
+        "18000000.00", "0.00")
+    assert "bukti" in manual["klasifikasi"]["metode"]
     for key, extra in (("realisasi_total", 18_000_000), ("realisasi_pdn", 10_000_000),
                        ("realisasi_umk", 5_000_000)):
         assert Decimal(after[key]) - Decimal(before[key]) == extra
@@ -323,7 +328,8 @@ def test_a_receipt_of_a_pencatatan_counts_once_whichever_file_comes_first(
         actor=None, path=BANDUNG_2025_DIR / "SPSE-PencatatanNonTenderRealisasi.json")
     assert run.status == "applied", run.message
     manual = compute(pemda=pemda, tahun=2025)["realisasi"]["manual"]
-    assert manual == {"nilai": "1000000.00", "pdn": "1000000.00", "umk": "0.00"}
+    assert {k: v for k, v in manual.items() if k != "klasifikasi"} == {
+        "nilai": "1000000.00", "pdn": "1000000.00", "umk": "0.00"}
     assert sums.collect(pemda, 2025) == sums.collect_from_facts(pemda, 2025)
     repeat = {w.code: w for w in warnings_for(pemda=pemda, tahun=2025)}["realisasi_manual_ganda"]
     assert [r.unit_id for r in repeat.rows] == [unit.pk]

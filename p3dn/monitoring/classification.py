@@ -40,6 +40,11 @@ def method(channel: str) -> str:
             "Exact: UMK from the merchant, when it is a provider known to be UKM; PDN cannot "
             "be classified from this data."
         )
+    if channel == "manual":
+        return _(
+            "Exact: whether each line is PDN and UMK, as entered with its evidence (contract, "
+            "receipt or proof of purchase) in the manual realization template."
+        )
     return _("Exact: the PDN and UMK values recorded at the source.")
 
 
