@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from p3dn.accounts.models import Pemda
+from p3dn.catalog.substitutes import queries as substitutes
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
@@ -110,6 +111,7 @@ class Report:
     snapshot: Snapshot | None
     deltas: monev.Deltas | None
     charts: dict[str, SafeString]
+    substitutes: dict[str, Any] | None = None  # the potensi PDN of the last scan
 
     @property
     def snapshot_units(self) -> list[dict[str, str]]:
@@ -236,6 +238,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
         snapshot=snapshot,
         deltas=monev.deltas(snapshot) if snapshot else None,
         charts=report_charts,
+        substitutes=substitutes.dashboard_card(pemda=pemda, tahun=tahun),
     )
 
 
