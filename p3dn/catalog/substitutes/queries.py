@@ -108,7 +108,8 @@ def unit_summary(scan: Scan) -> list[UnitLine]:
 
 
 def totals(scan: Scan) -> UnitLine:
-    g = _lines(ScanRow.objects.filter(scan=scan).values("scan_id").order_by()).first()
+    found = list(_lines(ScanRow.objects.filter(scan=scan).values("scan_id").order_by()))
+    g = found[0] if found else None
     if g is None:
         return UnitLine(None, "", 0, 0, ZERO, ZERO, ZERO, ZERO)
     return UnitLine(None, "", g["n"], g["found"], g["non_pdn_rencana"], g["potensi_rencana"],
