@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
+from test_catalog_registry import raw_export
 
 from conftest import KALBAR_2023_DIR, SHARED_DATA
 from p3dn import cli
@@ -27,7 +28,6 @@ from p3dn.catalog.substitutes import finder, queries, services
 from p3dn.catalog.substitutes.models import Scan, ScanRow
 from p3dn.imports import services as imports
 from p3dn.monitoring.reports.documents import build_report, report_html
-from test_catalog_registry import raw_export
 
 EXPORT = SHARED_DATA / "tkdn" / "kemenperin-export-sample.xls"
 KKU = SHARED_DATA / "ekatalog" / "kalbar-kabupaten-2022" / "KKU-prodkatalog2022.parquet"

@@ -18,7 +18,7 @@ from p3dn.accounts.access import user_of
 from p3dn.web.apikit import NO_NUL, PUBLIC, READ, Id, errors, paginated
 
 from . import access, finder, queries
-from .models import ScanRow, Source
+from .models import RowSource, ScanRow
 
 router = Router(tags=["substitutes"])
 
@@ -28,7 +28,7 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 UnitKey = Annotated[str, StringConstraints(pattern=r"^([0-9]{1,10}|tanpa)$")]
 
 
-class AlternativeOut(Schema):
+class SubstituteAlternativeOut(Schema):
     product_id: int
     produk: str
     merk: str
@@ -53,7 +53,7 @@ class AlternativeOut(Schema):
     producer_url: str
 
 
-class TierOut(Schema):
+class SubstituteTierOut(Schema):
     tingkat: str = Field(description="a, b, c, d or impor (Perpres 46/2025 Pasal 66(2))")
     keterangan: str
     dasar_hukum: str
@@ -65,8 +65,8 @@ class SubstitutesOut(Schema):
     query: str
     total: int = Field(description="domestic alternatives found")
     lebih_banyak: bool = Field(description="the search matched more items than were read")
-    tingkat_pembelian: TierOut | None
-    results: list[AlternativeOut]
+    tingkat_pembelian: SubstituteTierOut | None
+    results: list[SubstituteAlternativeOut]
 
 
 @router.get("", response={200: SubstitutesOut, **errors(*PUBLIC)}, auth=None)
@@ -79,7 +79,7 @@ def substitutes(request: HttpRequest, q: QueryText, harga: Money | None = None,
     return queries.found_record(q, found, limit)
 
 
-class UnitOut(Schema):
+class SubstituteUnitOut(Schema):
     unit_id: int | None
     nama: str
     baris: int
@@ -90,7 +90,7 @@ class UnitOut(Schema):
     potensi_pdn_realisasi: Decimal
 
 
-class ScanOut(Schema):
+class SubstituteScanOut(Schema):
     pemda_id: int
     tahun: int
     dibuat: dt.datetime
@@ -101,14 +101,14 @@ class ScanOut(Schema):
     baris_ada_alternatif: int
     potensi_pdn_rencana: Decimal
     potensi_pdn_realisasi: Decimal
-    units: list[UnitOut]
+    units: list[SubstituteUnitOut]
 
 
-class RowOut(Schema):
+class SubstituteRowOut(Schema):
     id: int
     unit_id: int | None
     unit: str = Field(alias="unit_name")
-    sumber: Source = Field(alias="source")
+    sumber: RowSource = Field(alias="source")
     kode: str = Field(alias="ident")
     nama: str = Field(alias="name")
     nilai: Decimal
@@ -116,11 +116,11 @@ class RowOut(Schema):
     harga_satuan: Decimal | None = Field(alias="unit_price")
     alternatif: int = Field(alias="alternatives")
     tingkat: str = Field(alias="tier")
-    terbaik: list[AlternativeOut] = Field(alias="best")
+    terbaik: list[SubstituteAlternativeOut] = Field(alias="best")
 
 
-def _unit(line: queries.UnitLine) -> UnitOut:
-    return UnitOut(unit_id=line.unit_id, nama=line.name, baris=line.rows,
+def _unit(line: queries.UnitLine) -> SubstituteUnitOut:
+    return SubstituteUnitOut(unit_id=line.unit_id, nama=line.name, baris=line.rows,
                    baris_ada_alternatif=line.rows_found, non_pdn_rencana=line.non_pdn_rencana,
                    potensi_pdn_rencana=line.potensi_rencana,
                    non_pdn_realisasi=line.non_pdn_realisasi,
@@ -136,14 +136,14 @@ def _scan(request: HttpRequest, pemda_id: int, tahun: int) -> Any:
     return scan
 
 
-@router.get("/scans/{pemda_id}", response={200: ScanOut, **errors(*READ)})
-def scan_summary(request: HttpRequest, pemda_id: Id, tahun: Year) -> ScanOut:
+@router.get("/scans/{pemda_id}", response={200: SubstituteScanOut, **errors(*READ)})
+def scan_summary(request: HttpRequest, pemda_id: Id, tahun: Year) -> SubstituteScanOut:
     """The latest scan of a Pemda-year: when it was made, as of which data, and per
     perangkat daerah the potensi PDN (non-PDN value of rows with a domestic alternative) of
     the plan (RUP) and of the realization, never added together."""
     scan = _scan(request, pemda_id, tahun)
     whole = queries.totals(scan)
-    return ScanOut(
+    return SubstituteScanOut(
         pemda_id=scan.pemda_id, tahun=scan.tahun, dibuat=scan.finished_at,
         oleh=scan.actor_name, data_per=scan.data_as_of, registri_per=scan.registry_as_of,
         baris=scan.rows, baris_ada_alternatif=scan.rows_with_alternatives,
@@ -153,10 +153,10 @@ def scan_summary(request: HttpRequest, pemda_id: Id, tahun: Year) -> ScanOut:
     )
 
 
-@router.get("/scans/{pemda_id}/rows", response={200: list[RowOut], **errors(*READ)})
+@router.get("/scans/{pemda_id}/rows", response={200: list[SubstituteRowOut], **errors(*READ)})
 @paginated
 def scan_rows(request: HttpRequest, pemda_id: Id, tahun: Year, unit: UnitKey | None = None,
-              sumber: Source | None = None, ada_alternatif: bool = False
+              sumber: RowSource | None = None, ada_alternatif: bool = False
               ) -> QuerySet[ScanRow]:
     """The rows of the latest scan, the largest non-PDN part first: of one ``unit`` (its id,
     or "tanpa"), one ``sumber``, only those with an alternative (``ada_alternatif``)."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from p3dn.catalog.forms import RupiahField
 
-from .models import Scan, ScanRow, Source
+from .models import RowSource, Scan, ScanRow
 
 MAX_QUERY = 200
 
@@ -31,7 +31,7 @@ class TextForm(forms.Form):
 class RowFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Perangkat daerah"), required=False)
     sumber = forms.ChoiceField(label=_("Source"), required=False,
-                               choices=[("", _("All sources")), *Source.choices])
+                               choices=[("", _("All sources")), *RowSource.choices])
     ada = forms.BooleanField(label=_("Only rows with a domestic alternative"), required=False)
 
     def __init__(self, *args: Any, scan: Scan | None, **kwargs: Any) -> None:

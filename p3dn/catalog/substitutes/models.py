@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Source(models.TextChoices):
+class RowSource(models.TextChoices):
     """Where a row comes from: the RUP (a plan) or a realization channel."""
 
     RUP = "rup", _("RUP package")
@@ -22,8 +22,10 @@ class Source(models.TextChoices):
     E_PURCHASING = "e_purchasing", _("e-Katalog purchase")
 
 
-PLAN_SOURCES = (Source.RUP,)
-REALIZATION_SOURCES = (Source.TENDER, Source.NON_TENDER, Source.PENCATATAN, Source.E_PURCHASING)
+PLAN_SOURCES = (RowSource.RUP,)
+REALIZATION_SOURCES = (
+    RowSource.TENDER, RowSource.NON_TENDER, RowSource.PENCATATAN, RowSource.E_PURCHASING,
+)
 
 
 class Scan(models.Model):
@@ -68,7 +70,7 @@ class ScanRow(models.Model):
         "accounts.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     unit_name = models.CharField(_("perangkat daerah"), max_length=255, blank=True)
-    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=24, choices=RowSource.choices)
     ident = models.CharField(_("code"), max_length=120, help_text="kd_rup, kd_paket, kd_pct")
     name = models.TextField(_("name"))
     searched = models.TextField(blank=True, help_text="the texts searched, ' | '-separated")

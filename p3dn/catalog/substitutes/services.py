@@ -38,7 +38,7 @@ from p3dn.procurement.queries import latest_refresh
 from p3dn.procurement.sums import source_rows
 
 from . import finder
-from .models import Scan, ScanRow, Source
+from .models import RowSource, Scan, ScanRow
 
 BATCH = 1000
 ZERO = Decimal("0.00")
@@ -71,14 +71,14 @@ def _product_names(codes: set[str]) -> dict[str, str]:
 def non_pdn_rows(pemda: Pemda, tahun: int) -> Iterator[_Row]:
     """The rows of the Pemda-year that are not PDN, with their non-PDN part (see module)."""
     idents = {
-        Source.RUP: "kd_rup", Source.TENDER: "kd_paket", Source.NON_TENDER: "kd_paket",
-        Source.PENCATATAN: "kd_pct", Source.E_PURCHASING: "kd_paket",
+        RowSource.RUP: "kd_rup", RowSource.TENDER: "kd_paket", RowSource.NON_TENDER: "kd_paket",
+        RowSource.PENCATATAN: "kd_pct", RowSource.E_PURCHASING: "kd_paket",
     }
     for source, ident in idents.items():
         rows = list(source_rows(source.value, pemda, tahun).select_related("unit")
                     .order_by("pk"))
         names = (_product_names({r.kd_produk for r in rows})
-                 if source == Source.E_PURCHASING else {})
+                 if source == RowSource.E_PURCHASING else {})
         for row in rows:
             non_pdn = (row.d_nilai or ZERO) - (row.d_pdn or ZERO) - (row.d_unknown or ZERO)
             if non_pdn <= 0:
@@ -86,7 +86,7 @@ def non_pdn_rows(pemda: Pemda, tahun: int) -> Iterator[_Row]:
             name = row.nama_paket or ""
             unit_price = None
             code = str(getattr(row, ident))
-            if source == Source.E_PURCHASING:
+            if source == RowSource.E_PURCHASING:
                 name = names.get(row.kd_produk) or name
                 unit_price = row.harga_satuan
                 code = f"{code}/{row.kd_produk}" if row.kd_produk else code
