@@ -218,6 +218,9 @@ def test_roles_of_two_pemda_on_the_scan_pages_api_and_button(
     assert whole.potensi_rencana > 0
     shown = client_for(operator_kalbar).get(page, {"tahun": 2023})
     assert shown.status_code == 200 and "Potensi PDN" in shown.content.decode()
+    rup = client_for(operator_kalbar).get(page, {"tahun": 2023, "sumber": "rup", "ada": "on"})
+    assert "ALL IN ONE PC" in rup.content.decode()  # the office machines' alternative
+    assert "Potensi PDN pada rencana (RUP)" in shown.content.decode()
     assert client_for(viewer_nasional).get(page, {"tahun": 2023}).status_code == 200
     assert client_for(tim_bandung).get(page, {"tahun": 2023}).status_code == 404
     api = f"/api/v1/substitutes/scans/{kalbar.pk}"

@@ -59,6 +59,14 @@ def found_record(text: str, found: finder.Found, limit: int) -> dict[str, Any]:
     }
 
 
+def for_display(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored alternative (finder.record) as a page shows it: its date as a date."""
+    shown = dict(record)
+    day = record.get("berlaku_sampai")
+    shown["berlaku_sampai"] = dt.date.fromisoformat(day) if day else None
+    return shown
+
+
 def _money(condition: Q) -> Coalesce:
     return Coalesce(Sum("non_pdn", filter=condition), Value(ZERO), output_field=MONEY)
 

@@ -43,7 +43,8 @@ def text_page(request: HttpRequest) -> HttpResponse:
         found = queries.alternatives_of(form.cleaned_data["q"],
                                         unit_price=form.cleaned_data.get("harga"))
         context |= {"found": found,
-                    "shown": [finder.record(a) for a in found.alternatives[:TEXT_RESULTS]],
+                    "shown": [queries.for_display(finder.record(a))
+                              for a in found.alternatives[:TEXT_RESULTS]],
                     "tier": queries.tier_record(found)}
     return render(request, "substitutes/page.html", context, status=status)
 
@@ -71,12 +72,15 @@ def scan_page(request: HttpRequest, pk: int) -> HttpResponse:
     if scan is not None:
         filters = form.filters()
         rows = queries.scan_rows(scan, **filters)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        for row in page:
+            row.shown = [queries.for_display(a) for a in row.best]  # type: ignore[attr-defined]
         query = urlencode({"tahun": tahun, **{k: v for k, v in request.GET.items()
                                               if k in ("unit", "sumber", "ada")}})
         context |= {
             "units": queries.unit_summary(scan),
             "totals": queries.totals(scan),
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "query": query,
             "unit_chosen": filters["unit"],
         }
