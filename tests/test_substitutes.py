@@ -195,6 +195,10 @@ def test_a_new_scan_replaces_the_last_and_the_cli_scans_and_searches(scanned, ca
     call_command("catalog_substitutes", "all in one pc", "--format", "json", stdout=out)
     text = json.loads(out.getvalue())
     assert list(text) == ["query", "total", "lebih_banyak", "tingkat_pembelian", "results"]
+    out = StringIO()
+    call_command("catalog_substitutes", "all in one pc", stdout=out)
+    assert f"{text['total']} domestic alternatives" in out.getvalue()
+    assert "ALL IN ONE PC" in out.getvalue()
     assert cli.management_commands("catalog", ["substitutes", "pompa"]) == [
         ["catalog_substitutes", "pompa"]]
     with pytest.raises(Exception, match="KLPD"):
