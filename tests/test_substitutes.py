@@ -255,6 +255,12 @@ def test_the_dasbor_and_the_report_show_the_potensi_of_the_stored_scan(
     html = report_html(build_report(pemda=kalbar, tahun=2023))
     from p3dn.lib.money import format_rupiah
     assert "Potensi PDN" in html and format_rupiah(whole.potensi_rencana) in html
+    xlsx = client_for(tim_kalbar).get(reverse("monitoring:report-xlsx", args=[kalbar.pk]),
+                                      {"tahun": 2023})
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Potensi PDN"]
+    values = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert Decimal(str(values["Potensi PDN pada rencana (RUP)"])) == whole.potensi_rencana
+    assert Decimal(str(values["Potensi PDN pada realisasi"])) == whole.potensi_realisasi
 
 
 def test_the_excel_export_lists_the_rows_of_the_scan(scanned, client_for, tim_kalbar,

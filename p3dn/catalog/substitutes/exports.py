@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,3 +83,37 @@ def scan_workbook(scan: Scan, rows: Iterable[ScanRow], *,
                                20, 16, 16), start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=n).column_letter].width = width
     return workbook_to_bytes(book)
+
+
+def report_sheet(book: Any, card: dict[str, Any]) -> None:
+    """The "Potensi PDN" sheet of the Laporan Monev P3DN workbook, from
+    queries.dashboard_card: the scan's date, the totals, the units with the largest potensi."""
+    sheet = book.create_sheet(_("Potensi PDN")[:31])
+    scan: Scan | None = card.get("scan")
+    if scan is None:
+        sheet.append([_("No import-substitution scan has been made for this year.")])
+        sheet.column_dimensions["A"].width = 60
+        return
+    totals = card["totals"]
+    for label, value in (
+        (_("Scan made at"), _local(scan.finished_at)),
+        (_("Procurement data as of"),
+         scan.data_as_of.strftime("%d-%m-%Y") if scan.data_as_of else "—"),
+        (_("Potensi PDN in the plan (RUP)"), totals.potensi_rencana),
+        (_("Potensi PDN in the realization"), totals.potensi_realisasi),
+        (_("Rows with an alternative"), totals.rows_found),
+        (_("non-PDN rows"), totals.rows),
+    ):
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append([])
+    header = [_("Perangkat daerah"), _("Potensi PDN (plan)"), _("Potensi PDN (realization)")]
+    sheet.append(header)
+    for col in range(1, len(header) + 1):
+        cell = sheet.cell(row=sheet.max_row, column=col)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for unit in card["units"]:
+        sheet.append([unit.name or _("Unit not known"), unit.potensi_rencana,
+                      unit.potensi_realisasi])
+    for letter, width in zip("ABC", (40, 22, 22), strict=True):
+        sheet.column_dimensions[letter].width = width

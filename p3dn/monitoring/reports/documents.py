@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from p3dn.accounts.models import Pemda
 from p3dn.catalog.substitutes import queries as substitutes
+from p3dn.catalog.substitutes.exports import report_sheet as substitute_sheet
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
@@ -472,6 +473,8 @@ def report_xlsx(report: Report) -> bytes:
     else:
         _write(monev_sheet, [(_("No Monev snapshot has been taken for this year."),)], first=True)
     _widths(monev_sheet, (34, 24))
+    if report.substitutes is not None:
+        substitute_sheet(book, report.substitutes)
 
     return workbook_to_bytes(book)
 
