@@ -137,7 +137,7 @@ def _candidate(alt: Alternative) -> Candidate:
         and ZERO <= product.tkdn <= ONE else None
     bmp = product.bmp if product.bmp is not None and ZERO <= product.bmp <= \
         DEFAULT_PARAMS.bmp_max else ZERO
-    return Candidate(name=f"{product.name} ({product.producer.name}) #{product.pk}",
+    return Candidate(name=f"{product.name} ({product.producer.name})",
                      tkdn=tkdn, bmp=bmp, certified=tkdn is not None, in_siinas=False)
 
 
