@@ -122,6 +122,7 @@ from p3dn.catalog.api import router as catalog_router  # noqa: E402
 from p3dn.catalog.claims.api import router as claims_router  # noqa: E402
 from p3dn.catalog.listings.api import router as listings_router  # noqa: E402
 from p3dn.catalog.search.api import router as search_router  # noqa: E402
+from p3dn.catalog.substitutes.api import router as substitutes_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.monev.api import router as monev_router  # noqa: E402
@@ -139,5 +140,6 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/listings", listings_router)
 api.add_router("/claims", claims_router)
 api.add_router("/search", search_router)
+api.add_router("/substitutes", substitutes_router)
 api.add_router("/quality", quality_router)
 api.add_router("/tkdnik", tkdnik_router)

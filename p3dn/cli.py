@@ -36,7 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "catalog",
         "the domestic product registry: p3dn catalog sync [--full] (after imports); "
         "p3dn catalog verify [--as-of DATE] (TKDN claims against the registry); "
-        "p3dn catalog search QUERY [--limit N] [--format json|table]",
+        "p3dn catalog search QUERY [--limit N] [--format json|table]; "
+        "p3dn catalog substitutes QUERY | --scan --klpd D197 --tahun 2023",
     ),
     "tkdnik": (
         "tkdnik",
@@ -52,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 SUBCOMMANDS: dict[tuple[str, str], str] = {
     ("catalog", "verify"): "verify_claims",
     ("catalog", "search"): "catalog_search",
+    ("catalog", "substitutes"): "catalog_substitutes",
 }
 # What runs after a command succeeds: a registry sync is followed by the claim verification,
 # the rebuild of the search index when the registry changed and the closing of TKDN-IK

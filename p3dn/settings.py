@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "p3dn.catalog.listings",
     "p3dn.catalog.claims",
     "p3dn.catalog.search",
+    "p3dn.catalog.substitutes",
     "p3dn.quality",
     "p3dn.tkdnik",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dasbor/", include("p3dn.quality.urls")),
     path("", include("p3dn.catalog.urls")),
     path("", include("p3dn.catalog.listings.urls")),
+    path("", include("p3dn.catalog.substitutes.urls")),
     path("cari/", include("p3dn.catalog.search.urls")),
     path("", include("p3dn.tkdnik.urls")),
     path("api/v1/", api.urls),

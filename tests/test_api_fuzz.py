@@ -35,6 +35,7 @@ from p3dn.catalog import services as registry
 from p3dn.catalog.claims.models import Finding as ClaimFinding
 from p3dn.catalog.claims.services import verify_claims
 from p3dn.catalog.listings import services as listings
+from p3dn.catalog.substitutes import services as substitutes
 from p3dn.imports import services as imports
 from p3dn.monitoring.monev import services as findings
 from p3dn.monitoring.monev import services as monev
@@ -83,6 +84,7 @@ def world(settings, admin_pusat, tim_kalbar, kalbar, dinkes_kalbar):
     candidate = tkdnik.register_candidate(actor=tim_kalbar, pemda=kalbar, kecamatan=kecamatan,
                                           producer=producer, product=product)
     verify_claims(as_of=dt.date(2026, 5, 27))  # the hand-entered certificate is a claim
+    substitutes.scan(pemda=kalbar, tahun=2023, user=tim_kalbar)  # the stored finder scan
     tokens = {}
     for user in (admin_pusat, tim_kalbar):
         _token, key = services.create_api_token(actor=user, name="schemathesis")
@@ -149,6 +151,8 @@ def aimed(operation, real: dict[str, Any]) -> list[dict[str, Any]]:
         query["klpd"] = real["klpd"]
     if "year" in query_names:
         query["year"] = real["year"]
+    if "tahun" in query_names:
+        query["tahun"] = real["year"]
     if "pemda" in query_names:
         query["pemda"] = real["pemda_id"]
     if "rule" in names:  # each rule with its worked example; spoiled_payloads() goes deeper

@@ -115,6 +115,7 @@ def test_the_workbook_has_every_part_and_the_units_of_compute(client_for, tim_ka
         _("Compliance"),
         _("Findings"),
         "Monev",
+        _("Potensi PDN"),
     ]
     expected = compute(pemda=with_monev, tahun=2023, by="satker")["rows"]
     rows = list(book[_("Perangkat daerah")].iter_rows(min_row=2, values_only=True))

@@ -327,6 +327,31 @@ def _search(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     query = "=pompa"
     response = Client().get(reverse("search:export"), {"q": query})
     return [(response, {f"{v} pompa" for v in HOSTILE} | {query, producer.name})]
+def _substitutes(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """Kalbar's hostile RUP packages (non-PDN, in hostile units), scanned for domestic
+    alternatives among registry products named by the same hostile text."""
+    from p3dn.catalog.models import CatalogProduct, Origin, Producer
+    from p3dn.catalog.search.services import refresh_index
+    from p3dn.catalog.substitutes.services import scan
+    from p3dn.procurement.models import RupPackage
+
+    world = request.getfixturevalue("world")
+    tim = request.getfixturevalue("tim_kalbar")
+    RupPackage.objects.filter(pemda=world["kalbar"]).update(status_pdn="Non-PDN")
+    producer = Producer.objects.create(name="CV Uji Substitusi", name_key="uji substitusi")
+    for n, value in enumerate(HOSTILE):
+        CatalogProduct.objects.create(producer=producer, item_key=f"s{n}", name=value,
+                                      origin=Origin.PDN)
+    refresh_index(actor=None)
+    scan(pemda=world["kalbar"], tahun=2023, user=tim)
+    client = request.getfixturevalue("client_for")(tim)
+    url = reverse("substitutes:export", args=[world["kalbar"].pk])
+    packages = set(RupPackage.objects.filter(pemda=world["kalbar"]).values_list("nama_paket",
+                                                                                flat=True))
+    assert packages & set(HOSTILE)
+    return [(client.get(url, {"tahun": 2023}), {u.name for u in world["units"]} | packages)]
+
+
 def _quality(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     """The data-quality rows: a second unit under each hostile name (nama_unit_ganda)."""
     world = request.getfixturevalue("world")
@@ -377,6 +402,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "search:export": _search,
     "quality:export": _quality,
     "tkdnik:export": _tkdnik,
+    "substitutes:export": _substitutes,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
 NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
+from p3dn.catalog.substitutes import queries as substitutes
 from p3dn.monitoring import charts, drilldown, exports, queries, services, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
@@ -116,6 +117,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
         **summary,
+        "substitutes": substitutes.dashboard_card(pemda=pemda, tahun=tahun),
     }
     return render(request, "monitoring/dashboard.html", context)
 

@@ -23,6 +23,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from p3dn.accounts.models import Pemda
+from p3dn.catalog.substitutes import queries as substitutes
+from p3dn.catalog.substitutes.exports import report_sheet as substitute_sheet
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
@@ -119,6 +121,7 @@ class Report:
     deltas: monev.Deltas | None
     charts: dict[str, SafeString]
     sample_notice: dict[str, str] | None = None  # the RUP is only a sample (quality.cached)
+    substitutes: dict[str, Any] | None = None  # the potensi PDN of the last scan
     headline: dict[str, Any] = field(default_factory=dict)  # queries.headline_capaian
     performance: dict[str, Any] = field(default_factory=dict)  # the PK indicator (C20)
 
@@ -262,6 +265,7 @@ def build_report(*, pemda: Pemda, tahun: int, as_of: dt.date | None = None) -> R
         deltas=monev.deltas(snapshot) if snapshot else None,
         charts=report_charts,
         sample_notice=sample_rup_notice(pemda=pemda, tahun=tahun),
+        substitutes=substitutes.dashboard_card(pemda=pemda, tahun=tahun),
     )
 
 
@@ -545,6 +549,8 @@ def report_xlsx(report: Report) -> bytes:
     else:
         _write(monev_sheet, [(_("No Monev snapshot has been taken for this year."),)], first=True)
     _widths(monev_sheet, (34, 24))
+    if report.substitutes is not None:
+        substitute_sheet(book, report.substitutes)
 
     return workbook_to_bytes(book)
 
