@@ -146,6 +146,22 @@ TEMPLATES = [
     }
 ]
 
+# The cache the processes share: the data-quality warnings of a Pemda-year, kept per import
+# (p3dn/quality/cached.py). Files under DATA_DIR, so the server's workers and the import worker
+# read what one of them computed; P3DN_CACHE=memory keeps it inside each process (the tests).
+CACHES: dict[str, dict[str, object]]
+if env_str("P3DN_CACHE") == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # Database: SQLite in DATA_DIR unless DATABASE_URL names another (sqlite:////abs/path or
 # postgresql://user@host:port/name).
 DATABASE_URL = env_str("DATABASE_URL")

@@ -259,3 +259,25 @@ def test_the_dasbor_and_the_ranking_open_on_the_newest_complete_year(
         r["pemda"].pk
         for r in client_for(tim_bandung).get("/dasbor/peringkat/").context["by_rupiah"]
     ]
+
+
+def test_the_worker_computes_the_warnings_of_the_year_it_refreshed(
+    kalbar_2023_rup_and_realization, monkeypatch
+):
+    pemda = kalbar_2023_rup_and_realization
+    calls = []
+    real = cached.warnings_for
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(cached, "warnings_for", counted)
+    run = imports.queue_import(actor=None, path=KALBAR_2023_DIR / "SPSE-TenderSelesaiNilai.json")
+    call_command("run_worker", stdout=io.StringIO())
+    run.refresh_from_db()
+    assert (run.status, run.pemda_id, run.tahun) == ("applied", pemda.pk, 2023)
+    assert [(c["pemda"], c["tahun"]) for c in calls] == [(pemda, 2023)]
+    # the first reader after the import finds them: no second computation
+    assert compute(pemda=pemda, tahun=2023)["warnings"]
+    assert len(calls) == 1

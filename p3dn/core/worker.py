@@ -5,7 +5,8 @@ thread of ``p3dn serve``) call the readers after each applied import: the regist
 products takes in the new TKDN lists and e-Katalog data (catalog.sync), then the TKDN claims
 are verified against it (catalog.claims; the purchases an import brings change who bought a
 product), the TKDN-IK candidates whose certificate arrived are closed (tkdnik) and the product
-search index is rebuilt from it (catalog.search). When idle, the
+search index is rebuilt from it (catalog.search); the data-quality warnings of the refreshed
+Pemda-year are computed into the shared cache (quality). When idle, the
 loops also bring the registry up to date with imports that did not pass through them (``p3dn
 import`` on the command line, an import run inline by the web), at most once a minute, verify
 the claims again when the registry changed or the day did (certificates expire), and rebuild
@@ -17,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from p3dn.catalog.claims.queries import last_run
 from p3dn.catalog.claims.services import verify_claims
@@ -26,6 +28,7 @@ from p3dn.catalog.sync import sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
 from p3dn.monitoring.monev import services as monev
+from p3dn.quality.cached import year_warnings
 from p3dn.tkdnik import services as tkdnik
 
 logger = logging.getLogger(__name__)
@@ -39,7 +42,22 @@ def process(run: ImportRun) -> ImportRun:
         services.run_import(run, progress=services.progress_writer(run))
     if run.status == ImportRun.Status.APPLIED:
         sync_registry_safely(verify=True)
+        warm_quality_safely(run)
     return run
+
+
+def warm_quality_safely(run: ImportRun) -> None:
+    """Compute the data-quality warnings of the Pemda-year an import refreshed, into the cache
+    the server's processes share (quality/cached.py, keyed by the newest refresh): the first
+    Dasbor, ranking or API read after an import then finds them. A failure is logged; the
+    first reader computes them instead."""
+    if run.pemda is None or run.tahun is None:
+        return
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            year_warnings(pemda=run.pemda, tahun=run.tahun)
+    except Exception:
+        logger.exception("computing the data-quality warnings after import %s failed", run.pk)
 
 
 def sync_registry_safely(*, verify: bool = False) -> None:
