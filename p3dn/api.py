@@ -123,6 +123,7 @@ from p3dn.catalog.claims.api import router as claims_router  # noqa: E402
 from p3dn.catalog.listings.api import router as listings_router  # noqa: E402
 from p3dn.catalog.search.api import router as search_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
+from p3dn.matching.api import router as matching_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.monev.api import router as monev_router  # noqa: E402
 from p3dn.quality.api import router as quality_router  # noqa: E402
@@ -139,3 +140,4 @@ api.add_router("/listings", listings_router)
 api.add_router("/claims", claims_router)
 api.add_router("/search", search_router)
 api.add_router("/quality", quality_router)
+api.add_router("/matching", matching_router)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "p3dn.catalog.claims",
     "p3dn.catalog.search",
     "p3dn.quality",
+    "p3dn.matching",
 ]
 
 MIDDLEWARE = [

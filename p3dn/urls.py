@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("p3dn.catalog.urls")),
     path("", include("p3dn.catalog.listings.urls")),
     path("cari/", include("p3dn.catalog.search.urls")),
+    path("temu-bisnis/", include("p3dn.matching.urls")),
     path("api/v1/", api.urls),
 ]
