@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from p3dn.accounts import access as accounts_access
@@ -380,7 +380,7 @@ def list_events(request: HttpRequest, tahun: Year | None = None) -> QuerySet[Eve
 
 
 @router.post("/events", response={201: EventOut, **errors(*WRITE)})
-def create_event(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
+def create_event(request: HttpRequest, payload: EventIn) -> Status:
     user = user_of(request)
     if payload.pemda is not None and not user.is_national:
         raise ValidationError({"pemda": ["only the national admin names the Pemda"]})
@@ -393,7 +393,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> tuple[int, Event]:
         actor=user, pemda=pemda, name=payload.name, kind=payload.kind.value, date=payload.date,
         tahun=payload.tahun, place=payload.place, organizer=payload.organizer,
         note=payload.note, units=units, producers=producers)
-    return 201, event
+    return Status(201, event)
 
 
 @router.get("/events/{event_id}", response={200: EventOut, **errors(*READ)})
@@ -424,10 +424,10 @@ def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> Eve
 
 
 @router.delete("/events/{event_id}", response={204: None, **errors(*WRITE)})
-def delete_event(request: HttpRequest, event_id: Id) -> tuple[int, None]:
+def delete_event(request: HttpRequest, event_id: Id) -> Status:
     user = user_of(request)
     services.delete_event(actor=user, event=access.get_event_for(user, event_id, write=True))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/events/{event_id}/report", response={200: ReportOut, **errors(*READ)})
@@ -498,13 +498,13 @@ def list_needs(request: HttpRequest, tahun: Year | None = None) -> QuerySet[Need
 
 
 @router.post("/needs", response={201: NeedOut, **errors(*WRITE)})
-def create_need(request: HttpRequest, payload: NeedIn) -> tuple[int, Need]:
+def create_need(request: HttpRequest, payload: NeedIn) -> Status:
     user = user_of(request)
     unit = accounts_access.get_unit_for(user, payload.unit)
     data = payload.dict()
     data.pop("unit")
     data["jenis"] = str(payload.jenis.value)
-    return 201, services.create_need(actor=user, unit=unit, **data)
+    return Status(201, services.create_need(actor=user, unit=unit, **data))
 
 
 @router.get("/needs/{need_id}/suggestions", response={200: SuggestionsOut, **errors(*READ)})
@@ -514,10 +514,10 @@ def need_suggestions(request: HttpRequest, need_id: Id) -> dict[str, Any]:
 
 
 @router.delete("/needs/{need_id}", response={204: None, **errors(*WRITE)})
-def delete_need(request: HttpRequest, need_id: Id) -> tuple[int, None]:
+def delete_need(request: HttpRequest, need_id: Id) -> Status:
     user = user_of(request)
     services.delete_need(actor=user, need=access.get_need_for(user, need_id, write=True))
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------ interests
@@ -525,7 +525,7 @@ def delete_need(request: HttpRequest, need_id: Id) -> tuple[int, None]:
 
 @router.post("/events/{event_id}/interests", response={201: InterestOut, **errors(*WRITE)})
 def create_interest(request: HttpRequest, event_id: Id, payload: InterestIn
-                    ) -> tuple[int, Interest]:
+                    ) -> Status:
     user = user_of(request)
     event = access.get_event_for(user, event_id, write=True)
     producer = Producer.objects.filter(pk=payload.producer).first()
@@ -544,7 +544,7 @@ def create_interest(request: HttpRequest, event_id: Id, payload: InterestIn
     interest = services.record_interest(
         actor=user, event=event, producer=producer, product=product, kd_rup=payload.kd_rup,
         need=need, nilai_ketertarikan=payload.nilai_ketertarikan, note=payload.note)
-    return 201, interest
+    return Status(201, interest)
 
 
 @router.patch("/interests/{interest_id}", response={200: InterestOut, **errors(*WRITE)})
@@ -557,8 +557,8 @@ def update_interest(request: HttpRequest, interest_id: Id, payload: InterestPatc
 
 
 @router.delete("/interests/{interest_id}", response={204: None, **errors(*WRITE)})
-def delete_interest(request: HttpRequest, interest_id: Id) -> tuple[int, None]:
+def delete_interest(request: HttpRequest, interest_id: Id) -> Status:
     user = user_of(request)
     services.delete_interest(actor=user,
                              interest=access.get_interest_for(user, interest_id, write=True))
-    return 204, None
+    return Status(204, None)

@@ -23,9 +23,9 @@ def reason_text(reason: rules.Reason) -> str:
         return _("%(kind)s code agrees (%(code)s)") % {"kind": CODE_KINDS.get(kind, kind),
                                                        "code": code}
     if reason.code == rules.KABUPATEN:
-        return _("Producer in the same regency or city")
+        return _("In the same regency or city (address or e-Katalog offer)")
     if reason.code == rules.PROVINCE:
-        return _("Producer in the same province")
+        return _("In the same province (address or e-Katalog offer)")
     if reason.code == rules.UMK_IKM:
         return _("Micro or small enterprise, or small industry (UMK/IKM)")
     if reason.code == rules.TKDN:

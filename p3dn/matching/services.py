@@ -57,7 +57,7 @@ def create_event(*, actor: User, pemda: Pemda, name: str, kind: str, date: dt.da
     event.save()
     event.units.set(_units_of(pemda, units))
     event.producers.set(list(producers))
-    log(actor=actor, action="create", obj=event,
+    log(actor=actor, action="matching.event.created", obj=event,
         changes=diff({}, snapshot(event, EVENT_FIELDS)), pemda=pemda)
     return event
 
@@ -75,7 +75,8 @@ def update_event(*, actor: User, event: Event, **fields: Any) -> Event:
     event.save()
     changes = diff(before, snapshot(event, EVENT_FIELDS))
     if changes:
-        log(actor=actor, action="update", obj=event, changes=changes, pemda=event.pemda)
+        log(actor=actor, action="matching.event.updated", obj=event, changes=changes,
+            pemda=event.pemda)
     return event
 
 
@@ -93,7 +94,8 @@ def set_guests(*, actor: User, event: Event, units: Iterable[Unit],
     after = {"units": sorted(u.pk for u in units), "producers": sorted(p.pk for p in producers)}
     changes = diff(before, after)
     if changes:
-        log(actor=actor, action="invite", obj=event, changes=changes, pemda=event.pemda)
+        log(actor=actor, action="matching.event.updated", obj=event, changes=changes,
+            pemda=event.pemda)
     return event
 
 
@@ -102,8 +104,8 @@ def delete_event(*, actor: User, event: Event) -> None:
     access.require_manage(actor, event.pemda)
     if event.interests.exists():
         raise ValidationError(_("This event has interests recorded; delete them first."))
-    log(actor=actor, action="delete", obj=event, changes=diff(snapshot(event, EVENT_FIELDS), {}),
-        pemda=event.pemda)
+    log(actor=actor, action="matching.event.deleted", obj=event,
+        changes=diff(snapshot(event, EVENT_FIELDS), {}), pemda=event.pemda)
     event.delete()
 
 
@@ -133,8 +135,8 @@ def create_need(*, actor: User, unit: Unit, tahun: int, name: str, jenis: str, p
     _need_check(need)
     need.full_clean()
     need.save()
-    log(actor=actor, action="create", obj=need, changes=diff({}, snapshot(need, NEED_FIELDS)),
-        pemda=unit.pemda)
+    log(actor=actor, action="matching.need.created", obj=need,
+        changes=diff({}, snapshot(need, NEED_FIELDS)), pemda=unit.pemda)
     return need
 
 
@@ -153,7 +155,8 @@ def update_need(*, actor: User, need: Need, **fields: Any) -> Need:
     need.save()
     changes = diff(before, snapshot(need, NEED_FIELDS))
     if changes:
-        log(actor=actor, action="update", obj=need, changes=changes, pemda=need.pemda)
+        log(actor=actor, action="matching.need.updated", obj=need, changes=changes,
+            pemda=need.pemda)
     return need
 
 
@@ -163,8 +166,8 @@ def delete_need(*, actor: User, need: Need) -> None:
         raise PermissionDenied
     if need.interests.exists():
         raise ValidationError(_("Producers declared interest in this need; it stays."))
-    log(actor=actor, action="delete", obj=need, changes=diff(snapshot(need, NEED_FIELDS), {}),
-        pemda=need.pemda)
+    log(actor=actor, action="matching.need.deleted", obj=need,
+        changes=diff(snapshot(need, NEED_FIELDS), {}), pemda=need.pemda)
     need.delete()
 
 
@@ -205,7 +208,7 @@ def record_interest(*, actor: User, event: Event, producer: Producer,
         event=event, producer=producer, product=product, kd_rup=kd_rup, need=need,
         unit_id=unit_id, demand_name=name, nilai_ketertarikan=nilai_ketertarikan, note=note,
         created_by=actor)
-    log(actor=actor, action="create", obj=interest,
+    log(actor=actor, action="matching.interest.created", obj=interest,
         changes=diff({}, snapshot(interest, INTEREST_FIELDS)), pemda=event.pemda)
     return interest
 
@@ -230,7 +233,8 @@ def update_interest(*, actor: User, interest: Interest, **fields: Any) -> Intere
     interest.save()
     changes = diff(before, snapshot(interest, INTEREST_FIELDS))
     if changes:
-        action = "commit" if "nilai_komitmen" in changes else "update"
+        action = ("matching.interest.committed" if "nilai_komitmen" in changes
+                  else "matching.interest.updated")
         log(actor=actor, action=action, obj=interest, changes=changes,
             pemda=interest.event.pemda)
     return interest
@@ -239,6 +243,6 @@ def update_interest(*, actor: User, interest: Interest, **fields: Any) -> Intere
 @transaction.atomic
 def delete_interest(*, actor: User, interest: Interest) -> None:
     access.require_manage(actor, interest.event.pemda)
-    log(actor=actor, action="delete", obj=interest,
+    log(actor=actor, action="matching.interest.deleted", obj=interest,
         changes=diff(snapshot(interest, INTEREST_FIELDS), {}), pemda=interest.event.pemda)
     interest.delete()

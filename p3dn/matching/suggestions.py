@@ -17,14 +17,19 @@ from dataclasses import dataclass, field
 
 from p3dn.accounts.models import Pemda
 from p3dn.catalog.listings.queries import listed_producers, listed_product_ids
-from p3dn.catalog.models import CatalogProduct, Producer
+from p3dn.catalog.models import CatalogProduct, Producer, ProductPrice
 from p3dn.catalog.search import queries as search
 from p3dn.matching.queries import DemandLine
 from p3dn.regions.models import Region
 from p3dn.rules import matching as rules
 
 PER_PHRASE = 30  # search results read per phrase
-MAX_PHRASES = 5
+MAX_PHRASES = 6
+# A search hit counts as the package's words only when it is strong enough: at least half the
+# best relevance its phrase found, and a relevance of MIN_RELEVANCE or more (a phrase that
+# only grazes a product through a stray or corrected word scores far below: docs/matching.md).
+MIN_SHARE = 0.5
+MIN_RELEVANCE = 5.0
 PRODUCTS_PER_PRODUCER = 3
 # Words of SiRUP package names that say how it is budgeted, not what it buys.
 _BUDGET_WORDS = re.compile(
@@ -33,6 +38,20 @@ _BUDGET_WORDS = re.compile(
     r"\b",
     re.IGNORECASE,
 )
+
+
+# Words that say a colour, a size or a count: a phrase of nothing else ("664 (Black)",
+# "Kapasitas 128 GB") names no product.
+_NOISE = frozenset({
+    "black", "yellow", "magenta", "cyan", "colour", "color", "warna", "hitam", "putih", "merah",
+    "biru", "hijau", "kuning", "ukuran", "kapasitas", "lembar", "pcs", "buah", "unit", "set",
+    "ply", "gram", "gsm", "inch", "cm", "mm", "liter", "polos",
+})
+
+
+def _names_a_product(phrase: str) -> bool:
+    return any(len(w) >= 4 and w.isalpha() and w.lower() not in _NOISE
+               for w in phrase.split())
 
 
 def _clean(phrase: str) -> str:
@@ -47,13 +66,16 @@ def phrases(line: DemandLine) -> list[str]:
     "Alat Tulis Kantor"), without the budget wording; each once, at most MAX_PHRASES."""
     name = line.name.rsplit("-", 1)[-1] if "-" in line.name else line.name
     found: dict[str, None] = {}
-    for raw in (*line.words, name):
+    for raw in (*line.words, name, *rules.account_words(line.name)):
         cleaned = _clean(raw)
-        if len(cleaned) >= 3 and cleaned.lower() not in {p.lower() for p in found}:
+        if _names_a_product(cleaned) and cleaned.lower() not in {p.lower() for p in found}:
             found[cleaned] = None
-        if len(found) >= MAX_PHRASES:
-            break
-    return list(found)
+    # the account's words always count: the items of a package are often codes and sizes
+    chosen = list(found)[:MAX_PHRASES]
+    for word in rules.account_words(line.name):
+        if word not in chosen:
+            chosen.append(word)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -129,18 +151,32 @@ def _code_candidates(codes: rules.Codes) -> list[int]:
     return sorted(ids)
 
 
-def _facts(line: DemandLine, product: CatalogProduct, words: float, ctx: Context
-           ) -> rules.Facts:
+def _offer_regions(product_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The regions each product is offered in (its e-Katalog prices per kabupaten/kota)."""
+    regions: dict[int, set[str]] = {}
+    for product_id, region_id in ProductPrice.objects.filter(
+            product_id__in=list(product_ids), region__isnull=False).values_list(
+                "product_id", "region_id"):
+        regions.setdefault(product_id, set()).add(region_id)
+    return regions
+
+
+def _facts(line: DemandLine, product: CatalogProduct, words: float, ctx: Context,
+           offered: set[str]) -> rules.Facts:
+    """The producer's own region when known, else where the product is offered."""
     producer = product.producer
     valid = product.valid_until is not None and product.valid_until >= ctx.day
+    places = {producer.region_id} if producer.region_id else offered
+    provinces = {(code or "").split(".")[0] for code in places}
+    if producer.province_id:
+        provinces.add(producer.province_id)
     return rules.Facts(
         words=words,
         demand_codes=line.codes,
         product_codes=rules.Codes(kbki=product.kbki, kbli=product.kbli, hs=product.kode_hs),
         producer_kbli=tuple(producer.kbli_list),
-        same_kabupaten=bool(ctx.place.kabupaten) and producer.region_id == ctx.place.kabupaten,
-        same_province=producer.province_id == ctx.place.province
-        or (producer.region_id or "").split(".")[0] == ctx.place.province,
+        same_kabupaten=bool(ctx.place.kabupaten) and ctx.place.kabupaten in places,
+        same_province=ctx.place.province in provinces,
         umk_ikm=bool(producer.umk or producer.ikm),
         tkdn=product.tkdn if valid else None,
         katalog_lokal=product.pk in ctx.listed_products or producer.pk in ctx.listed_producers,
@@ -149,20 +185,23 @@ def _facts(line: DemandLine, product: CatalogProduct, words: float, ctx: Context
 
 def suggest(line: DemandLine, ctx: Context, *, limit: int = 10) -> list[Suggestion]:
     """The producers that could supply ``line``, best first (score, then name)."""
-    words: dict[int, float] = {}
+    words: dict[int, float] = {}  # product → its best share of a phrase's top relevance
     for phrase in phrases(line):
-        for product_id, value in ctx.search(phrase):
-            words[product_id] = max(words.get(product_id, 0.0), value)
-    best = max(words.values(), default=0.0)
+        hits = ctx.search(phrase)
+        best = max((value for _id, value in hits), default=0.0)
+        for product_id, value in hits:
+            if value >= MIN_RELEVANCE and value >= best * MIN_SHARE:
+                words[product_id] = max(words.get(product_id, 0.0), value / best)
     candidates = set(words) | set(_code_candidates(line.codes))
     if not candidates:
         return []
     products = CatalogProduct.objects.filter(pk__in=candidates, listed=True).select_related(
         "producer")
+    offered = _offer_regions(candidates)
     by_producer: dict[int, list[ProductMatch]] = {}
     for product in products:
-        share = words.get(product.pk, 0.0) / best if best > 0 else 0.0
-        scored = rules.score(_facts(line, product, share, ctx))
+        scored = rules.score(_facts(line, product, words.get(product.pk, 0.0), ctx,
+                                    offered.get(product.pk, set())))
         if scored.relevant:
             by_producer.setdefault(product.producer_id, []).append(ProductMatch(product, scored))
     suggestions = []
