@@ -29,20 +29,23 @@ MAX_PHRASES = 6
 # best relevance its phrase found, and a relevance of MIN_RELEVANCE or more (a phrase that
 # only grazes a product through a stray or corrected word scores far below: docs/matching.md).
 MIN_SHARE = 0.5
-MIN_RELEVANCE = 5.0
+MIN_RELEVANCE = 6.0
 PRODUCTS_PER_PRODUCER = 3
 # Words of SiRUP package names that say how it is budgeted, not what it buys.
 _BUDGET_WORDS = re.compile(
     r"\b(belanja|modal|pengadaan|paket|untuk|kegiatan|lainnya|alat/bahan|bahan-bahan|"
-    r"dan|dengan|serta|pada|di|ke|tahun|anggaran|ta|dinas|badan|biro|kantor\s+[a-z]+\s+provinsi)"
+    r"dan|dengan|serta|pada|di|ke|tahun|anggaran|ta|dinas|badan|biro|kantor\s+[a-z]+\s+provinsi|"
+    r"barang|persediaan|dijual|diserahkan|kepada|masyarakat|koefisien|harga|satuan)"
     r"\b",
     re.IGNORECASE,
 )
 
 
-# Words that say a colour, a size or a count: a phrase of nothing else ("664 (Black)",
-# "Kapasitas 128 GB") names no product.
+# Words that say a colour, a size or a count, or only a kind of spending ("alat", "bahan",
+# "pagu"): a phrase of nothing else ("664 (Black)", "Kapasitas 128 GB") names no product.
 _NOISE = frozenset({
+    "alat", "bahan", "peralatan", "perlengkapan", "pagu", "paket", "jasa", "pemeliharaan",
+    "kebutuhan", "lainnya", "meeting",
     "black", "yellow", "magenta", "cyan", "colour", "color", "warna", "hitam", "putih", "merah",
     "biru", "hijau", "kuning", "ukuran", "kapasitas", "lembar", "pcs", "buah", "unit", "set",
     "ply", "gram", "gsm", "inch", "cm", "mm", "liter", "polos",
@@ -66,13 +69,14 @@ def phrases(line: DemandLine) -> list[str]:
     "Alat Tulis Kantor"), without the budget wording; each once, at most MAX_PHRASES."""
     name = line.name.rsplit("-", 1)[-1] if "-" in line.name else line.name
     found: dict[str, None] = {}
-    for raw in (*line.words, name, *rules.account_words(line.name)):
+    accounts = rules.account_words(" ; ".join((line.name, *line.words)))
+    for raw in (*line.words, name, *accounts):
         cleaned = _clean(raw)
         if _names_a_product(cleaned) and cleaned.lower() not in {p.lower() for p in found}:
             found[cleaned] = None
     # the account's words always count: the items of a package are often codes and sizes
     chosen = list(found)[:MAX_PHRASES]
-    for word in rules.account_words(line.name):
+    for word in accounts:
         if word not in chosen:
             chosen.append(word)
     return chosen
@@ -115,6 +119,21 @@ class Context:
             page = search.search(phrase, limit=PER_PHRASE)
             self.searches[phrase] = [(r.product.pk, r.score) for r in page.results]
         return self.searches[phrase]
+
+    def search_or_shorter(self, phrase: str) -> list[tuple[int, float]]:
+        """The phrase's hits; when it finds nothing, those of its first two words, its last
+        two, then its first word: the head of an Indonesian noun phrase comes first ("Kursi
+        Kerja Pejabat" → "Kursi Kerja"), of an English loan last ("Professional Sound
+        System" → "Sound System")."""
+        hits = self.search(phrase)
+        words = phrase.split()
+        for shorter in (words[:2], words[-2:], words[:1]):
+            if hits or len(words) <= len(shorter):
+                break
+            text = " ".join(shorter)
+            if _names_a_product(text):
+                hits = self.search(text)
+        return hits
 
 
 @dataclass(frozen=True)
@@ -187,7 +206,7 @@ def suggest(line: DemandLine, ctx: Context, *, limit: int = 10) -> list[Suggesti
     """The producers that could supply ``line``, best first (score, then name)."""
     words: dict[int, float] = {}  # product → its best share of a phrase's top relevance
     for phrase in phrases(line):
-        hits = ctx.search(phrase)
+        hits = ctx.search_or_shorter(phrase)
         best = max((value for _id, value in hits), default=0.0)
         for product_id, value in hits:
             if value >= MIN_RELEVANCE and value >= best * MIN_SHARE:

@@ -40,6 +40,48 @@ TKDN = "tkdn"
 KATALOG_LOKAL = "katalog_lokal"
 
 
+# What a SiRUP package named after its budget account buys, in the words products are sold
+# under. The account names are those of the Permendagri 90/2019 chart of accounts as SiRUP
+# packages carry them ("Belanja Alat/Bahan untuk Kegiatan Kantor-Bahan Cetak"); the words are
+# what e-Katalog lokal and Kemenperin list such goods as. Matched on the package name, case
+# folded; every phrase given is searched (docs/matching.md).
+ACCOUNT_WORDS: dict[str, tuple[str, ...]] = {
+    "alat tulis kantor": ("alat tulis", "pulpen", "map", "stapler"),
+    "kertas dan cover": ("kertas hvs", "kertas cover"),
+    "bahan cetak": ("fotocopy", "cetak", "jilid"),
+    "bahan komputer": ("tinta printer", "toner", "flashdisk"),
+    "benda pos": ("materai", "amplop"),
+    "modal mebel": ("meja kantor", "kursi kantor", "lemari"),
+    "makanan dan minuman": ("nasi kotak", "snack", "makanan"),
+    "makan minum": ("nasi kotak", "snack", "makanan"),
+    "pakaian dinas": ("pakaian dinas", "seragam"),
+    "pakaian kerja": ("pakaian kerja", "seragam"),
+    "alat listrik": ("lampu", "kabel listrik", "stop kontak"),
+    "alat/bahan untuk kegiatan kantor-alat listrik": ("lampu", "kabel listrik", "stop kontak"),
+    "alat rumah tangga": ("peralatan rumah tangga", "kipas angin", "dispenser"),
+    "alat pendingin": ("ac split", "kipas angin"),
+    "personal computer": ("komputer", "laptop", "printer"),
+    "peralatan personal computer": ("komputer", "laptop", "printer"),
+    "bahan bangunan": ("semen", "besi beton", "genteng", "bahan bangunan"),
+    "bahan kimia": ("hand sanitizer", "disinfektan", "bahan kimia"),
+    "obat-obatan": ("obat",),
+    "bahan bakar": ("bahan bakar", "pelumas"),
+    "alat kebersihan": ("alat kebersihan", "sapu", "pembersih"),
+    "pembersih": ("alat kebersihan", "sapu", "pembersih"),
+}
+
+
+def account_words(package_name: str) -> tuple[str, ...]:
+    """The product words of the budget accounts a package name carries (longest first)."""
+    folded = " ".join(package_name.casefold().split())
+    words: dict[str, None] = {}
+    for account in sorted(ACCOUNT_WORDS, key=len, reverse=True):
+        if account in folded:
+            for word in ACCOUNT_WORDS[account]:
+                words.setdefault(word, None)
+    return tuple(words)
+
+
 @dataclass(frozen=True)
 class Codes:
     """Classification codes as digits (any may be empty): KBKI (up to 10 digits), KBLI (5),
