@@ -303,3 +303,14 @@ def test_an_interest_needs_an_open_package_of_the_events_pemda(
                                  kd_rup=queries.demand(pemda, 2023)[0].kd_rup)
     assert Interest.objects.count() == 0
     assert queries.report(Interest.objects.all()).total.conversion_rate is None
+
+
+def test_signed_in_users_find_business_matching_in_the_menu_and_visitors_must_sign_in(
+        client, client_for, operator_bandung):
+    assert 'href="/temu-bisnis/"' not in client.get("/").content.decode()
+    assert client.get(reverse("matching:events")).status_code == 302
+    assert client.get("/api/v1/matching/events").status_code == 401
+    page = client_for(operator_bandung).get("/").content.decode()
+    assert 'href="/temu-bisnis/"' in page
+    answer = client_for(operator_bandung).get(reverse("matching:events"))
+    assert answer.status_code == 200 and answer.context["can_create"] is False

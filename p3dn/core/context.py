@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.pemda_id:
             items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
                           "url": reverse("listings:manage", args=[user.pemda_id])})
+        items.append({"label": _("Business matching"), "key": "temu-bisnis",
+                      "url": reverse("matching:events")})
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
