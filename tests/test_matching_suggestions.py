@@ -37,20 +37,20 @@ def registry_of_kalbar_catalogues() -> None:
     call_command("run_worker", stdout=StringIO())
 
 
-def _measure(pemda) -> tuple[Decimal, Decimal, int, list[tuple[int, Decimal]]]:
+def _measure(pemda, sample: str) -> tuple[Decimal, Decimal, int, list[tuple[int, Decimal]]]:
     """precision@5 over the judged packages with a relevant producer, the same over all of
     them, and how many of those without one got no suggestion."""
     ctx = suggestions.Context.for_pemda(pemda)
     per_package = []
     silent = 0
-    for judged in JUDGED["packages"]:
+    for judged in JUDGED[sample]:
         line = queries.package_line(pemda, judged["kd_rup"])
         assert line is not None, judged["kd_rup"]  # still open in these files
         names = [s.producer.name for s in suggestions.suggest(line, ctx, limit=5)]
         if not judged["relevant"]:
             silent += not names
         per_package.append((judged["kd_rup"], rules.precision_at(names, set(judged["relevant"]))))
-    judged_relevant = [p for (code, p), j in zip(per_package, JUDGED["packages"], strict=True)
+    judged_relevant = [p for (code, p), j in zip(per_package, JUDGED[sample], strict=True)
                        if j["relevant"]]
     with_relevant = sum(judged_relevant, Decimal(0)) / len(judged_relevant)
     overall = sum((p for _c, p in per_package), Decimal(0)) / len(per_package)
@@ -61,17 +61,19 @@ def test_precision_at_5_on_the_judged_sample_is_the_documented_one(
         tim_kalbar, kalbar_2023_all_packages_and_realization, registry_of_kalbar_catalogues):
     pemda = kalbar_2023_all_packages_and_realization
     names = set(Producer.objects.values_list("name", flat=True))
-    judged_names = {n for j in JUDGED["packages"] for n in j["relevant"]}
+    judged_names = {n for sample in ("packages", "holdout") for j in JUDGED[sample]
+                    for n in j["relevant"]}
     assert judged_names <= names  # every judged producer is a registry producer
-    with_relevant, overall, silent, per_package = _measure(pemda)
-    print(f"precision@5 {with_relevant:.4f} (packages with a relevant producer), "
-          f"{overall:.4f} (all), silent {silent}")
-    print(per_package)
     doc = (REPO / "docs" / "matching.md").read_text(encoding="utf-8")
-    documented = re.search(r"precision@5 of \*\*(\d+,\d+)\*\*", doc)
-    assert documented is not None
-    assert documented.group(1) == f"{with_relevant:.2f}".replace(".", ",")
-    assert with_relevant >= Decimal("0.6")
+    for sample, label in (("packages", "precision@5 of"), ("holdout", "held-out precision@5 of")):
+        with_relevant, overall, silent, per_package = _measure(pemda, sample)
+        print(f"{sample}: precision@5 {with_relevant:.4f} (packages with a relevant producer), "
+              f"{overall:.4f} (all), silent {silent}")
+        print(per_package)
+        documented = re.search(re.escape(label) + r" \*\*(\d+,\d+)\*\*", doc)
+        assert documented is not None, label
+        assert documented.group(1) == f"{with_relevant:.2f}".replace(".", ","), sample
+        assert with_relevant >= Decimal("0.6")
 
 
 def test_a_package_s_suggestions_show_their_reasons_to_its_pemda_only(
