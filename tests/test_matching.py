@@ -168,6 +168,7 @@ def test_the_tim_p3dn_manages_its_events_and_no_one_else_changes_them(
     assert LogEntry.objects.filter(object_type="matching.event").count() == 2
     pages = [reverse("matching:event-detail", args=[event.pk]),
              reverse("matching:event-export", args=[event.pk]),
+             reverse("matching:event-pdf", args=[event.pk]),
              f"/api/v1/matching/events/{event.pk}", f"/api/v1/matching/events/{event.pk}/report"]
     # the other Pemda's Tim P3DN: nothing exists
     other = client_for(tim_bandung)
@@ -286,6 +287,10 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
     cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
     assert contract_value in cells and winner.name in cells
     assert Decimal("220000000") in cells
+    pdf = client.get(reverse("matching:event-pdf", args=[event.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client_for(tim_bandung).get(reverse("matching:event-pdf", args=[event.pk])
+                                       ).status_code == 404
 
 
 def test_an_interest_needs_an_open_package_of_the_events_pemda(

@@ -375,7 +375,8 @@ DOWNLOADS: dict[str, Fetch] = {
     "quality:export": _quality,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
-NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}
+NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF",
+                    "matching:event-pdf": "the business-matching event report as PDF"}
 
 
 @pytest.mark.parametrize("name", DOWNLOADS)

@@ -1,12 +1,15 @@
-"""The event report in Excel: the event, its totals, the totals per unit and per producer, and
-every interest with what followed it (written through p3dn.lib.xlsx: no cell is a formula)."""
+"""The event report in Excel and PDF: the event, its totals, the totals per unit and per
+producer, and every interest with what followed it (the workbook written through p3dn.lib.xlsx:
+no cell is a formula)."""
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_percent
+from p3dn.lib.pdf import html_to_pdf
 from p3dn.lib.xlsx import Block, workbook_bytes
 from p3dn.matching.models import Event
 from p3dn.matching.present import SOURCE_LABELS, status_text
@@ -56,3 +59,17 @@ def event_workbook(event: Event, report: Report) -> bytes:
                _("Rupiah realized (Rp)")]),
     ]
     return workbook_bytes(_("Business matching")[:31], str(event), blocks)
+
+
+def event_pdf(event: Event, report: Report) -> bytes:
+    """The same report as a PDF (WeasyPrint, local fonts only; p3dn.lib.pdf)."""
+    total = Totals(report.total.key, _("All interests"), report.total.interests,
+                   report.total.ketertarikan, report.total.commitments, report.total.komitmen,
+                   report.total.converted, report.total.converted_value)
+    html = render_to_string("matching/event_report.html", {
+        "event": event,
+        "blocks": [(_("Totals"), [total]), (_("Per unit"), report.by_unit),
+                   (_("Per producer"), report.by_producer)],
+        "links": [(link, status_text(link.status)) for link in report.links],
+    })
+    return html_to_pdf(html)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/undang/<int:producer_id>/", views.event_invite, name="event-invite"),
     path("<int:pk>/hapus/", views.event_delete, name="event-delete"),
     path("<int:pk>/laporan.xlsx", views.event_export, name="event-export"),
+    path("<int:pk>/laporan.pdf", views.event_pdf, name="event-pdf"),
     path("<int:pk>/minat/", views.interest_create, name="interest-create"),
     path("minat/<int:pk>/", views.interest_edit, name="interest-edit"),
     path("minat/<int:pk>/hapus/", views.interest_delete, name="interest-delete"),

@@ -1,6 +1,6 @@
 """Business matching pages (signed in): events and their guests, interests and commitments;
 the demand of a Pemda-year with its filters; the suggested producers of a demand line and the
-packages a producer could supply; needs; the event report (Excel)."""
+packages a producer could supply; needs; the event report (Excel and PDF)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, User
 from p3dn.catalog.models import CatalogProduct, Producer
+from p3dn.lib.pdf import PdfUnavailable
 from p3dn.matching import access, exports, present, queries, services, suggestions
 from p3dn.matching.forms import (
     CommitmentForm,
@@ -31,7 +32,7 @@ from p3dn.matching.forms import (
     default_year,
 )
 from p3dn.matching.models import Event, Need
-from p3dn.web.downloads import XLSX, attachment
+from p3dn.web.downloads import PDF, XLSX, attachment
 from p3dn.web.forms import apply_errors
 from p3dn.web.params import integer, year
 
@@ -186,6 +187,21 @@ def event_export(request: HttpRequest, pk: int) -> HttpResponse:
     report = queries.report(access.visible_interests(user).filter(event=event))
     content = exports.event_workbook(event, report)
     return attachment(content, content_type=XLSX, filename=f"temu-bisnis-{event.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def event_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    event = access.get_event_for(user, pk)
+    report = queries.report(access.visible_interests(user).filter(event=event))
+    try:
+        content = exports.event_pdf(event, report)
+    except PdfUnavailable as exc:
+        return HttpResponse(
+            _("PDF output is not available on this server: %(reason)s") % {"reason": exc},
+            status=503, content_type="text/plain")
+    return attachment(content, content_type=PDF, filename=f"temu-bisnis-{event.pk}.pdf")
 
 
 # ------------------------------------------------------------------ interests
