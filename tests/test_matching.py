@@ -319,3 +319,61 @@ def test_signed_in_users_find_business_matching_in_the_menu_and_visitors_must_si
     assert 'href="/temu-bisnis/"' in page
     answer = client_for(operator_bandung).get(reverse("matching:events"))
     assert answer.status_code == 200 and answer.context["can_create"] is False
+
+
+def test_the_api_records_needs_interests_and_commitments_with_typed_answers(
+        operator_kalbar, tim_kalbar, client_for, kalbar_2023_rup_and_contracts):
+    pemda = kalbar_2023_rup_and_contracts
+    operator = client_for(operator_kalbar)
+    need = operator.post("/api/v1/matching/needs", {
+        "unit": operator_kalbar.unit_id, "tahun": 2023, "name": "Kain tenun", "jenis": "Barang",
+        "pagu": "7500000", "kbli": "13121"}, content_type="application/json")
+    assert need.status_code == 201 and need.json()["kbli"] == "13121"
+    bad = operator.post("/api/v1/matching/needs", {
+        "unit": operator_kalbar.unit_id, "tahun": 2023, "name": "x", "jenis": "Barang",
+        "pagu": "0"}, content_type="application/json")
+    assert bad.status_code == 422
+    assert operator.post("/api/v1/matching/events", {
+        "name": "x", "date": "2023-01-01", "tahun": 2023}, content_type="application/json"
+    ).status_code == 403
+    tim = client_for(tim_kalbar)
+    assert tim.post("/api/v1/matching/events", {
+        "pemda": pemda.pk, "name": "x", "date": "2023-01-01", "tahun": 2023},
+        content_type="application/json").status_code == 422  # only the admin names a Pemda
+    event = tim.post("/api/v1/matching/events", {
+        "name": "Temu Bisnis IKM", "kind": "nasional_2", "date": "2023-05-01", "tahun": 2023},
+        content_type="application/json").json()
+    producer = _producer("CV Tenun Sambas Jaya")
+    package = queries.demand(pemda, 2023)[0]
+    created = tim.post(f"/api/v1/matching/events/{event['id']}/interests", {
+        "producer": producer.pk, "kd_rup": package.kd_rup, "nilai_ketertarikan": "2500000"},
+        content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["unit"] == package.unit_id
+    on_need = tim.post(f"/api/v1/matching/events/{event['id']}/interests", {
+        "producer": producer.pk, "need": need.json()["id"], "nilai_ketertarikan": "1000000"},
+        content_type="application/json")
+    assert on_need.status_code == 201
+    both = tim.post(f"/api/v1/matching/events/{event['id']}/interests", {
+        "producer": producer.pk, "need": need.json()["id"], "kd_rup": package.kd_rup,
+        "nilai_ketertarikan": "1"}, content_type="application/json")
+    assert both.status_code == 422
+    interest = created.json()["id"]
+    no_day = tim.patch(f"/api/v1/matching/interests/{interest}", {"nilai_komitmen": "2000000"},
+                       content_type="application/json")
+    assert no_day.status_code == 422
+    committed = tim.patch(f"/api/v1/matching/interests/{interest}", {
+        "nilai_komitmen": "2000000", "committed_on": "2023-05-01"},
+        content_type="application/json")
+    assert committed.status_code == 200 and Decimal(committed.json()["nilai_komitmen"]) == 2000000
+    assert client_for(operator_kalbar).patch(
+        f"/api/v1/matching/interests/{interest}", {"nilai_komitmen": "1"},
+        content_type="application/json").status_code == 403
+    report = client_for(tim_kalbar).get("/api/v1/matching/report", {"tahun": 2023}).json()
+    assert report["total"]["interests"] == 2
+    assert Decimal(report["total"]["komitmen"]) == Decimal("2000000")
+    assert {i["status"] for i in report["interests"]} == {"open", "no_code"}
+    # a need with interest stays; an interest goes, audited
+    assert tim.delete(f"/api/v1/matching/needs/{need.json()['id']}").status_code == 422
+    assert tim.delete(f"/api/v1/matching/interests/{interest}").status_code == 204
+    assert LogEntry.objects.filter(action="matching.interest.deleted").count() == 1

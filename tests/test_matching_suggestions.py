@@ -102,6 +102,18 @@ def test_a_package_s_suggestions_show_their_reasons_to_its_pemda_only(
                          "pagu_max": "1500000"})
     assert answer.status_code == 200
     assert not answer.context["too_many"]
+    # the "domestic alternative" filter splits the narrowed demand in two
+    demand = reverse("matching:demand", args=[pemda.pk])
+    narrow = {"tahun": 2023, "jenis": "Barang", "pagu_min": "1000000", "pagu_max": "1500000"}
+    count = client.get(demand, narrow).context["count"]
+    with_one = client.get(demand, {**narrow, "alternatif": "ada"}).context["count"]
+    without = client.get(demand, {**narrow, "alternatif": "tidak"}).context["count"]
+    assert 0 < with_one < count <= 300 and with_one + without == count
+    api = client.get(f"/api/v1/matching/pemda/{pemda.pk}/demand", {**narrow, "alternatif": True})
+    assert api.json()["count"] == with_one
+    assert client.get(demand, {"tahun": 2023, "alternatif": "ada"}).context["too_many"]
+    assert client.get(f"/api/v1/matching/pemda/{pemda.pk}/demand",
+                      {"tahun": 2023, "alternatif": True}).status_code == 422
     # an open package that is not the Pemda's, or not open: 404; another Pemda's Tim: 404
     assert client.get(reverse("matching:package-suggestions", args=[pemda.pk, 1])
                       ).status_code == 404

@@ -303,13 +303,16 @@ def demand(request: HttpRequest, pemda_id: int) -> HttpResponse:
             else:
                 ctx = suggestions.Context.for_pemda(pemda)
                 lines = suggestions.with_domestic_alternative(lines, ctx, filters.domestic)
+    event = _event_of(request)
+    if event is not None and event.pemda_id != pemda.pk:
+        raise Http404("Event of another Pemda")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "pemda": pemda, "tahun": tahun, "years": years, "form": form, "too_many": too_many,
         "max_lines": MAX_MATCHED_LINES, "page": _page(request, lines), "count": len(lines),
         "pagu": sum((line.pagu for line in lines), queries.ZERO), "query": query.urlencode(),
-        "event": _event_of(request),
+        "event": event,
         "can_declare": user.role in (User.Role.ADMIN, User.Role.TIM_P3DN, User.Role.OPERATOR)
         and (user.is_national or user.pemda_id == pemda.pk),
     }
