@@ -377,3 +377,49 @@ def test_the_api_records_needs_interests_and_commitments_with_typed_answers(
     assert tim.delete(f"/api/v1/matching/needs/{need.json()['id']}").status_code == 422
     assert tim.delete(f"/api/v1/matching/interests/{interest}").status_code == 204
     assert LogEntry.objects.filter(action="matching.interest.deleted").count() == 1
+
+
+def test_a_non_tender_contract_of_the_same_unit_and_provider_is_shown_never_counted(
+        tim_kalbar, kalbar_2023_rup_and_contracts):
+    from p3dn.procurement.models import Contract
+
+    pemda = kalbar_2023_rup_and_contracts
+    latest: dict[int, dict] = {}
+    for row in _raw_json("SPSE-NonTenderEkontrak-Kontrak.json"):
+        code = int(row["kd_nontender"])
+        if code not in latest or int(row["versi_addendum"] or 0) > int(
+                latest[code]["versi_addendum"] or 0):
+            latest[code] = row
+    open_lines = queries.demand(pemda, 2023)
+    units_with_demand = {line.unit_id for line in open_lines if line.unit_id}
+    row = next(r for code, r in sorted(latest.items()) if r["nama_penyedia"]
+               and Contract.objects.filter(channel="non_tender", kd_paket=code,
+                                           unit_id__in=units_with_demand).exists())
+    contract = Contract.objects.filter(channel="non_tender", kd_paket=row["kd_nontender"]).first()
+    day = dt.date.fromisoformat(row["tgl_kontrak"][:10])
+    line = next(line for line in open_lines if line.unit_id == contract.unit_id)
+    provider = _producer(row["nama_penyedia"])
+    other = _producer("CV Bukan Penyedia Ini")
+    before = services.create_event(actor=tim_kalbar, pemda=pemda, name="Sebelum", kind="pemda",
+                                   date=day - dt.timedelta(days=30), tahun=2023)
+    after = services.create_event(actor=tim_kalbar, pemda=pemda, name="Sesudah", kind="pemda",
+                                  date=day + dt.timedelta(days=1), tahun=2023)
+    for event, producer in ((before, provider), (before, other), (after, provider)):
+        services.record_interest(actor=tim_kalbar, event=event, producer=producer,
+                                 kd_rup=line.kd_rup, nilai_ketertarikan=Decimal("1000000"))
+    links = {(link.interest.event_id, link.interest.producer_id): link
+             for link in queries.conversion(Interest.objects.all())}
+    hit = links[(before.pk, provider.pk)]
+    assert hit.status == queries.LinkStatus.OPEN and hit.converted_value == 0
+    same = identity.identity_key(row["nama_penyedia"])
+    expected = {
+        (str(code), Decimal(str(r["nilai_kontrak"]))) for code, r in latest.items()
+        if str(r["kd_satker"]) == str(row["kd_satker"])
+        and identity.identity_key(r["nama_penyedia"] or "") == same
+        and dt.date.fromisoformat(r["tgl_kontrak"][:10]) >= before.date
+    }
+    assert (str(row["kd_nontender"]), Decimal(str(row["nilai_kontrak"]))) in expected
+    assert {(f.reference, f.nilai) for f in hit.possible} == expected
+    assert links[(before.pk, other.pk)].possible == ()
+    assert links[(after.pk, provider.pk)].possible == ()  # signed before that event
+    assert queries.report(Interest.objects.all()).total.converted_value == 0

@@ -220,6 +220,9 @@ class LinkOut(Schema):
     status_text: str
     converted_value: Decimal
     followed: list[FollowedOut]
+    possible: list[FollowedOut] = Field(
+        description="non-tender e-contracts of the same unit and provider after the event: "
+                    "they name no RUP code, so they are never counted as the conversion")
 
 
 class TotalsOut(Schema):
@@ -352,7 +355,8 @@ def _report(interests: QuerySet[Interest]) -> dict[str, Any]:
         "interests": [{"interest": link.interest, "status": link.status,
                        "status_text": present.status_text(link.status),
                        "converted_value": link.converted_value,
-                       "followed": [f.__dict__ for f in link.followed]}
+                       "followed": [f.__dict__ for f in link.followed],
+                       "possible": [f.__dict__ for f in link.possible]}
                       for link in report.links],
     }
 

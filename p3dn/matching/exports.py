@@ -41,11 +41,13 @@ def event_workbook(event: Event, report: Report) -> bytes:
         followed = "; ".join(
             f"{SOURCE_LABELS.get(f.source, f.source)} {f.reference} {f.provider_name}".strip()
             for f in link.followed)
+        possible = "; ".join(f"{SOURCE_LABELS.get(f.source, f.source)} {f.reference}"
+                             for f in link.possible)
         lines.append([i.producer.name, i.product.name if i.product else "",
                       i.kd_rup or "", i.need.name if i.need else "", i.demand_name,
                       i.unit.name if i.unit else "", i.nilai_ketertarikan, i.nilai_komitmen,
                       format_date(i.committed_on) if i.committed_on else "",
-                      status_text(link.status), followed, link.converted_value])
+                      status_text(link.status), followed, link.converted_value, possible])
     blocks = [
         Block(_("Event"), info),
         Block(_("Totals"), [[_("All interests"), *_totals_rows([report.total])[0][1:]]],
@@ -56,7 +58,7 @@ def event_workbook(event: Event, report: Report) -> bytes:
               [_("Producer"), _("Product"), _("RUP code"), _("Need"), _("Package or need"),
                _("Unit"), _("Value of interest (Rp)"), _("Value committed (Rp)"),
                _("Committed on"), _("Conversion"), _("What followed"),
-               _("Rupiah realized (Rp)")]),
+               _("Rupiah realized (Rp)"), _("Possibly (non-tender, no RUP code)")]),
     ]
     return workbook_bytes(_("Business matching")[:31], str(event), blocks)
 

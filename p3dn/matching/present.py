@@ -50,4 +50,5 @@ def status_text(status: str) -> str:
     }.get(status, status)
 
 
-SOURCE_LABELS = {"tender": "Tender", "pencatatan": "Pencatatan", "epurchase": "e-Purchasing"}
+SOURCE_LABELS = {"tender": "Tender", "pencatatan": "Pencatatan", "epurchase": "e-Purchasing",
+                 "non_tender": "Non-tender"}

@@ -239,6 +239,10 @@ class Link:
     interest: Interest
     status: str
     followed: tuple[Followed, ...]
+    # Non-tender e-contracts of the same unit and year, signed on or after the event, whose
+    # provider is the interested producer: they name no RUP code, so they may be what the
+    # interest became but are never counted as its conversion.
+    possible: tuple[Followed, ...] = ()
 
     @property
     def converted_value(self) -> Decimal:
@@ -305,6 +309,31 @@ def _followed_by_code(pemda_ids: Iterable[int], codes: set[int]) -> dict[int, li
     return out
 
 
+def _non_tender_contracts(interests: list[Interest]) -> dict[tuple[int, int], list[Contract]]:
+    """The current non-tender e-contracts (latest versions) per (Pemda, year) of the events."""
+    scopes = {(i.event.pemda_id, i.event.tahun) for i in interests}
+    out: dict[tuple[int, int], list[Contract]] = {}
+    for pemda_id, tahun in scopes:
+        out[(pemda_id, tahun)] = list(latest_contract_versions(Contract.objects.filter(
+            pemda_id=pemda_id, tahun_anggaran=tahun, valid_to__isnull=True,
+            channel=Contract.Channel.NON_TENDER)))
+    return out
+
+
+def _possible(interest: Interest, contracts: list[Contract]) -> tuple[Followed, ...]:
+    found = []
+    for c in contracts:
+        if interest.unit_id is not None and c.unit_id != interest.unit_id:
+            continue
+        if c.tgl_kontrak is not None and c.tgl_kontrak < interest.event.date:
+            continue
+        npwp = str(c.extra.get("npwp_penyedia") or "")
+        if _agrees(interest.producer, c.nama_penyedia, npwp):
+            found.append(Followed("non_tender", str(c.kd_paket), c.nama_penyedia, npwp,
+                                  c.nilai_kontrak, c.tgl_kontrak, True))
+    return tuple(found)
+
+
 def _code_of(interest: Interest) -> int | None:
     if interest.kd_rup is not None:
         return interest.kd_rup
@@ -314,16 +343,19 @@ def _code_of(interest: Interest) -> int | None:
 def conversion(interests: Iterable[Interest]) -> list[Link]:
     """Each interest with what followed it: the facts naming its RUP package (a need's once
     announced), each marked by whether its provider is the interested producer (same NPWP,
-    else the same name by catalog.identity)."""
+    else the same name by catalog.identity); and, when it is not converted, the non-tender
+    e-contracts that may be it (``Link.possible``, never counted)."""
     interests = list(interests)
     codes = {c for c in (_code_of(i) for i in interests) if c is not None}
     pemda_ids = {i.event.pemda_id for i in interests}
     facts = _followed_by_code(pemda_ids, codes)
+    non_tender = _non_tender_contracts(interests)
     links = []
     for interest in interests:
         code = _code_of(interest)
+        possible = _possible(interest, non_tender[(interest.event.pemda_id, interest.event.tahun)])
         if code is None:
-            links.append(Link(interest, LinkStatus.NO_CODE, ()))
+            links.append(Link(interest, LinkStatus.NO_CODE, (), possible))
             continue
         followed = tuple(
             Followed(f["source"], f["reference"], f["name"], f["npwp"], f["nilai"], f["date"],
@@ -338,7 +370,9 @@ def conversion(interests: Iterable[Interest]) -> list[Link]:
             status = LinkStatus.OTHER_PROVIDER
         else:
             status = LinkStatus.PROVIDER_UNKNOWN
-        links.append(Link(interest, status, followed))
+        if status == LinkStatus.CONVERTED:
+            possible = ()
+        links.append(Link(interest, status, followed, possible))
     return links
 
 
