@@ -124,6 +124,7 @@ from p3dn.catalog.listings.api import router as listings_router  # noqa: E402
 from p3dn.catalog.search.api import router as search_router  # noqa: E402
 from p3dn.catalog.substitutes.api import router as substitutes_router  # noqa: E402
 from p3dn.imports.api import router as imports_router  # noqa: E402
+from p3dn.matching.api import router as matching_router  # noqa: E402
 from p3dn.monitoring.api import router as monitoring_router  # noqa: E402
 from p3dn.monitoring.monev.api import router as monev_router  # noqa: E402
 from p3dn.quality.api import router as quality_router  # noqa: E402
@@ -143,3 +144,4 @@ api.add_router("/search", search_router)
 api.add_router("/substitutes", substitutes_router)
 api.add_router("/quality", quality_router)
 api.add_router("/tkdnik", tkdnik_router)
+api.add_router("/matching", matching_router)

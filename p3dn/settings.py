@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "p3dn.catalog.substitutes",
     "p3dn.quality",
     "p3dn.tkdnik",
+    "p3dn.matching",
 ]
 
 MIDDLEWARE = [

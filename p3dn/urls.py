@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("p3dn.catalog.substitutes.urls")),
     path("cari/", include("p3dn.catalog.search.urls")),
     path("", include("p3dn.tkdnik.urls")),
+    path("temu-bisnis/", include("p3dn.matching.urls")),
     path("api/v1/", api.urls),
 ]

@@ -291,7 +291,7 @@ PLANTED = {
     "p3dn/imports/models.py": "",
     "p3dn/core/__init__.py": "",
     "p3dn/core/queries.py": "",
-    "p3dn/matching/__init__.py": "",
+    "p3dn/undeclared/__init__.py": "",
 }
 
 
@@ -313,7 +313,7 @@ def test_the_checker_catches_planted_forbidden_arrows(tmp_path):
         "p3dn/catalog/queries.py:1: arrow not allowed: catalog → monitoring",
         "p3dn/catalog/queries.py:2: imports the top: catalog → core",
         "p3dn/catalog/listings/queries.py:1: arrow not allowed: listings → claims",
-        "p3dn/matching/__init__.py: p3dn.matching belongs to no declared part",
+        "p3dn/undeclared/__init__.py: p3dn.undeclared belongs to no declared part",
         "import circle: accounts → audit at p3dn/accounts/services.py:1; audit → accounts",
     ]
     missing = [e for e in expected if not any(p.startswith(e) for p in problems)]

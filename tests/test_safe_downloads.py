@@ -291,6 +291,28 @@ def _listings(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     client = request.getfixturevalue("client_for")(tim)
     url = reverse("listings:export", args=[world["kalbar"].pk])
     return [(client.get(url), texts)]
+def _matching(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
+    """A Kalbar business-matching event named by hostile text, with hostile producers
+    interested in the hostile packages (and units): the event report in Excel."""
+    from p3dn.matching import services as matching
+
+    world = request.getfixturevalue("world")
+    tim = request.getfixturevalue("tim_kalbar")
+    event = matching.create_event(actor=tim, pemda=world["kalbar"], name=HOSTILE[0],
+                                  kind="pemda", date=dt.date(2023, 3, 1), tahun=2023,
+                                  place=HOSTILE[2], organizer=HOSTILE[3])
+    texts = {event.name, event.place, event.organizer}
+    for n, value in enumerate(HOSTILE):
+        producer = registry.create_producer(actor=tim, name=f"{value} {n}")
+        interest = matching.record_interest(actor=tim, event=event, producer=producer,
+                                            kd_rup=99000001 + n,
+                                            nilai_ketertarikan=Decimal(1000 + n))
+        assert interest.unit is not None  # the package and its unit are named by the value
+        texts |= {producer.name, interest.demand_name, interest.unit.name}
+    client = request.getfixturevalue("client_for")(tim)
+    return [(client.get(reverse("matching:event-export", args=[event.pk])), texts)]
+
+
 def _claims(request: pytest.FixtureRequest) -> list[tuple[Any, set[str]]]:
     """Hand-entered certificates (claims) of products and producers named by hostile text,
     verified; the Tim P3DN of Kab. Bandung downloads the findings of its region."""
@@ -398,6 +420,7 @@ DOWNLOADS: dict[str, Fetch] = {
     "monitoring:ranking-export": _ranking,
     "calculators:page": _calculator,
     "listings:export": _listings,
+    "matching:event-export": _matching,
     "claims:finding-export": _claims,
     "search:export": _search,
     "quality:export": _quality,
@@ -405,7 +428,8 @@ DOWNLOADS: dict[str, Fetch] = {
     "substitutes:export": _substitutes,
 }
 # Attachments that are no spreadsheet (the same view may also give one: calculators:page).
-NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF"}
+NOT_SPREADSHEETS = {"monitoring:report-pdf": "the Laporan Monev P3DN as PDF",
+                    "matching:event-pdf": "the business-matching event report as PDF"}
 
 
 @pytest.mark.parametrize("name", DOWNLOADS)

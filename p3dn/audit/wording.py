@@ -38,6 +38,7 @@ VERBS = {
     "proposed": gettext_lazy("proposed"),
     "verified": gettext_lazy("verified"),
     "closed": gettext_lazy("closed"),
+    "committed": gettext_lazy("committed"),
 }
 # Who acted when no person did.
 ACTORS = {

@@ -51,6 +51,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.pemda_id or user.is_national:
             items.append({"label": _("TKDN-IK"), "key": "tkdn-ik",
                           "url": reverse("tkdnik:index")})
+        items.append({"label": _("Business matching"), "key": "temu-bisnis",
+                      "url": reverse("matching:events")})
         items.append(calculators)
         if admin_items:
             items.append({"label": _("Admin"), "key": "admin", "children": admin_items})

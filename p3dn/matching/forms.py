@@ -1,0 +1,198 @@
+"""Forms of business matching: the event and its guests, the demand filter, the need, the
+interest and the commitment. Every query parameter of the demand is validated here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.catalog.models import Producer
+from p3dn.matching.models import Event, Need
+from p3dn.matching.queries import DemandFilters
+from p3dn.rules.common import JenisPengadaan
+
+ID_MAX = 2**63 - 1
+MONEY_MAX = Decimal("999999999999999999")
+YEAR_MIN, YEAR_MAX = 2000, 2100
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _money(label: Any, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=required, min_value=Decimal("0.01"),
+                              max_value=MONEY_MAX, decimal_places=2, max_digits=20)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "kind", "date", "tahun", "place", "organizer", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tahun"].widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX)
+
+    def clean_tahun(self) -> int:
+        tahun = self.cleaned_data["tahun"]
+        if not YEAR_MIN <= tahun <= YEAR_MAX:
+            raise ValidationError(_("Enter a year from %(a)s to %(b)s.")
+                                  % {"a": YEAR_MIN, "b": YEAR_MAX})
+        return int(tahun)
+
+
+class PemdaChoiceForm(forms.Form):
+    """The national admin names the Pemda an event belongs to."""
+
+    pemda = forms.ModelChoiceField(label=_("Pemda"), queryset=Pemda.objects.order_by("name"))
+
+
+class GuestsForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(label=_("Units invited"), required=False,
+                                           queryset=Unit.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple)
+    producers = forms.CharField(
+        label=_("Producers invited"), required=False, max_length=5000,
+        help_text=_("Registry producer numbers, separated by commas or spaces."))
+
+    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = self.fields["units"]
+        assert isinstance(units, forms.ModelMultipleChoiceField)
+        units.queryset = Unit.objects.filter(pemda=pemda).order_by("name")
+
+    def clean_producers(self) -> list[Producer]:
+        text = self.cleaned_data["producers"].replace(",", " ")
+        ids = []
+        for part in text.split():
+            if not part.isdigit() or not 1 <= int(part) <= ID_MAX:
+                raise ValidationError(_("“%(v)s” is not a registry producer number.")
+                                      % {"v": part[:20]})
+            ids.append(int(part))
+        found = list(Producer.objects.filter(pk__in=ids))
+        missing = set(ids) - {p.pk for p in found}
+        if missing:
+            raise ValidationError(_("No registry producer has number %(n)s.")
+                                  % {"n": ", ".join(str(m) for m in sorted(missing))})
+        return found
+
+
+class DemandFilterForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int,
+                                  empty_value=None)
+    jenis = forms.ChoiceField(label=_("Procurement type"), required=False,
+                              choices=[("", _("All"))] + [(j.value, j.value)
+                                                          for j in JenisPengadaan])
+    pagu_min = forms.DecimalField(label=_("Pagu from"), required=False, min_value=0,
+                                  max_value=MONEY_MAX, decimal_places=2, max_digits=20)
+    pagu_max = forms.DecimalField(label=_("Pagu up to"), required=False, min_value=0,
+                                  max_value=MONEY_MAX, decimal_places=2, max_digits=20)
+    dari = forms.DateField(label=_("Selection starts from"), required=False, widget=DATE)
+    sampai = forms.DateField(label=_("Selection starts until"), required=False, widget=DATE)
+    alternatif = forms.ChoiceField(
+        label=_("Domestic alternative"), required=False,
+        choices=[("", _("All")), ("ada", _("Has a suggested producer")),
+                 ("tidak", _("No suggested producer"))])
+
+    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(pemda=pemda).order_by("name")
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = [("", _("All"))] + [(u.pk, u.name) for u in units]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("pagu_min"), data.get("pagu_max")
+        if low is not None and high is not None and low > high:
+            raise ValidationError(_("The lowest pagu is above the highest."))
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end and start > end:
+            raise ValidationError(_("The first day is after the last."))
+        return data
+
+    def filters(self) -> DemandFilters:
+        data = self.cleaned_data
+        choice = data.get("alternatif") or ""
+        return DemandFilters(
+            unit_id=data.get("unit"), jenis=data.get("jenis") or "",
+            pagu_min=data.get("pagu_min"), pagu_max=data.get("pagu_max"),
+            selection_from=data.get("dari"), selection_until=data.get("sampai"),
+            domestic={"ada": True, "tidak": False}.get(choice),
+        )
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["unit", "tahun", "name", "specification", "jenis", "pagu", "planned_date",
+                  "kbki", "kbli", "kode_hs", "kd_rup"]
+        widgets = {"planned_date": DATE, "specification": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, pemda: Pemda, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(pemda=pemda).order_by("name")
+        if user.role == User.Role.OPERATOR:
+            units = units.filter(pk=user.unit_id or 0)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units
+        if self.instance.pk:
+            unit_field.disabled = True
+        self.fields["kd_rup"].widget.attrs.update(min=1)
+
+    def clean_tahun(self) -> int:
+        tahun = self.cleaned_data["tahun"]
+        if not YEAR_MIN <= tahun <= YEAR_MAX:
+            raise ValidationError(_("Enter a year from %(a)s to %(b)s.")
+                                  % {"a": YEAR_MIN, "b": YEAR_MAX})
+        return int(tahun)
+
+    def clean_kd_rup(self) -> int | None:
+        code = self.cleaned_data.get("kd_rup")
+        if code is not None and not 1 <= code <= ID_MAX:
+            raise ValidationError(_("Enter a RUP code."))
+        return code
+
+
+class InterestForm(forms.Form):
+    producer = forms.IntegerField(label=_("Registry producer number"), min_value=1,
+                                  max_value=ID_MAX)
+    product = forms.IntegerField(label=_("Registry product number"), min_value=1,
+                                 max_value=ID_MAX, required=False)
+    kd_rup = forms.IntegerField(label=_("RUP code"), min_value=1, max_value=ID_MAX,
+                                required=False)
+    need = forms.IntegerField(label=_("Need number"), min_value=1, max_value=ID_MAX,
+                              required=False)
+    nilai_ketertarikan = _money(_("Value of interest (Rp)"))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("kd_rup") is None) == (data.get("need") is None):
+            raise ValidationError(_("Name either a RUP package or a need."))
+        return data
+
+
+class CommitmentForm(forms.Form):
+    nilai_ketertarikan = _money(_("Value of interest (Rp)"))
+    nilai_komitmen = _money(_("Value committed (Rp)"), required=False)
+    committed_on = forms.DateField(label=_("Committed on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("nilai_komitmen") is not None and not data.get("committed_on"):
+            self.add_error("committed_on", _("Give the day of the commitment."))
+        return data
+
+
+def default_year(pemda_years: list[int]) -> int:
+    return pemda_years[0] if pemda_years else dt.date.today().year
