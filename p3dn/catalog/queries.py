@@ -178,16 +178,24 @@ def provinces() -> QuerySet[Region]:
 
 def summary(as_of: dt.date) -> dict[str, int]:
     """The registry's size and how many certificates are valid, ending soon, expired, not yet
-    valid or without a validity date (the five add up to all certificates)."""
-    certs = Certificate.objects.all()
+    valid or without a validity date (the five add up to all certificates): one query per
+    table."""
+    producers = Producer.objects.aggregate(
+        producers=Count("pk"), umk=Count("pk", filter=Q(umk=True))
+    )
+    parts = {
+        "berlaku": Status.BERLAKU,
+        "segera_berakhir": Status.SEGERA_BERAKHIR,
+        "kedaluwarsa": Status.KEDALUWARSA,
+        "belum_berlaku": Status.BELUM_BERLAKU,
+        "tanpa_tanggal": UNKNOWN,
+    }
+    certificates = Certificate.objects.aggregate(
+        certificates=Count("pk"),
+        **{key: Count("pk", filter=validity_q(status, as_of)) for key, status in parts.items()},
+    )
     return {
-        "producers": Producer.objects.count(),
-        "umk": Producer.objects.filter(umk=True).count(),
+        **producers,
         "products": CatalogProduct.objects.filter(listed=True).count(),
-        "certificates": certs.count(),
-        "berlaku": certs.filter(validity_q(Status.BERLAKU, as_of)).count(),
-        "segera_berakhir": certs.filter(validity_q(Status.SEGERA_BERAKHIR, as_of)).count(),
-        "kedaluwarsa": certs.filter(validity_q(Status.KEDALUWARSA, as_of)).count(),
-        "belum_berlaku": certs.filter(validity_q(Status.BELUM_BERLAKU, as_of)).count(),
-        "tanpa_tanggal": certs.filter(validity_q(UNKNOWN, as_of)).count(),
+        **certificates,
     }
