@@ -12,53 +12,46 @@ from p3dn.accounts import access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu: the monitoring pages first, then two groups (the supply of domestic products,
+    and the programmes that raise its use), the calculators and the administration."""
     user = request.user
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
     registry = {"label": _("Registry"), "url": reverse("catalog:registry"), "key": "registri"}
     search = {"label": _("Search products"), "url": reverse("search:page"), "key": "cari"}
+    substitutes = {"label": _("Find domestic substitutes"), "url": reverse("substitutes:page")}
     # Every Pemda's approved katalog lokal, public; a Pemda's own team opens its list instead.
     local_catalogues = {"label": _("Katalog lokal"), "url": reverse("listings:index"),
                         "key": "katalog-lokal"}
-    if user.is_authenticated:
-        items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
-        items.append(
-            {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
-        )
-        admin_items = []
-        if user.is_national:
-            admin_items.append(
-                {"label": _("National ranking"), "url": reverse("monitoring:ranking")}
-            )
-        if access.can_manage_users(user):
-            admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
-        if user.role == "admin":
-            admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
-            admin_items.append({"label": _("Search synonyms"), "url": reverse("search:synonyms")})
-        if user.role in ("admin", "tim_p3dn"):
-            admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
-        if user.role in ("admin", "tim_p3dn"):
-            items.append(
-                {"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"}
-            )
-        items.append(search)
-        items.append(registry)
-        if user.pemda_id:
-            items.append({"label": _("Katalog lokal"), "key": "katalog-lokal",
-                          "url": reverse("listings:manage", args=[user.pemda_id])})
-        else:
-            items.append(local_catalogues)
-        if user.pemda_id or user.is_national:
-            items.append({"label": _("TKDN-IK"), "key": "tkdn-ik",
-                          "url": reverse("tkdnik:index")})
-        items.append({"label": _("Business matching"), "key": "temu-bisnis",
-                      "url": reverse("matching:events")})
-        items.append(calculators)
-        if admin_items:
-            items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
-    else:
-        items.append(search)
-        items.append(registry)
-        items.append(local_catalogues)
-        items.append(calculators)
+    if not user.is_authenticated:
+        items += [search, registry, local_catalogues, calculators]
+        return {"nav_items": items}
+    items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
+    items.append(
+        {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
+    )
+    if user.role in ("admin", "tim_p3dn"):
+        items.append({"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"})
+    if user.pemda_id:
+        local_catalogues = {"label": _("Katalog lokal"), "key": "katalog-lokal",
+                            "url": reverse("listings:manage", args=[user.pemda_id])}
+    items.append({"label": _("Domestic products"), "key": "produk",
+                  "children": [search, substitutes, registry, local_catalogues]})
+    programmes = [{"label": _("Business matching"), "url": reverse("matching:events")}]
+    if user.pemda_id or user.is_national:
+        programmes.append({"label": _("TKDN-IK"), "url": reverse("tkdnik:index")})
+    items.append({"label": _("Programmes"), "key": "program", "children": programmes})
+    items.append(calculators)
+    admin_items = []
+    if user.is_national:
+        admin_items.append({"label": _("National ranking"), "url": reverse("monitoring:ranking")})
+    if access.can_manage_users(user):
+        admin_items.append({"label": _("Users"), "url": reverse("accounts:user-list")})
+    if user.role == "admin":
+        admin_items.append({"label": _("Region codes"), "url": reverse("regions:code-list")})
+        admin_items.append({"label": _("Search synonyms"), "url": reverse("search:synonyms")})
+    if user.role in ("admin", "tim_p3dn"):
+        admin_items.append({"label": _("Audit trail"), "url": reverse("audit:list")})
+    if admin_items:
+        items.append({"label": _("Admin"), "key": "admin", "children": admin_items})
     return {"nav_items": items}
