@@ -7,9 +7,10 @@ producer + product + specification + brand (+ type), with all its certificates).
 an index: each index row keeps a fingerprint of the values it was built from, and only the
 products whose fingerprint changed (or that are new, or no longer listed) are analysed again,
 the token statistics adjusted by the difference — the index a full rebuild would give
-(tests/test_search_refresh.py). ``full=True`` rebuilds it whole; so does the first build, and
-a refresh that finds index rows gone by other means (a deleted product's row goes with it,
-its share of the statistics cannot be taken back). The top
+(tests/test_search_refresh.py). ``full=True`` rebuilds it whole; so does the first build, a
+refresh that finds index rows gone by other means (a deleted product's row goes with it, its
+share of the statistics cannot be taken back), and one that finds more than half the products
+changed (a rebuild is then cheaper). The top
 calls it after each registry sync (core/worker.py, ``p3dn catalog sync``) and when the
 registry changed since the last build (``index_is_stale``); ``p3dn catalog search --refresh``
 runs it by hand.
@@ -239,10 +240,12 @@ _NEW = object()
 
 
 def _update(engine: backends.Sqlite | backends.Postgres, current: SearchState
-            ) -> tuple[int, int, dict[str, int], int, int]:
+            ) -> tuple[int, int, dict[str, int], int, int] | None:
     """Re-analyse only the products whose fingerprint changed, add the new ones, take out
     those no longer listed, and adjust the token statistics by the difference: the index a
-    rebuild would give. Items, tokens, field lengths, products analysed, removed."""
+    rebuild would give. Items, tokens, field lengths, products analysed, removed; None (and
+    nothing written) when more products changed than half the index: a rebuild is cheaper
+    (the first refresh after a change of ``ANALYSIS``, a first sync into a small index)."""
     stored: dict[int, object] = dict(
         SearchItem.objects.values_list("product_id", "fingerprint"))
     fresh: list[tuple[Listed, str, int]] = []
@@ -251,6 +254,8 @@ def _update(engine: backends.Sqlite | backends.Postgres, current: SearchState
         before = stored.pop(product.pk, _NEW)
         if before != hashed:  # new, changed, or indexed before fingerprints (None)
             fresh.append((product, label, hashed))
+            if len(fresh) > current.items // 2:
+                return None
             if before is not _NEW:
                 stale.append(product.pk)
     removed = list(stored)  # indexed, no longer listed
@@ -305,7 +310,8 @@ def _adjust_tokens(tally: _Tally) -> None:
 def refresh_index(*, actor: Any, full: bool = False) -> Refreshed:
     """Bring the search index up to the registry, in one transaction: re-analyse only the
     products changed since the last refresh (new, changed, no longer listed), or rebuild it
-    whole (``full``, the first build, or rows gone by other means than a refresh)."""
+    whole (``full``, the first build, rows gone by other means than a refresh, or more than
+    half the products changed)."""
     started = time.monotonic()
     engine = backends.backend()
     current, _created = SearchState.objects.select_for_update().get_or_create(
@@ -313,11 +319,13 @@ def refresh_index(*, actor: Any, full: bool = False) -> Refreshed:
     before = current.items
     full = full or current.refreshed_at is None or not current.items \
         or SearchItem.objects.count() != current.items
-    if full:
+    updated = None if full else _update(engine, current)
+    if updated is None:
+        full = True
         count, tokens, lengths = _rebuild(engine)
         analysed, removed = count, 0
     else:
-        count, tokens, lengths, analysed, removed = _update(engine, current)
+        count, tokens, lengths, analysed, removed = updated
     sync = SyncState.objects.filter(pk=SyncState.SINGLETON).first()
     current.items = count
     current.lengths = lengths
