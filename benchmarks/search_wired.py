@@ -27,6 +27,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,7 +44,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Value  # noqa: E402
+from django.db.models.functions import Concat  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from p3dn.catalog.identity import parse_name  # noqa: E402
 from p3dn.catalog.models import CatalogProduct, Producer  # noqa: E402
@@ -82,13 +86,30 @@ def percentiles(values: list[float], cpus: list[float]) -> dict[str, float]:
             "cpu_mean_ms": statistics.fmean(cpus) * 1e3, "n": len(ordered)}
 
 
-def load(path: Path) -> tuple[list[dict], dict[str, float]]:
-    rows = [orjson.loads(line) for line in path.open("rb")]
+PRODUCT_COLUMNS = ("producer_id", "item_key", "name", "specification", "tipe", "brand",
+                   "kelompok_barang", "kbli", "kbki", "kode_hs", "unit", "origin", "tkdn",
+                   "tkdn_bmp", "valid_until", "price_min", "price_max", "certificate_count",
+                   "listed", "created_at", "updated_at")
+INSERT_PRODUCT = (f"INSERT INTO catalog_catalogproduct ({', '.join(PRODUCT_COLUMNS)}) "
+                  f"VALUES ({', '.join(['%s'] * len(PRODUCT_COLUMNS))})")
+
+
+def stream(path: Path) -> Iterator[dict]:
+    with path.open("rb") as lines:
+        for line in lines:
+            yield orjson.loads(line)
+
+
+def load(path: Path) -> tuple[list[str], dict[str, float]]:
+    """The generated items as producers and products: producers through bulk_create, the
+    products by prepared executemany in batches of 20.000 (no model instance a row).
+    Returns the names (for the rapidfuzz peer) and the time it took."""
     provinces = {r.name.casefold().removeprefix("prov. ").strip(): r.code
                  for r in Region.objects.filter(level=Region.Level.PROVINSI)}
+    names: list[str] = []
     with Clock() as clock:
         producers: dict[str, Producer] = {}
-        for row in rows:
+        for row in stream(path):
             if row["producer"] not in producers:
                 parsed = parse_name(row["producer"])
                 code = provinces.get(row["province"].casefold())
@@ -97,19 +118,50 @@ def load(path: Path) -> tuple[list[dict], dict[str, float]]:
                     legal_form=parsed.legal_form, umk=row["umk"], province_id=code)
         Producer.objects.bulk_create(producers.values(), batch_size=BATCH)
         ids = dict(Producer.objects.values_list("name", "pk"))
-        for start in range(0, len(rows), BATCH):
-            CatalogProduct.objects.bulk_create([
-                CatalogProduct(
-                    producer_id=ids[r["producer"]], item_key=str(r["id"]), name=r["name"],
-                    specification=r["spec"], tipe=r["type"], brand=r["brand"],
-                    kelompok_barang=r["category"], kbli=r["kbli"], kbki=r["kbki"],
-                    kode_hs=r["hs"][:40],
-                    tkdn=Decimal(r["tkdn"]) / 100 if r["tkdn"] else None,
-                    tkdn_bmp=(Decimal(r["tkdn"]) + Decimal(r["bmp"])) / 100
-                    if r["tkdn"] and r["bmp"] else None,
-                    valid_until=r["valid_until"], price_min=r["price"], price_max=r["price"])
-                for r in rows[start:start + BATCH]])
-    return rows, {"wall_s": clock.wall, "cpu_s": clock.cpu}
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        batch: list[tuple[object, ...]] = []
+
+        def flush() -> None:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(INSERT_PRODUCT, batch)
+            batch.clear()
+
+        for r in stream(path):
+            tkdn = Decimal(r["tkdn"]) / 100 if r["tkdn"] else None
+            batch.append((
+                ids[r["producer"]], str(r["id"]), r["name"], r["spec"], r["type"], r["brand"],
+                r["category"], r["kbli"], r["kbki"], r["hs"][:40], "", "",
+                tkdn, (Decimal(r["tkdn"]) + Decimal(r["bmp"])) / 100
+                if r["tkdn"] and r["bmp"] else None,
+                r["valid_until"], r["price"], r["price"], 0, True, now, now))
+            names.append(r["name"])
+            if len(batch) >= 20_000:
+                flush()
+        if batch:
+            flush()
+    return names, {"wall_s": clock.wall, "cpu_s": clock.cpu}
+
+
+def change(count: int) -> dict[str, int]:
+    """Change the registry as a sync might: ``count`` products get a new specification, a
+    tenth as many are no longer listed and as many new ones come in (copies of listed ones
+    under a new item key)."""
+    ids = list(CatalogProduct.objects.filter(listed=True).order_by("id")
+               .values_list("pk", flat=True)[: count + count // 5])
+    changed, unlisted, copied = ids[:count], ids[count:count + count // 10], ids[-(count // 10):]
+    with transaction.atomic():
+        for start in range(0, len(changed), 5000):
+            CatalogProduct.objects.filter(pk__in=changed[start:start + 5000]).update(
+                specification=Concat("specification", Value(" edisi 2")))
+        CatalogProduct.objects.filter(pk__in=unlisted).update(listed=False)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            rows = CatalogProduct.objects.filter(pk__in=copied).values_list(
+                *PRODUCT_COLUMNS[:10])
+            cursor.executemany(INSERT_PRODUCT, [
+                (*row[:1], "new-" + row[1], *row[2:], "", "", None, None, None, None, None,
+                 0, True, now, now) for row in rows])
+    return {"changed": len(changed), "unlisted": len(unlisted), "new": len(copied)}
 
 
 FILTERS = {
@@ -131,33 +183,61 @@ def main() -> None:
                         help="query the registry and index an earlier run left in the database")
     parser.add_argument("--refresh-only", action="store_true",
                         help="with --reuse: time a rebuild of the index, run no query")
+    parser.add_argument("--index-only", action="store_true",
+                        help="load the registry and build the index, run no query")
+    parser.add_argument("--incremental", type=int, default=0, metavar="N",
+                        help="with --reuse: change N products (and unlist and add N/10), "
+                        "time the incremental refresh, then run the queries")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
     results: dict[str, object] = {"machine": {
         "cpus": os.cpu_count(), "platform": platform.platform(),
         "python": platform.python_version(), "load_at_start": os.getloadavg(),
         "started": started.isoformat(timespec="seconds"), "vendor": connection.vendor}}
+    suffix = ""
     if args.reuse:
-        rows = [orjson.loads(line) for line in args.items_file.open("rb")]
-        assert queries.index_state().items == len(rows), "no index of these items to reuse"
+        names = [row["name"] for row in stream(args.items_file)]
+        assert queries.index_state().items >= len(names) * 0.9, \
+            "no index of these items to reuse"
+        suffix = "-reuse"
         if args.refresh_only:
             with Clock() as clock:
-                refreshed = services.refresh_index(actor="benchmark")
+                refreshed = services.refresh_index(actor="benchmark", full=True)
             print(json.dumps({"refresh_index": {"wall_s": clock.wall, "cpu_s": clock.cpu,
                                                 "items": refreshed.items}}))
             return
+        if args.incremental:
+            with Clock() as clock:
+                changed = change(args.incremental)
+            print(f"changed {changed} in {clock.wall:.0f} s", flush=True)
+            with Clock() as clock:
+                refreshed = services.refresh_index(actor="benchmark")
+            assert not refreshed.full
+            results["refresh_incremental"] = changed | {
+                "wall_s": clock.wall, "cpu_s": clock.cpu, "items": refreshed.items,
+                "analysed": refreshed.analysed, "removed": refreshed.removed,
+                "load": os.getloadavg()}
+            print(f"incremental: {results['refresh_incremental']}", flush=True)
+            suffix = "-incremental"
     else:
         call_command("migrate", verbosity=0)
-        rows, took = load(args.items_file)
-        results["load_registry"] = took | {"items": len(rows)}
-        print(f"registry: {len(rows)} products in {took['wall_s']:.0f} s", flush=True)
+        names, took = load(args.items_file)
+        results["load_registry"] = took | {"items": len(names), "load": os.getloadavg()}
+        print(f"registry: {len(names)} products in {took['wall_s']:.0f} s", flush=True)
         with Clock() as clock:
             refreshed = services.refresh_index(actor="benchmark")
         results["refresh_index"] = {"wall_s": clock.wall, "cpu_s": clock.cpu,
-                                    "items": refreshed.items, "tokens": refreshed.tokens}
+                                    "items": refreshed.items, "tokens": refreshed.tokens,
+                                    "load": os.getloadavg()}
         print(f"index: {results['refresh_index']}", flush=True)
+        if args.index_only:
+            suffix = "-index"
     texts = [q["query"] for q in json.loads(
         (REPO / "tests" / "data" / "catalog_queries.json").read_text())["queries"]]
+    if args.index_only:
+        results["machine"]["load_at_end"] = os.getloadavg()  # type: ignore[index]
+        save(results, started, len(names), suffix)
+        return
     queries.search("pompa air")  # the typo index and synonyms are built once a process
     out: dict[str, object] = {}
     for label, filters in FILTERS.items():
@@ -197,7 +277,6 @@ def main() -> None:
     if args.fuzz_queries:
         from rapidfuzz import fuzz, process
 
-        names = [r["name"] for r in rows]
         times, cpus = [], []
         for text in texts[: args.fuzz_queries]:
             with Clock() as clock:
@@ -208,6 +287,11 @@ def main() -> None:
         out["rapidfuzz WRatio scan of every name"] = percentiles(times, cpus)
         print("rapidfuzz", out["rapidfuzz WRatio scan of every name"], flush=True)
     results["queries"] = out
+    results["machine"]["load_at_end"] = os.getloadavg()  # type: ignore[index]
+    save(results, started, len(names), suffix)
+
+
+def save(results: dict[str, object], started: dt.datetime, items: int, suffix: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
@@ -216,10 +300,8 @@ def main() -> None:
         import sqlite3
 
         results["machine"]["sqlite"] = sqlite3.sqlite_version  # type: ignore[index]
-    results["machine"]["load_at_end"] = os.getloadavg()  # type: ignore[index]
     target = REPO / "benchmarks" / "results" / (
-        f"search-wired-{started:%Y-%m-%d}-{connection.vendor}-{len(rows)}"
-        f"{'-reuse' if args.reuse else ''}.json")
+        f"search-wired-{started:%Y-%m-%d}-{connection.vendor}-{items}{suffix}.json")
     target.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"results -> {target}")
 

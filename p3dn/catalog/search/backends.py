@@ -38,12 +38,12 @@ PG_WEIGHT = {"name": "A", "brand": "B", "type": "B", "codes": "B", "spec": "C",
 # the ORM's bulk_create compiles every value, a third of a rebuild's CPU)
 ITEM_COLUMNS = ("product_id", "producer_id", "label", *TEXT_COLUMNS, "stems", "tkdn",
                 "tkdn_bmp", "valid_until", "umk_ikm", "province", "kbli", "kbki", "hs",
-                "price_min", "price_max", "sources")
+                "price_min", "price_max", "sources", "fingerprint")
 INSERT_ITEM = (f"INSERT INTO search_searchitem ({', '.join(ITEM_COLUMNS)}) "  # noqa: S608
                f"VALUES ({', '.join(['%s'] * len(ITEM_COLUMNS))}")
 VALID_UNTIL = ITEM_COLUMNS.index("valid_until")
 SELECT = "s.product_id, s.label, s.name, s.brand, s.type, s.spec, s.category, s.producer, " \
-         "s.codes, s.tkdn"
+         "s.codes, s.tkdn, s.sources"
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,15 @@ class Sqlite:
                 "codes, stems) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [(pk, *fts_text(item)) for pk, item in rows])
 
+    def remove(self, rows: list[tuple[Any, ...]]) -> None:
+        """Take items out of the FTS5 table: (product_id, its 8 texts as indexed) each, the
+        values an external-content table needs to find what to delete."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts (search_fts, rowid, name, brand, type, spec, category, "
+                "producer, codes, stems) VALUES ('delete', %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows)
+
     def finish(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
@@ -229,6 +238,10 @@ def pg_tsquery(query: Query, weights: str = "") -> str:
 
 
 class Postgres:
+    """The tsvector column with its GIN index. Equal ranks are ordered by product id: the
+    heap's order of the rows (which an incremental refresh changes) must not choose which
+    candidates make the cut."""
+
     BROAD = 5_000
 
     def _session(self, cursor: Any) -> None:
@@ -250,13 +263,14 @@ class Postgres:
             if broad:
                 cursor.execute(
                     f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
-                    f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST LIMIT {CANDIDATES}",
+                    f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
+                    f"LIMIT {CANDIDATES}",
                     [pg_tsquery(query, "AB"), *where.params])
             else:
                 cursor.execute(
                     f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "  # noqa: S608
-                    f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC "
-                    f"LIMIT {CANDIDATES}",
+                    f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC, "
+                    f"s.product_id LIMIT {CANDIDATES}",
                     [pg_tsquery(query), *where.params])
             return list(cursor.fetchall())
 
@@ -270,6 +284,9 @@ class Postgres:
             cursor.executemany(
                 INSERT_ITEM.replace(") VALUES", ", tsv) VALUES") + ", %s::tsvector)",
                 [(*v, pg_tsvector(item)) for v, (_pk, item) in zip(values, rows, strict=True)])
+
+    def remove(self, rows: list[tuple[Any, ...]]) -> None:
+        pass  # the tsvector goes with the row
 
     def finish(self) -> None:
         with connection.cursor() as cursor:

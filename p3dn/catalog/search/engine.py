@@ -21,13 +21,13 @@ from typing import Any
 from django.db import connection
 
 from p3dn.lib.search import (
+    Scorer,
     SynonymError,
     SynonymGroup,
     Synonyms,
     TypoIndex,
     parse_query,
     problems,
-    score_item,
 )
 from p3dn.lib.search.query import STEM, Query
 from p3dn.lib.search.ranking import AnalyzedItem, order_key
@@ -159,6 +159,7 @@ class Ranked:
     product_id: int
     score: float
     tkdn: Decimal | None
+    sources: str = ""  # search_searchitem.sources: kemenperin, ekatalog, manual
 
 
 @dataclass(frozen=True)
@@ -214,11 +215,15 @@ def item_of(row: tuple[Any, ...]) -> AnalyzedItem:
 
 
 def rescore(query: Query, rows: list[tuple[Any, ...]], stats: Statistics) -> list[Ranked]:
+    """The candidates scored by p3dn.lib.search's relevance (the query's own figures worked
+    out once, Scorer) and put in the order of the results."""
+    scorer = Scorer(query, stats)
     scored = []
     for row in rows:
         item = item_of(row)
-        score = score_item(query, item, stats)
+        score = scorer.score(item)
         if score is not None:
-            scored.append((score, item))
-    scored.sort(key=lambda pair: order_key(pair[0], pair[1]))
-    return [Ranked(int(item.key), score, item.tkdn) for score, item in scored]
+            scored.append((score, item, row[10]))
+    scored.sort(key=lambda found: order_key(found[0], found[1]))
+    return [Ranked(int(item.key), score, item.tkdn, sources or "")
+            for score, item, sources in scored]

@@ -7,8 +7,9 @@ columns. The text engine sits beside it, created by migration 0001 for the datab
 SQLite an FTS5 table ``search_fts`` over these columns (external content), PostgreSQL a
 ``tsv tsvector`` column with a GIN index. ``SearchToken`` and ``SearchState`` hold the
 statistics the relevance score and the broad-query test read. All of it is derived data,
-rebuilt by ``services.refresh_index`` after each registry sync (core/worker.py) and by
-``p3dn catalog search --refresh``.
+kept up to date by ``services.refresh_index`` after each registry sync (core/worker.py) and by
+``p3dn catalog search --refresh``: only the products changed since the last refresh are
+re-analysed (``SearchItem.fingerprint``), or the whole index is rebuilt.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class SearchItem(models.Model):
     price_max = models.DecimalField(max_digits=20, decimal_places=2, null=True)
     sources = models.CharField(
         max_length=60, blank=True, help_text="kemenperin, ekatalog, manual (comma-separated)"
+    )
+    fingerprint = models.BigIntegerField(
+        null=True, help_text="hash of the registry values the row was built from "
+        "(services.fingerprint): a refresh re-analyses only the products whose hash changed"
     )
 
     class Meta:

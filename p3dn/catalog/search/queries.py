@@ -18,7 +18,7 @@ from p3dn.catalog.models import CatalogProduct
 
 from . import engine
 from .backends import CANDIDATES, Where, ids_condition
-from .models import SearchItem, SearchState
+from .models import SearchState
 
 TKDN_BMP_THRESHOLD = Decimal("0.40")  # C2: TKDN + BMP of 40% or more
 SOURCE_LABELS = {"kemenperin": "Kemenperin", "ekatalog": "e-Katalog", "manual": "Manual"}
@@ -124,10 +124,8 @@ def search(text: str, *, filters: Filters | None = None,
         p.pk: p for p in CatalogProduct.objects.filter(pk__in=[r.product_id for r in chosen])
         .select_related("producer", "producer__province")
     }
-    sources = dict(SearchItem.objects.filter(pk__in=list(products)).values_list("pk", "sources"))
     results = [
-        Result(products[r.product_id], r.score,
-               [s for s in (sources.get(r.product_id) or "").split(",") if s])
+        Result(products[r.product_id], r.score, [s for s in r.sources.split(",") if s])
         for r in chosen if r.product_id in products
     ]
     return Page(text, outcome.total, results, len(outcome.ranked), outcome.broad, filters)

@@ -13,7 +13,15 @@ Nothing here imports Django or any other part of p3dn.
 
 from .memory import Hit, MemoryIndex
 from .query import Alternative, Clause, Query, parse_query
-from .ranking import DEFAULT_FIELDS, AnalyzedItem, FieldSpec, analyze_item, order_key, score_item
+from .ranking import (
+    DEFAULT_FIELDS,
+    AnalyzedItem,
+    FieldSpec,
+    Scorer,
+    analyze_item,
+    order_key,
+    score_item,
+)
 from .stemming import plural_forms, stem
 from .synonyms import SynonymError, SynonymGroup, Synonyms, parse_csv, problems
 from .text import normalize, tokenize, tokenize_marked
@@ -29,6 +37,7 @@ __all__ = [
     "Hit",
     "MemoryIndex",
     "Query",
+    "Scorer",
     "SynonymError",
     "SynonymGroup",
     "Synonyms",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .query import STEM, Alternative, Query, parse_query
-from .ranking import DEFAULT_FIELDS, AnalyzedItem, FieldSpec, order_key, score_item
+from .ranking import DEFAULT_FIELDS, AnalyzedItem, FieldSpec, Scorer, order_key
 from .synonyms import Synonyms
 from .typo import TypoIndex
 
@@ -105,9 +105,10 @@ class MemoryIndex:
             hits.update(found)
         candidates = [i for i, n in hits.items() if n >= query.required]
         scored = []
+        scorer = Scorer(query, self, self.specs)
         for index in candidates:
             item = self.items[index]
-            score = score_item(query, item, self, self.specs)
+            score = scorer.score(item)
             if score is not None:
                 scored.append(Hit(item, score))
         scored.sort(key=lambda hit: order_key(hit.score, hit.item))

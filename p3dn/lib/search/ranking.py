@@ -145,20 +145,90 @@ def _idf(clause: Clause, stats: Statistics) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _conflicts(clause: Clause, item: AnalyzedItem) -> bool:
-    if clause.negated:
-        return False
-    for token in clause.positive_tokens:
-        forms = negated_forms(token)
-        for tokens in item.tokens.values():
-            if any(form in tokens for form in forms):
-                return True
-    return False
-
-
 def _phrase_in(words: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     size = len(words)
     return any(tokens[i : i + size] == words for i in range(len(tokens) - size + 1))
+
+
+class Scorer:
+    """`score_item` for many items of one query: what depends on the query and the
+    collection only — each clause's idf, the average field lengths, the negated forms of the
+    positive words — is worked out once instead of once an item. The same scores, to the
+    last bit, as `score_item`."""
+
+    def __init__(
+        self, query: Query, stats: Statistics, specs: Sequence[FieldSpec] = DEFAULT_FIELDS
+    ) -> None:
+        self.query = query
+        self.stats = stats
+        self.specs = tuple(specs)
+        self.name_spec = next((s for s in specs if s.name == NAME_FIELD), None)
+        self._averages: dict[str, float] = {}
+        self._idf: dict[int, float] = {}
+        # an item carrying the negated form of a positive clause's word is no result
+        self.conflicts = frozenset(
+            form
+            for clause in query.clauses
+            if not clause.negated
+            for token in clause.positive_tokens
+            for form in negated_forms(token)
+        )
+
+    def _average(self, name: str) -> float:
+        found = self._averages.get(name)
+        if found is None:
+            found = self._averages[name] = self.stats.average_length(name) or 1.0
+        return found
+
+    def _clause_idf(self, at: int, clause: Clause) -> float:
+        found = self._idf.get(at)
+        if found is None:
+            found = self._idf[at] = _idf(clause, self.stats)
+        return found
+
+    def score(self, item: AnalyzedItem) -> float | None:
+        """The item's relevance to the query, or None when it is no result."""
+        query = self.query
+        if query.is_empty:
+            return None
+        if self.conflicts and any(
+            not self.conflicts.isdisjoint(tokens) for tokens in item.tokens.values()
+        ):
+            return None
+        total = 0.0
+        matched = 0
+        in_name = 0
+        name_spec = self.name_spec
+        for at, clause in enumerate(query.clauses):
+            pseudo_tf = 0.0
+            name_tf = 0.0
+            for spec in self.specs:
+                tf = _field_tf(clause, item, spec)
+                if tf:
+                    if spec is name_spec:
+                        name_tf = tf
+                    length = len(item.tokens.get(spec.name, ()))
+                    average = self._average(spec.name)
+                    pseudo_tf += spec.weight * tf / (1 - B + B * length / average)
+            if pseudo_tf == 0.0:
+                if clause.negated:
+                    return None
+                continue
+            matched += 1
+            if name_tf:
+                in_name += 1
+            total += self._clause_idf(at, clause) * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf)
+        clauses = len(query.clauses)
+        if matched < query.required:
+            return None
+        total *= matched / clauses
+        if matched == clauses:
+            total *= ALL_TOKENS_BONUS
+            if in_name == clauses:
+                total *= NAME_BONUS
+        if len(query.tokens) > 1 and _phrase_in(query.tokens, item.tokens.get(NAME_FIELD, ())):
+            total *= PHRASE_BONUS
+        return total
 
 
 def score_item(
@@ -168,41 +238,7 @@ def score_item(
     specs: Sequence[FieldSpec] = DEFAULT_FIELDS,
 ) -> float | None:
     """The item's relevance to the query, or None when it is no result (see module doc)."""
-    if query.is_empty:
-        return None
-    total = 0.0
-    matched = 0
-    in_name = 0
-    name_spec = next((s for s in specs if s.name == NAME_FIELD), None)
-    for clause in query.clauses:
-        if _conflicts(clause, item):
-            return None
-        pseudo_tf = 0.0
-        for spec in specs:
-            tf = _field_tf(clause, item, spec)
-            if tf:
-                length = len(item.tokens.get(spec.name, ()))
-                average = stats.average_length(spec.name) or 1.0
-                pseudo_tf += spec.weight * tf / (1 - B + B * length / average)
-        if pseudo_tf == 0.0:
-            if clause.negated:
-                return None
-            continue
-        matched += 1
-        if name_spec is not None and _field_tf(clause, item, name_spec):
-            in_name += 1
-        total += _idf(clause, stats) * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf)
-    clauses = len(query.clauses)
-    if matched < query.required:
-        return None
-    total *= matched / clauses
-    if matched == clauses:
-        total *= ALL_TOKENS_BONUS
-        if in_name == clauses:
-            total *= NAME_BONUS
-    if len(query.tokens) > 1 and _phrase_in(query.tokens, item.tokens.get(NAME_FIELD, ())):
-        total *= PHRASE_BONUS
-    return total
+    return Scorer(query, stats, specs).score(item)
 
 
 def order_key(score: float, item: AnalyzedItem) -> tuple[float, Decimal, str, str]:

@@ -1,5 +1,6 @@
 """``p3dn catalog search QUERY [--limit N] [--format json|table]`` (p3dn/cli.py routes it here)
-and ``p3dn catalog search --refresh``: search the registry, or rebuild its search index."""
+and ``p3dn catalog search --refresh [--full]``: search the registry, or bring its search index
+up to date (only the products changed since the last refresh, or ``--full`` all of them)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ _limit.__name__ = f"a number from 1 to {queries.MAX_RESULTS}"
 
 class Command(BaseCommand):
     help = ("Search the domestic product registry: p3dn catalog search QUERY [--limit N] "
-            "[--format json|table]; p3dn catalog search --refresh rebuilds the search index.")
+            "[--format json|table]; p3dn catalog search --refresh brings the search index up to "
+            "date (--full: rebuilds it whole).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("query", nargs="?", help="what to look for, e.g. \"pompa air\"")
@@ -31,18 +33,23 @@ class Command(BaseCommand):
                             help=f"results to print (1 to {queries.MAX_RESULTS}, default 20)")
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--refresh", action="store_true",
-                            help="rebuild the search index from the registry first")
+                            help="bring the search index up to the registry first (only "
+                            "the products changed since the last refresh)")
+        parser.add_argument("--full", action="store_true",
+                            help="with --refresh: rebuild the whole index")
         parser.add_argument("--if-stale", action="store_true",
                             help="with --refresh: only when the registry changed since the "
                             "last build")
 
     def handle(self, *args: Any, query: str | None, limit: int, format: str,
-               refresh: bool, if_stale: bool, **options: Any) -> None:
+               refresh: bool, if_stale: bool, full: bool, **options: Any) -> None:
         if refresh:
-            if not if_stale or services.index_is_stale():
-                done = services.refresh_index(actor="cli")
+            if full or not if_stale or services.index_is_stale():
+                done = services.refresh_index(actor="cli", full=full)
                 # on stderr: the search's JSON (or `catalog sync --json`) stays clean
-                print(f"search index: {done.items} items, {done.tokens} words, "
+                how = "rebuilt" if done.full else \
+                    f"{done.analysed} analysed, {done.removed} removed"
+                print(f"search index: {done.items} items ({how}), {done.tokens} words, "
                       f"{done.seconds} s", file=sys.stderr)
             if not query:
                 return
