@@ -151,7 +151,9 @@ TEMPLATES = [
 # (p3dn/quality/cached.py). Files under DATA_DIR, so the server's workers and the import worker
 # read what one of them computed; P3DN_CACHE=memory keeps it inside each process (the tests).
 CACHES: dict[str, dict[str, object]]
-if env_str("P3DN_CACHE") == "memory":
+if env_str("P3DN_CACHE", "file") not in ("file", "memory"):
+    raise ImproperlyConfigured("P3DN_CACHE must be 'file' or 'memory'")
+if env_str("P3DN_CACHE", "file") == "memory":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
