@@ -68,10 +68,10 @@ def test_makemessages_finds_no_new_strings(tmp_path):
 def test_pages_speak_indonesian_by_default_and_english_on_request(client_for, tim_bandung):
     client = client_for(tim_bandung)
     html = client.get(reverse("core:home")).content.decode()
-    assert "Perangkat daerah" in html and 'lang="id"' in html
+    assert "Produk dalam negeri" in html and 'lang="id"' in html
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("core:home")).content.decode()
-    assert "Government units" in html and 'lang="en"' in html
+    assert "Domestic products" in html and 'lang="en"' in html
 
 
 def test_an_english_browser_still_gets_indonesian_until_the_user_chooses(client_for, tim_bandung):

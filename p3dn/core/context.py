@@ -12,8 +12,8 @@ from p3dn.accounts import access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The menu: the monitoring pages first, then two groups (the supply of domestic products,
-    and the programmes that raise its use), the calculators and the administration."""
+    """The menu: the monitoring pages first, then two groups (the supply of domestic products
+    with the calculators, and the programmes that raise its use) and the administration."""
     user = request.user
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home"), "key": "home"}]
     calculators = {"label": _("Calculators"), "url": reverse("calculators:index"), "key": "calc"}
@@ -28,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": items}
     items.append({"label": _("Dashboard"), "url": reverse("monitoring:home"), "key": "dasbor"})
     items.append(
-        {"label": _("Government units"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
+        {"label": _("Pemda"), "url": reverse("accounts:pemda-list"), "key": "pemda"}
     )
     if user.role in ("admin", "tim_p3dn"):
         items.append({"label": _("Data import"), "url": reverse("imports:list"), "key": "impor"})
@@ -36,12 +36,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         local_catalogues = {"label": _("Katalog lokal"), "key": "katalog-lokal",
                             "url": reverse("listings:manage", args=[user.pemda_id])}
     items.append({"label": _("Domestic products"), "key": "produk",
-                  "children": [search, substitutes, registry, local_catalogues]})
+                  "children": [search, substitutes, registry, local_catalogues, calculators]})
     programmes = [{"label": _("Business matching"), "url": reverse("matching:events")}]
     if user.pemda_id or user.is_national:
         programmes.append({"label": _("TKDN-IK"), "url": reverse("tkdnik:index")})
     items.append({"label": _("Programmes"), "key": "program", "children": programmes})
-    items.append(calculators)
     admin_items = []
     if user.is_national:
         admin_items.append({"label": _("National ranking"), "url": reverse("monitoring:ranking")})
