@@ -20,6 +20,7 @@ from conftest import SHARED_DATA as SHARED
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.audit.models import LogEntry
 from p3dn.catalog.models import CatalogProduct, Certificate
+from p3dn.catalog.substitutes.models import Scan
 from p3dn.cli import COMMANDS
 from p3dn.imports.models import ImportRun
 from p3dn.monitoring.indicators import compute
@@ -205,6 +206,11 @@ def test_demo_loads_real_units_once_and_prints_the_logins(client):
     assert ImportRun.objects.count() == runs  # applied files are not imported again
     assert Snapshot.objects.filter(pemda=kalbar).count() == 1 and findings.count() == 3
     assert Certificate.objects.count() == certificates
+    # each demo year's spending was scanned once for domestic alternatives (the potensi PDN)
+    scans = Scan.objects.filter(pemda=kalbar, tahun=2023)
+    assert scans.count() == 1 and scans.get().rows > 0
+    assert ("Potensi PDN: domestic alternatives of the spending of Prov. Kalimantan Barat "
+            "2023") in text
 
 
 def test_local_mode_runs_on_plain_http_without_debug_pages(tmp_path):

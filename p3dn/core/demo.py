@@ -25,6 +25,8 @@ from p3dn.accounts import services as account_services
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.catalog.claims.services import verify_claims
 from p3dn.catalog.search.services import index_is_stale, refresh_index
+from p3dn.catalog.substitutes.models import Scan
+from p3dn.catalog.substitutes.services import scan as scan_substitutes
 from p3dn.catalog.sync import SyncResult, sync_registry
 from p3dn.imports import services
 from p3dn.imports.models import ImportRun
@@ -154,6 +156,18 @@ DEMO_MONITORING = (
     ("D197", 2023, ("0.15", "0.35", "0.60", "0.80")),
     ("D107", 2025, ("0.20", "0.40", "0.60", "0.80")),
 )
+
+
+def load_demo_substitutes() -> list[str]:
+    """Scan each demo Pemda-year's non-PDN spending for domestic alternatives (the potensi PDN
+    of the Dasbor and the report), unless a scan exists; the scan is the demo's, not a user's."""
+    done = []
+    for klpd, tahun, _path in DEMO_MONITORING:
+        pemda = Pemda.objects.get(kd_klpd=klpd)
+        if not Scan.objects.filter(pemda=pemda, tahun=tahun).exists():
+            scan_substitutes(pemda=pemda, tahun=tahun, user="demo")
+            done.append(f"{pemda.name} {tahun}")
+    return done
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from p3dn.core.demo import (
     load_demo,
     load_demo_monitoring,
     load_demo_registry,
+    load_demo_substitutes,
     start_path,
 )
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         )
         for name in load_demo_monitoring():
             self.stdout.write(f"  Monev: targets, first snapshot and findings of {name}")
+        for name in load_demo_substitutes():
+            self.stdout.write(f"  Potensi PDN: domestic alternatives of the spending of {name}")
         self.stdout.write(
             "Demo data loaded: Kab. Bandung (D107) and Prov. Kalimantan Barat (D197)."
         )
