@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from conftest import KALBAR_2023_DIR, PASSWORD
@@ -63,7 +64,7 @@ def test_sign_in_switch_language_and_open_the_home_page(
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Welcome" in page.locator("h1").inner_text()
 
-    page.click("text=Government units")
+    page.click(f"nav.mainnav a[href='{reverse('accounts:pemda-list')}']")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Kab. Bandung"
     assert page.get_by_text("DINAS KESEHATAN").is_visible()
@@ -157,3 +158,25 @@ def test_the_katalog_lokal_fits_a_phone_and_its_proposal_form_works(
     assert page.get_by_text("Tidak ada NIB: Katalog v6 menolaknya.").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(ARTIFACTS / "katalog-lokal-review-phone.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_pemda_is_found_by_its_code_in_a_long_list(page, live_server, admin_pusat, bandung):
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.fill("input[name=username]", admin_pusat.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('accounts:user-create')}")
+    select = page.locator("select[name=pemda]")
+    assert select.locator("option").count() > 500  # every Pemda of the country
+    box = page.locator("input.find-box")
+    assert box.get_attribute("placeholder") == "Nama atau kode"
+    box.fill(bandung.kd_klpd)
+    assert select.input_value() == str(bandung.pk)
+    shown = select.locator("option:not([hidden])")
+    assert [t for t in shown.all_inner_texts() if t.strip() and "D107" in t] == [
+        f"{bandung.name} ({bandung.kd_klpd} · {bandung.region_id})"]
+    box.fill("bandung barat")
+    assert "Bandung Barat" in select.locator("option:checked").inner_text()

@@ -9,6 +9,20 @@ from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.regions.models import Region
 
 
+class PemdaChoiceField(forms.ModelChoiceField):
+    """A Pemda chosen among hundreds: each option says its name and its codes (LKPP and
+    Kemendagri), and a box above the list keeps the options holding what is typed (p3dn.js
+    ``data-find``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Select(attrs={"data-find": _("Name or code")}))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        codes = " · ".join(c for c in (obj.kd_klpd, obj.region_id) if c)
+        return f"{obj.name} ({codes})" if codes else str(obj.name)
+
+
 class PemdaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     level = forms.ChoiceField(
@@ -62,7 +76,7 @@ class UserForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
-    pemda = forms.ModelChoiceField(label=_("Pemda"), queryset=Pemda.objects.none(), required=False)
+    pemda = PemdaChoiceField(label=_("Pemda"), queryset=Pemda.objects.none(), required=False)
     unit = forms.ModelChoiceField(
         label=_("Unit (operators only)"), queryset=Unit.objects.none(), required=False
     )

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from p3dn.accounts.forms import PemdaChoiceField
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.catalog.models import Producer
 from p3dn.matching.models import Event, Need
@@ -49,7 +50,7 @@ class EventForm(forms.ModelForm):
 class PemdaChoiceForm(forms.Form):
     """The national admin names the Pemda an event belongs to."""
 
-    pemda = forms.ModelChoiceField(label=_("Pemda"), queryset=Pemda.objects.order_by("name"))
+    pemda = PemdaChoiceField(label=_("Pemda"), queryset=Pemda.objects.order_by("name"))
 
 
 class GuestsForm(forms.Form):

@@ -4,6 +4,8 @@
 //   <select data-submit>, <input type="checkbox" data-submit>
 //                                         submits its form when the choice changes
 //   <form data-confirm="Question?">       asks before submitting
+//   <select data-find="Placeholder">      gets a box above it that keeps only the options
+//                                         whose text holds what is typed (a name or a code)
 "use strict";
 
 document.addEventListener("click", function (event) {
@@ -25,3 +27,42 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+function addFindBox(select) {
+  if (select.dataset.findReady) {
+    return;
+  }
+  select.dataset.findReady = "1";
+  var box = document.createElement("input");
+  box.type = "search";
+  box.className = "find-box";
+  box.placeholder = select.getAttribute("data-find") || "";
+  box.setAttribute("aria-label", box.placeholder);
+  select.parentNode.insertBefore(box, select);
+  box.addEventListener("input", function () {
+    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var text = option.text.toLowerCase();
+      var keep = !option.value || words.every(function (w) { return text.indexOf(w) !== -1; });
+      option.hidden = !keep;
+      if (keep && option.value && first === null) {
+        first = option;
+      }
+    });
+    var current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+    if (first !== null && (current === null || current.hidden || !current.value)) {
+      select.value = first.value;
+      if (!select.hasAttribute("data-submit")) {  // what depends on the choice follows it
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+  });
+}
+
+function addFindBoxes(root) {
+  Array.prototype.forEach.call(root.querySelectorAll("select[data-find]"), addFindBox);
+}
+
+document.addEventListener("DOMContentLoaded", function () { addFindBoxes(document); });
+document.addEventListener("htmx:afterSwap", function (event) { addFindBoxes(event.target); });
