@@ -254,6 +254,10 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
 
     before = {link.interest.pk: link.status for link in queries.conversion(Interest.objects.all())}
     assert set(before.values()) == {queries.LinkStatus.OPEN}
+    # Monev lists the interests nothing followed yet, for the follow-up
+    monev = reverse("monitoring:monev", args=[pemda.pk])
+    page = client_for(tim_kalbar).get(monev, {"tahun": 2023})
+    assert len(page.context["unmatched"]) == 3 and "Belum terealisasi" in page.content.decode()
     for name in TENDER_RESULTS + PENCATATAN:
         assert imports.import_now(actor=None, path=KALBAR_2023_DIR / name).status == "applied"
 
@@ -276,6 +280,9 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
     assert report.total.conversion_rate == Decimal(1) / Decimal(3)
     assert {t.label: t.converted for t in report.by_producer} == {winner.name: 1, loser.name: 0}
     assert len(report.unmatched) == 2
+    page = client_for(tim_kalbar).get(monev, {"tahun": 2023})
+    assert {link.interest.pk for link, _status in page.context["unmatched"]} == {
+        link.interest.pk for link in report.unmatched}
 
     client = client_for(tim_kalbar)  # the test client was signed in as tim_bandung above
     api = client.get(f"/api/v1/matching/events/{event.pk}/report").json()

@@ -480,6 +480,14 @@ def test_certificates_ending_within_60_days_for_the_tim_and_monev(
     assert "Kain soon" in page.content.decode() and "Kain later" not in page.content.decode()
     assert client_for(tim_kalbar).get(
         f"/api/v1/tkdnik/pemda/{bandung.pk}/expiring").status_code == 404
+    # Monev reminds the Tim P3DN of them too, and only of its own Pemda's producers
+    monev = client_for(tim_bandung).get(reverse("monitoring:monev", args=[bandung.pk]))
+    assert [e.certificate.pk for e in monev.context["expiring"]] == expected
+    text = monev.content.decode()
+    assert "Kain soon" in text and "Kain later" not in text and "Kursi Rotan" not in text
+    other = client_for(tim_kalbar).get(reverse("monitoring:monev", args=[kalbar.pk]))
+    assert not {e.certificate.pk for e in other.context["expiring"]} & set(expected)
+    assert "Kain soon" not in other.content.decode()
 
 
 # ------------------------------------------------------------------ pages, API and export

@@ -17,10 +17,14 @@ from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.audit.wording import model_changes
+from p3dn.matching.access import visible_interests
+from p3dn.matching.present import status_text
+from p3dn.matching.queries import report as matching_report
 from p3dn.monitoring.monev import access, queries, services
 from p3dn.monitoring.monev.forms import FindingFilterForm, FindingForm, NoteForm, ScheduleForm
 from p3dn.monitoring.monev.models import Finding, MonevSchedule, Snapshot
 from p3dn.monitoring.queries import years_with_data
+from p3dn.tkdnik.queries import expiring_certificates
 from p3dn.web import params
 from p3dn.web.forms import apply_errors
 from p3dn.web.partials import template_for
@@ -57,6 +61,9 @@ def monev_home(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     )
+    interests = matching_report(
+        visible_interests(user).filter(event__pemda=pemda, event__tahun=tahun)
+    )
     context = {
         "pemda": pemda,
         "tahun": tahun,
@@ -73,6 +80,12 @@ def monev_home(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "can_manage": access.can_manage_monev(user, pemda),
         "counts": counts,
+        # what Monev follows up beyond the indicators: certificates of the Pemda's producers
+        # ending within 60 days (TKDN-IK onboarding) and business-matching interests that no
+        # contract, pencatatan or e-purchasing has followed yet
+        "expiring": expiring_certificates(pemda, as_of=timezone.localdate()),
+        "interests": interests,
+        "unmatched": [(link, status_text(link.status)) for link in interests.unmatched],
     }
     return render(request, "monitoring/monev/home.html", context)
 
