@@ -146,7 +146,8 @@ def test_p3dn_catalog_search_routes_to_the_search_command_and_sync_refreshes(mon
     assert cli.main(["catalog", "sync", "--json"]) == 0
     assert calls == [["p3dn", "catalog", "sync", "--json"],
                      ["p3dn", "verify_claims", "--quiet"],
-                     ["p3dn", "catalog_search", "--refresh", "--if-stale"]]
+                     ["p3dn", "catalog_search", "--refresh", "--if-stale"],
+                     ["p3dn", "tkdnik", "match-certificates", "--quiet"]]
 
 
 def test_the_page_is_public_swaps_results_under_htmx_and_refuses_bad_parameters(
