@@ -283,6 +283,13 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
     page = client_for(tim_kalbar).get(monev, {"tahun": 2023})
     assert {link.interest.pk for link, _status in page.context["unmatched"]} == {
         link.interest.pk for link in report.unmatched}
+    # the Dasbor shows the year's events, interest and conversion
+    dasbor = client_for(tim_kalbar).get(reverse("monitoring:dashboard", args=[pemda.pk]),
+                                        {"tahun": 2023})
+    card = dasbor.context["matching"]
+    assert card["events"] == 1 and card["total"].converted_value == contract_value
+    assert card["total"].ketertarikan == Decimal("220000000")
+    assert 'id="temu-bisnis"' in dasbor.content.decode()
 
     client = client_for(tim_kalbar)  # the test client was signed in as tim_bandung above
     api = client.get(f"/api/v1/matching/events/{event.pk}/report").json()

@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import access
 from p3dn.accounts.access import user_of
+from p3dn.accounts.models import Pemda
 from p3dn.catalog.substitutes import queries as substitutes
+from p3dn.matching.access import visible_events, visible_interests
+from p3dn.matching.queries import report as matching_report
 from p3dn.monitoring import charts, drilldown, exports, queries, services, targets
 from p3dn.monitoring.drilldown import SOURCE_LABELS
 from p3dn.monitoring.forms import FilterForm, TargetForm
@@ -118,8 +121,19 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         **_charts(summary, [f"{drill}&sumber={c}" for c in CHANNELS]),
         **summary,
         "substitutes": substitutes.dashboard_card(pemda=pemda, tahun=tahun),
+        "matching": _matching_card(user, pemda, tahun),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _matching_card(user: Any, pemda: Pemda, tahun: int) -> dict[str, Any]:
+    """The year's business-matching events of the Pemda, their interest and what became of it
+    (matching's own totals and conversion)."""
+    interests = visible_interests(user).filter(event__pemda=pemda, event__tahun=tahun)
+    return {
+        "events": visible_events(user).filter(pemda=pemda, tahun=tahun).count(),
+        "total": matching_report(interests).total,
+    }
 
 
 @login_required
