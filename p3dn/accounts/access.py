@@ -44,9 +44,14 @@ def visible_pemda(user: User) -> QuerySet[Pemda]:
     return in_pemda_scope(Pemda.objects.select_related("region"), user, "pk")
 
 
-def can_edit_pemda(user: User, pemda: Pemda) -> bool:
+def can_edit_pemda(user: User, pemda: Pemda | int) -> bool:
+    """The national admin, or the Tim P3DN of ``pemda``: who manages a Pemda's own things (its
+    units, Monev, katalog lokal, business-matching events, TKDN-IK candidates)."""
+    pemda_id = pemda if isinstance(pemda, int) else pemda.pk
+    if not (user.is_authenticated and user.is_active):
+        return False
     return user.role == User.Role.ADMIN or (
-        user.role == User.Role.TIM_P3DN and user.pemda_id == pemda.pk
+        user.role == User.Role.TIM_P3DN and user.pemda_id == pemda_id
     )
 
 

@@ -18,19 +18,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from p3dn.accounts.access import in_pemda_scope
+from p3dn.accounts.access import can_edit_pemda, in_pemda_scope
 from p3dn.accounts.models import Pemda, Unit, User
 from p3dn.matching.models import Event, Interest, Need
 
 
 def can_manage(user: User, pemda: Pemda | int) -> bool:
     """Events, invitations, interests and commitments of ``pemda``."""
-    pemda_id = pemda if isinstance(pemda, int) else pemda.pk
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.role == User.Role.ADMIN or (
-        user.role == User.Role.TIM_P3DN and user.pemda_id == pemda_id
-    )
+    return can_edit_pemda(user, pemda)
 
 
 def can_declare_need(user: User, unit: Unit) -> bool:

@@ -14,19 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from p3dn.accounts.access import in_pemda_scope, visible_pemda
+from p3dn.accounts.access import can_edit_pemda, in_pemda_scope, visible_pemda
 from p3dn.accounts.models import Pemda, User
 from p3dn.regions.models import Region
 from p3dn.tkdnik.models import Candidate
 
 
 def can_manage(user: User, pemda: Pemda | int) -> bool:
-    pemda_id = pemda if isinstance(pemda, int) else pemda.pk
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.role == User.Role.ADMIN or (
-        user.role == User.Role.TIM_P3DN and user.pemda_id == pemda_id
-    )
+    return can_edit_pemda(user, pemda)
 
 
 def require_manage(user: User, pemda: Pemda) -> None:
