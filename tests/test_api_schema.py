@@ -19,6 +19,28 @@ def test_committed_openapi_schema_is_current():
     ), "run `make openapi`"
 
 
+def test_no_two_api_types_share_a_name():
+    """The OpenAPI components are keyed by class name: two schemas or choice lists of one name
+    in different apps would silently describe one with the other (a matching ReasonOut once
+    stood for the indicator's reasons)."""
+    import enum
+    import importlib
+    import inspect
+
+    from pydantic import BaseModel
+
+    root = Path(__file__).resolve().parents[1] / "p3dn"
+    owners: dict[str, set[str]] = {}
+    for path in [*sorted(root.rglob("api.py")), root / "web" / "apikit.py"]:
+        module = importlib.import_module(
+            ".".join(path.relative_to(root.parent).with_suffix("").parts))
+        for name, obj in vars(module).items():
+            if (inspect.isclass(obj) and obj.__module__ == module.__name__
+                    and issubclass(obj, (BaseModel, enum.Enum))):
+                owners.setdefault(name, set()).add(module.__name__)
+    assert {n: m for n, m in owners.items() if len(m) > 1} == {}
+
+
 @pytest.mark.django_db
 def test_openapi_and_docs_are_served_without_any_cdn(client):
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "p3dn API"

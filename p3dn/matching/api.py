@@ -115,7 +115,7 @@ class DemandOut(Schema):
     lines: list[DemandLineOut]
 
 
-class ReasonOut(Schema):
+class SuggestionReasonOut(Schema):
     code: str
     weight: Decimal
     text: str
@@ -125,7 +125,7 @@ class ProductMatchOut(Schema):
     product: int
     name: str
     score: Decimal
-    reasons: list[ReasonOut]
+    reasons: list[SuggestionReasonOut]
 
 
 class SuggestionOut(Schema):

@@ -47,7 +47,7 @@ class KlasifikasiOut(BaseModel):
     alasan: str | None = Field(description="why part is unknown; null when nothing is")
 
 
-class WarningOut(BaseModel):
+class IndicatorWarningOut(BaseModel):
     """A data-quality warning (docs/quality.md): what makes a figure impossible or doubtful."""
 
     code: str = Field(
@@ -92,7 +92,7 @@ class RealisasiOut(BaseModel):
     )
 
 
-class ReasonOut(BaseModel):
+class PerformanceReasonOut(BaseModel):
     code: str
     message: str = Field(description="Indonesian sentence")
 
@@ -113,7 +113,7 @@ class PerformanceOut(BaseModel):
     target_q4: str
     memenuhi_target: bool | None
     batas_bawah: bool = Field(description="part of the realization is not yet classified")
-    alasan: list[ReasonOut]
+    alasan: list[PerformanceReasonOut]
 
 
 class FiguresOut(BaseModel):
@@ -133,7 +133,7 @@ class FiguresOut(BaseModel):
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
-    warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
+    warnings: list[IndicatorWarningOut] | None = Field(None, description=WARNINGS)
     komitmen_pdn_apbd: str | None = Field(None, description=MONEY + ": commitment template")
     komitmen_umk_apbd: str | None = Field(None, description=MONEY + ": commitment template")
     capaian_pdn_apbd: str | None = Field(None, description=RATIO + ", over komitmen_pdn_apbd")
@@ -163,7 +163,7 @@ class IndicatorRowOut(BaseModel):
     komposisi_pdn: str | None = Field(None, description=RATIO)
     porsi_umk_rencana: str | None = Field(None, description=RATIO)
     porsi_umk_realisasi: str | None = Field(None, description=RATIO)
-    warnings: list[WarningOut] | None = Field(None, description=WARNINGS)
+    warnings: list[IndicatorWarningOut] | None = Field(None, description=WARNINGS)
     komitmen_pdn_apbd: str | None = Field(None, description=MONEY + ": commitment template")
     komitmen_umk_apbd: str | None = Field(None, description=MONEY + ": commitment template")
     capaian_pdn_apbd: str | None = Field(None, description=RATIO + ", over komitmen_pdn_apbd")
@@ -204,7 +204,7 @@ class IndicatorsOut(BaseModel):
     komposisi_pdn: str | None = Field(description=RATIO)
     porsi_umk_rencana: str | None = Field(description=RATIO)
     porsi_umk_realisasi: str | None = Field(description=RATIO)
-    warnings: list[WarningOut] = Field(description=WARNINGS)
+    warnings: list[IndicatorWarningOut] = Field(description=WARNINGS)
     komitmen_pdn_apbd: str = Field(description=MONEY + ": commitment template")
     komitmen_umk_apbd: str = Field(description=MONEY + ": commitment template")
     capaian_pdn_apbd: str | None = Field(description=RATIO + ", over komitmen_pdn_apbd")

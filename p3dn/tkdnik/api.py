@@ -37,7 +37,7 @@ Score = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 # ------------------------------------------------------------------ answers
 
 
-class ProgressOut(Schema):
+class TargetProgressOut(Schema):
     target_ikm: int
     target_produk: int
     ikm: int
@@ -47,20 +47,20 @@ class ProgressOut(Schema):
     share_produk: Decimal | None
 
 
-class KecamatanProgressOut(ProgressOut):
+class KecamatanProgressOut(TargetProgressOut):
     kecamatan: str
     name: str
     triwulan: int
 
 
-class PemdaProgressOut(ProgressOut):
+class PemdaProgressOut(TargetProgressOut):
     pemda: int
     name: str
     year: int
     rows: list[KecamatanProgressOut]
 
 
-class ProvinceProgressOut(ProgressOut):
+class ProvinceProgressOut(TargetProgressOut):
     province: str
     name: str
     pemdas: list[PemdaProgressOut]
@@ -213,14 +213,14 @@ class Cause(StrEnum):
 assert {c.value for c in Cause} == set(Candidate.RejectionCause.values)
 
 
-class DecisionIn(Schema):
+class CandidateDecisionIn(Schema):
     certificate: Id | None = Field(None, description="the registry certificate (certified)")
     rejection_cause: Cause | None = Field(None, description="the cause (rejected)")
     rejection_note: Text = ""
     decided_on: dt.date | None = None
 
 
-class StatusFilter(StrEnum):
+class CandidateStatusFilter(StrEnum):
     REGISTERED = "registered"
     ASSESSED = "assessed"
     SUBMITTED = "submitted"
@@ -228,7 +228,7 @@ class StatusFilter(StrEnum):
     REJECTED = "rejected"
 
 
-assert {s.value for s in StatusFilter} == set(Candidate.Status.values)
+assert {s.value for s in CandidateStatusFilter} == set(Candidate.Status.values)
 
 
 class YearQuery(Schema):
@@ -274,7 +274,7 @@ def get_progress(request: HttpRequest, pemda_id: Id, filters: Query[YearQuery]
 
 @router.get("/pemda/{pemda_id}/candidates", response={200: list[CandidateOut], **errors(*READ)})
 @paginated
-def list_candidates(request: HttpRequest, pemda_id: Id, status: StatusFilter | None = None,
+def list_candidates(request: HttpRequest, pemda_id: Id, status: CandidateStatusFilter | None = None,
                     q: ShortText | None = None) -> QuerySet[Candidate]:
     """The Pemda's candidates with their steps and pre-check findings."""
     user = user_of(request)
@@ -351,7 +351,7 @@ def submit(request: HttpRequest, candidate_id: Id, payload: SubmitIn) -> Candida
 
 @router.post("/candidates/{candidate_id}/decision",
              response={200: CandidateOut, **errors(*WRITE)})
-def decide(request: HttpRequest, candidate_id: Id, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, candidate_id: Id, payload: CandidateDecisionIn) -> Any:
     """Record Kemenperin's decision: ``certificate`` (a registry certificate of the producer)
     or ``rejection_cause`` (with ``rejection_note``; needed for 'lainnya'); exactly one."""
     user = user_of(request)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from p3dn.accounts import access as accounts_access
 from p3dn.accounts.access import user_of
-from p3dn.monitoring.api import FiguresOut, IndicatorRowOut, WarningOut
+from p3dn.monitoring.api import FiguresOut, IndicatorRowOut, IndicatorWarningOut
 from p3dn.monitoring.monev import access, queries
 from p3dn.monitoring.monev.models import Snapshot
 from p3dn.web.apikit import READ, Id, ShortText, Year, errors, paginated
@@ -70,7 +70,7 @@ OLD_WARNINGS = "objects; a snapshot taken before they were stored English senten
 class SnapshotRowOut(IndicatorRowOut):
     model_config = ConfigDict(extra="allow")
 
-    warnings: list[WarningOut | str] | None = Field(None, description=OLD_WARNINGS)  # type: ignore[assignment]  # wider: old snapshots
+    warnings: list[IndicatorWarningOut | str] | None = Field(None, description=OLD_WARNINGS)  # type: ignore[assignment]  # wider: old snapshots
 
 
 class SnapshotHeadOut(BaseModel):
@@ -85,7 +85,7 @@ class SnapshotFiguresOut(FiguresOut, SnapshotHeadOut):  # the head's keys first,
 
     model_config = ConfigDict(extra="allow")
 
-    warnings: list[WarningOut | str] | None = Field(None, description=OLD_WARNINGS)  # type: ignore[assignment]  # wider: old snapshots
+    warnings: list[IndicatorWarningOut | str] | None = Field(None, description=OLD_WARNINGS)  # type: ignore[assignment]  # wider: old snapshots
     rows: list[SnapshotRowOut] | None = Field(None, description="one per perangkat daerah")
 
 
