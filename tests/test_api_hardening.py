@@ -4,6 +4,8 @@ documented range are a 422, never a server error."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -138,6 +140,18 @@ def test_a_nul_character_in_the_url_or_a_text_field_is_refused(machine, tim_band
         422,
     )
     assert "name" in body["fields"]
+
+
+def test_an_import_names_its_pemda_by_a_code_that_fits(machine, admin_pusat, tmp_path):
+    """An LKPP code is stored in 10 characters: a longer one is a 422 naming the field, never
+    a database error (PostgreSQL refuses to cut it; SQLite would have kept it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("rup.json", b"[]", content_type="application/json")
+    body = is_error(machine.post("/api/v1/imports", {"file": upload,
+                                                     "klpd": "Evidence corrected"},
+                                 **bearer(admin_pusat)), 422)
+    assert "klpd" in json.dumps(body)
 
 
 def test_ninja_validation_and_unreadable_bodies_use_the_error_shape(machine, tim_bandung, bandung):

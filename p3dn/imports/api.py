@@ -74,7 +74,7 @@ def create_import(
     file: File[UploadedFile],
     # Form[ShortText] would lose the default (ninja 1.7 and a constrained type)
     dataset: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
-    klpd: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
+    klpd: Annotated[str, Form(max_length=10, pattern=r"^[A-Za-z0-9]*$")] = "",
     year: Form[Year | None] = None,
     apply_valid_rows: Form[bool] = False,
     dry_run: Form[bool] = False,

@@ -77,6 +77,9 @@ class Command(BaseCommand):
         json: bool,
         **options: Any,
     ) -> None:
+        if klpd and not (len(klpd.strip()) <= 10 and klpd.strip().isalnum()):
+            raise CommandError("--klpd is an LKPP code of at most 10 letters and digits, e.g. "
+                               "D107", returncode=2)
         if dataset:
             try:
                 datasets.by_name(dataset)
