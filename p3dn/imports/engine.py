@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from p3dn.accounts import services as accounts_services
 from p3dn.accounts.models import Pemda, Unit
+from p3dn.accounts.unit_codes import is_budget_code
 from p3dn.audit.services import log as log_change
 from p3dn.imports import closing, datasets, locks
 from p3dn.imports.datasets.base import Dataset, text
@@ -218,23 +219,28 @@ class Writer:
         if pemda_id not in self._units:
             by_code: dict[str, int] = {}
             by_budget: dict[str, int] = {}
-            for kd_satker, budget, pk in Unit.objects.filter(pemda_id=pemda_id).values_list(
+            units = list(Unit.objects.filter(pemda_id=pemda_id).values_list(
                 "kd_satker", "kd_satker_str", "pk"
-            ):
+            ))
+            for kd_satker, budget, pk in units:
                 if kd_satker:
                     by_code[kd_satker] = pk
                 if budget:
                     by_budget.setdefault(budget, pk)
+            for kd_satker, _budget, pk in units:  # created from a file that gave no other code
+                if kd_satker and is_budget_code(kd_satker):
+                    by_budget.setdefault(kd_satker, pk)
             self._units[pemda_id] = (by_code, by_budget)
         return self._units[pemda_id]
 
     def _known_unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int | None:
         """The unit of a row, if the Pemda has it. SiRUP and SPSE give one perangkat daerah
-        different kd_satker but the same budget code (kd_satker_str), so an unknown kd_satker
-        is matched on that code; None when a new unit is needed (``_new_unit_id``)."""
+        different kd_satker but the same budget code (kd_satker_str), and some files write that
+        budget code as the kd_satker, so an unknown kd_satker is matched on that code; None
+        when a new unit is needed (``_new_unit_id``)."""
         by_code, by_budget = self._known_units(pemda_id)
         if kd_satker not in by_code:
-            budget = _budget_code(raw)
+            budget = _budget_code(raw, kd_satker)
             if not (budget and budget in by_budget):
                 return None
             by_code[kd_satker] = by_budget[budget]
@@ -242,7 +248,7 @@ class Writer:
 
     def _new_unit_id(self, pemda_id: int, kd_satker: str, raw: Mapping[str, Any]) -> int:
         by_code, by_budget = self._known_units(pemda_id)
-        budget = _budget_code(raw)
+        budget = _budget_code(raw, kd_satker)
         unit = self._create_unit(
             pemda_id,
             kd_satker,
@@ -439,7 +445,7 @@ class Writer:
         if scope:
             key_values["pemda_id"], key_values["tahun_anggaran"] = scope
             if key_values.get("kd_satker"):
-                unit_id = self._known_units(scope[0])[0].get(key_values["kd_satker"])
+                unit_id = self._known_unit_id(scope[0], key_values["kd_satker"], raw)
                 if unit_id is None:
                     return False
         key_values.update(self.dataset.fixed)
@@ -631,13 +637,20 @@ class Writer:
             return
         self._seen[key] = ""
         unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=values["kd_satker"]).first()
+        if unit is None and values["kd_satker_str"]:
+            # a unit an earlier file knew only by its budget code: this is its own code
+            unit = Unit.objects.filter(pemda_id=pemda_id, kd_satker=values["kd_satker_str"],
+                                       kd_satker_str__in=["", values["kd_satker_str"]]).first()
         wanted = {
+            "kd_satker": values["kd_satker"],
             "name": values["nama_satker"][:255],
             "kd_satker_str": values["kd_satker_str"][:60],
             "is_active": values["aktif"],
         }
         if unit is None:
-            unit, created = self._create_unit(pemda_id, values["kd_satker"], **wanted)
+            unit, created = self._create_unit(
+                pemda_id, values["kd_satker"],
+                **{k: v for k, v in wanted.items() if k != "kd_satker"})
         else:
             created = False
         if created:
@@ -796,8 +809,12 @@ def reader_limits() -> Limits:
     )
 
 
-def _budget_code(raw: Mapping[str, Any]) -> str:
-    return text(raw.get("kd_satker_str"))[:60]
+def _budget_code(raw: Mapping[str, Any], kd_satker: str) -> str:
+    """The row's budget code: its kd_satker_str, or its kd_satker when that is one."""
+    budget = text(raw.get("kd_satker_str"))[:60]
+    if not budget and is_budget_code(kd_satker):
+        return kd_satker.strip()[:60]
+    return budget
 
 
 def _rows(source: Iterator[RawRow]) -> Iterator[RawRow]:
