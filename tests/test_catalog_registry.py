@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from conftest import SHARED_DATA as SHARED
@@ -518,3 +519,43 @@ def test_real_names_keep_apart_their_spellings_merge_and_another_legal_form_spli
             assert identity_key(f"CV {name}") != key and identity_key(f"PT {name}") != key
         for variant in variants:
             assert identity_key(variant) == key, (name, variant)
+
+
+# ------------------------------------------------------------------ the picker of the forms
+
+
+def test_forms_find_a_producer_its_products_and_certificates_by_typing(client_for, tim_bandung):
+    run_file(EXPORT)
+    sync_registry()
+    # the export's producer with the most certificates, found by two words of its name
+    producer = max(Producer.objects.all(), key=lambda p: (p.certificates.count(), -p.pk))
+    words = [w for w in producer.name.replace(".", " ").split() if len(w) > 2][:2]
+    url = "/registri/pilih/{}/"
+    signed_in = client_for(tim_bandung)
+    answer = signed_in.get(url.format("produsen"), {"producer_cari": " ".join(words).lower()})
+    assert answer.status_code == 200
+    found = {int(pk) for pk in re.findall(r'value="(\d+)"', answer.content.decode())}
+    expected = Producer.objects.all()
+    for word in words:
+        expected = expected.filter(name__icontains=word)
+    assert producer.pk in found
+    assert found == set(expected.values_list("pk", flat=True)[:20])
+    # the products list keeps the producer's own, whatever is typed
+    products = signed_in.get(url.format("produk"), {"product_cari": "", "producer": producer.pk})
+    own = set(CatalogProduct.objects.filter(producer=producer).values_list("pk", flat=True))
+    found = {int(pk) for pk in re.findall(r'value="(\d+)"', products.content.decode())}
+    assert found and (found == own or (len(found) == 20 and found < own))
+    # a certificate by its holder's name, narrowed to the holder
+    certificates = signed_in.get(url.format("sertifikat"),
+                                 {"certificate_cari": words[0], "producer": producer.pk})
+    held = set(producer.certificates.values_list("pk", flat=True))
+    found = {int(pk) for pk in re.findall(r'value="(\d+)"', certificates.content.decode())}
+    assert found and found <= held
+    # nothing found says so; bad input is a 400 or 404, never a 500; the public is sent away
+    none = signed_in.get(url.format("produsen"), {"producer_cari": "zzqxw"}).content.decode()
+    assert "zzqxw" in none and 'value=""' in none
+    assert signed_in.get(url.format("pabrik"), {"q": "x"}).status_code == 404
+    assert signed_in.get(url.format("produsen"), {"q": "x" * 101}).status_code == 400
+    assert signed_in.get(url.format("produk"), {"producer": "abc"}).status_code == 400
+    assert signed_in.get(url.format("produk"), {"producer": str(2**70)}).status_code == 400
+    assert Client().get(url.format("produsen"), {"q": "pt"}).status_code == 302

@@ -161,11 +161,24 @@ def test_the_tim_p3dn_manages_its_events_and_no_one_else_changes_them(
     assert (event.pemda, event.created_by, event.place) == (pemda, tim_kalbar, "Pontianak")
     unit = operator_kalbar.unit
     producer = _producer("CV Tenun Sambas")
-    answer = client.post(reverse("matching:event-guests", args=[event.pk]),
-                         {"units": [unit.pk], "producers": f"{producer.pk}"})
+    guests = reverse("matching:event-guests", args=[event.pk])
+    # a producer is found by typing part of its name, then invited
+    options = client.get(reverse("catalog:lookup", args=["produsen"]),
+                         {"add_producer_cari": "tenun samb"}).content.decode()
+    assert f'value="{producer.pk}"' in options and "CV Tenun Sambas" in options
+    answer = client.post(guests, {"units": [unit.pk], "add_producer": producer.pk})
     assert answer.status_code == 302
     assert list(event.units.all()) == [unit] and list(event.producers.all()) == [producer]
     assert LogEntry.objects.filter(object_type="matching.event").count() == 2
+    page = client.get(guests).content.decode()
+    assert f'value="{producer.pk}"' in page and "checked" in page and "CV Tenun Sambas" in page
+    # an unknown producer number is refused; clearing a box takes the producer off the list
+    assert client.post(guests, {"units": [unit.pk], "producers": [producer.pk],
+                                "add_producer": 2**62}).status_code == 200
+    assert client.post(guests, {"units": [unit.pk]}).status_code == 302
+    assert not event.producers.exists()
+    assert client.post(guests, {"units": [unit.pk], "add_producer": producer.pk}
+                       ).status_code == 302
     pages = [reverse("matching:event-detail", args=[event.pk]),
              reverse("matching:event-export", args=[event.pk]),
              reverse("matching:event-pdf", args=[event.pk]),

@@ -101,7 +101,7 @@ def test_a_package_s_suggestions_show_their_reasons_to_its_pemda_only(
                         {"tahun": 2023, "jenis": "Barang", "pagu_min": "1000000",
                          "pagu_max": "1500000"})
     assert answer.status_code == 200
-    assert not answer.context["too_many"]
+    assert answer.context["unchecked"] == 0
     # the "domestic alternative" filter splits the narrowed demand in two
     demand = reverse("matching:demand", args=[pemda.pk])
     narrow = {"tahun": 2023, "jenis": "Barang", "pagu_min": "1000000", "pagu_max": "1500000"}
@@ -111,7 +111,15 @@ def test_a_package_s_suggestions_show_their_reasons_to_its_pemda_only(
     assert 0 < with_one < count <= 300 and with_one + without == count
     api = client.get(f"/api/v1/matching/pemda/{pemda.pk}/demand", {**narrow, "alternatif": True})
     assert api.json()["count"] == with_one
-    assert client.get(demand, {"tahun": 2023, "alternatif": "ada"}).context["too_many"]
+    # past MAX_MATCHED_LINES only the largest lines are checked, and the page says how many not
+    everything = client.get(demand, {"tahun": 2023}).context["count"]
+    broad = client.get(demand, {"tahun": 2023, "alternatif": "ada"})
+    assert broad.context["unchecked"] == everything - broad.context["max_lines"] > 0
+    assert 0 < broad.context["count"] <= broad.context["max_lines"]
+    smallest_checked = sorted(line.pagu for line in queries.demand(pemda, 2023))[
+        -broad.context["max_lines"]]
+    assert all(line.pagu >= smallest_checked for line in broad.context["page"].object_list)
+    assert "tidak diperiksa" in broad.content.decode() or "were not" in broad.content.decode()
     assert client.get(f"/api/v1/matching/pemda/{pemda.pk}/demand",
                       {"tahun": 2023, "alternatif": True}).status_code == 422
     # an open package that is not the Pemda's, or not open: 404; another Pemda's Tim: 404

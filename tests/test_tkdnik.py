@@ -194,6 +194,50 @@ def test_a_rejection_cause_blocks_the_submission_unless_a_reason_is_given(bandun
         services.submit_candidate(actor=tim_bandung, candidate=candidate)
 
 
+def test_the_producer_declares_what_the_registry_lacks(bandung, tim_bandung, client_for):
+    # a producer known without its business capital, sales or NIB KBLI (as most imported ones)
+    producer = _producer(tim_bandung, name="CV Anyaman Rotan", modal_usaha=None, kbli="")
+    candidate = _candidate(tim_bandung, bandung, producer)
+    missing = services.precheck_of(candidate)
+    assert {f.cause: f.status for f in missing.findings} == {
+        "ukuran_usaha": "tidak_diketahui", "kbli": "tidak_diketahui"}
+    # declared on the candidate's page: the pre-check reads it and says where it came from
+    client = client_for(tim_bandung)
+    answer = client.post(f"/tkdn-ik/kandidat/{candidate.pk}/evidence/", {
+        "evidence-product_kbli": "13121", "evidence-raw_material_evidence": "ya",
+        "evidence-modal_usaha": "800.000.000", "evidence-hasil_penjualan": "1.500.000.000",
+        "evidence-nib_kbli": "13121, 13122"})
+    assert answer.status_code == 302
+    candidate.refresh_from_db()
+    assert (candidate.modal_usaha, candidate.hasil_penjualan, candidate.nib_kbli) == (
+        Decimal("800000000"), Decimal("1500000000"), "13121 13122")
+    data = services.business_data(candidate)
+    assert data.declared == ("modal_usaha", "hasil_penjualan", "nib_kbli")
+    assert services.precheck_of(candidate).findings == ()
+    page = client.get(f"/tkdn-ik/kandidat/{candidate.pk}/").content.decode()
+    assert "Rp 800.000.000" in page and "dinyatakan produsen" in page
+    # a declared capital above Rp5 miliar is not a small industry (PP 7/2021), through the API
+    answer = client.post(f"/api/v1/tkdnik/candidates/{candidate.pk}/evidence", {
+        "product_kbli": "13121", "raw_material_evidence": True, "modal_usaha": "7500000000",
+        "nib_kbli": "13121"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["modal_usaha"] == "7500000000.00"
+    candidate.refresh_from_db()
+    assert [f.cause for f in services.precheck_of(candidate).findings
+            if f.status == "gagal"] == ["ukuran_usaha"]
+    assert client.post(f"/api/v1/tkdnik/candidates/{candidate.pk}/evidence",
+                       {"nib_kbli": "1312"}, content_type="application/json"
+                       ).status_code == 422
+    # the registry's own figure, once known, is the one read
+    registry.update_producer(actor=tim_bandung, producer=producer,
+                             modal_usaha=Decimal("900000000"))
+    candidate.refresh_from_db()
+    assert services.business_data(candidate).modal_usaha == Decimal("900000000")
+    trail = LogEntry.objects.filter(object_type="tkdnik.candidate", object_id=str(candidate.pk),
+                                    action="tkdnik.candidate.evidence")
+    assert trail.count() == 2
+    assert trail.order_by("id").last().changes["modal_usaha"][1] == "7500000000.00"
+
+
 def test_an_override_reason_submits_despite_findings(bandung, tim_bandung):
     candidate = _candidate(tim_bandung, bandung, _producer(tim_bandung), health_product=True)
     services.record_self_assessment(

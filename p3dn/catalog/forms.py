@@ -7,8 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from p3dn.catalog import queries
 from p3dn.catalog.models import CatalogProduct, Certificate, Origin, Producer
 from p3dn.catalog.validity import UNKNOWN
 from p3dn.lib.money import parse_number
@@ -249,3 +253,54 @@ class CertificateForm(forms.Form):
             "not_applicable": cert.not_applicable, "bmp": cert.bmp,
             "issue_date": cert.issue_date, "expiry_date": cert.expiry_date,
         }
+
+
+class RegistryPicker(forms.Widget):
+    """A registry producer, product or certificate chosen by typing part of its name (or its
+    NIB, NPWP, certificate number): the box asks the server for what matches (htmx) and the
+    list below it offers those entries. ``narrowed_by`` names the form's producer field, so a
+    product or certificate list keeps that producer's own."""
+
+    def __init__(self, kind: str, *, narrowed_by: str = "", attrs: dict[str, Any] | None = None
+                 ) -> None:
+        super().__init__(attrs)
+        self.kind = kind
+        self.narrowed_by = narrowed_by
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        current = queries.picked(self.kind, value) if value not in (None, "") else None
+        prompt = _("Type a name, NIB or number to search")
+        if current is None:
+            options = format_html('<option value="">{}</option>', prompt)
+        else:
+            options = format_html('<option value="{}" selected>{}</option>', current.pk,
+                                  current.label)
+        include = (format_html(' hx-include="[name=\'{}\']"', self.narrowed_by)
+                   if self.narrowed_by else "")
+        return format_html(
+            '<div class="picker"><input type="search" class="find-box" name="{}_cari" '
+            'placeholder="{}" aria-label="{}" autocomplete="off" maxlength="100" '
+            'hx-get="{}" hx-trigger="input changed delay:300ms, search" '
+            'hx-target="next select" hx-swap="innerHTML" hx-sync="this:replace"{}>'
+            '<select name="{}" id="{}">{}</select></div>',
+            name, prompt, prompt, reverse("catalog:lookup", args=[self.kind]), include,
+            name, final.get("id", f"id_{name}"), options,
+        )
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+def registry_field(kind: str, label: Any, *, required: bool = True, narrowed_by: str = "",
+                   help_text: Any = "") -> forms.IntegerField:
+    """A form field holding the registry number of a producer, product or certificate, chosen
+    with ``RegistryPicker``."""
+    return forms.IntegerField(label=label, required=required, min_value=1,
+                              max_value=2**63 - 1, help_text=help_text,
+                              widget=RegistryPicker(kind, narrowed_by=narrowed_by))
+
+
+class LookupForm(forms.Form):
+    producer = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

@@ -20,6 +20,8 @@ from p3dn.catalog.models import (
     ProductSource,
 )
 from p3dn.catalog.validity import UNKNOWN, WARNING_DAYS, Validity, validity
+from p3dn.lib.dates import format_date
+from p3dn.lib.money import format_percent
 from p3dn.regions.models import Region
 from p3dn.rules.certificates import Status
 
@@ -199,3 +201,116 @@ def summary(as_of: dt.date) -> dict[str, int]:
         "products": CatalogProduct.objects.filter(listed=True).count(),
         **certificates,
     }
+
+
+LOOKUP_KINDS = ("produsen", "produk", "sertifikat")
+LOOKUP_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One registry entry offered where a form asks for a producer, product or certificate."""
+
+    pk: int
+    label: str
+
+
+def _words_q(field: str, text: str) -> Q:
+    q = Q()
+    for word in text.split()[:8]:
+        q &= Q(**{f"{field}__icontains": word})
+    return q
+
+
+def _producer_label(p: Producer) -> str:
+    place = p.region.name if p.region is not None else (p.province_name or "")
+    nib = f"NIB {p.nib}" if p.nib else ""
+    return " · ".join(x for x in (p.name, place, nib) if x)
+
+
+def _product_label(p: CatalogProduct) -> str:
+    brand = f" ({p.brand})" if p.brand else ""
+    return f"{p.name}{brand} — {p.producer.name}"
+
+
+def _certificate_label(c: Certificate) -> str:
+    parts = [c.number or "—", c.product.name, c.holder.name]
+    if c.tkdn is not None:
+        parts.append(f"TKDN {format_percent(c.tkdn)}")
+    if c.valid_until:
+        parts.append(format_date(c.valid_until))
+    return " · ".join(parts)
+
+
+def _lookup_producers(text: str, number: int | None, limit: int) -> list[Pick]:
+    q = Q()
+    if text:
+        q = _words_q("name", text) | Q(nib=text) | Q(npwp=text)
+    if number is not None:
+        q |= Q(pk=number)
+    found = access.visible_producers().filter(q).order_by("name", "pk")[:limit]
+    return [Pick(p.pk, _producer_label(p)) for p in found]
+
+
+def _lookup_products(text: str, number: int | None, producer_id: int | None,
+                     limit: int) -> list[Pick]:
+    q = (_words_q("name", text) | _words_q("brand", text)) if text else Q()
+    if number is not None:
+        q |= Q(pk=number)
+    found = access.visible_products().filter(q)
+    if producer_id is not None:
+        found = found.filter(producer_id=producer_id)
+    return [Pick(p.pk, _product_label(p)) for p in found.order_by("name", "pk")[:limit]]
+
+
+def _lookup_certificates(text: str, number: int | None, producer_id: int | None,
+                         limit: int) -> list[Pick]:
+    q = Q()
+    if text:
+        q = (_words_q("product__name", text) | _words_q("holder__name", text)
+             | Q(number__icontains=text))
+    if number is not None:
+        q |= Q(pk=number)
+    found = access.visible_certificates().filter(q)
+    if producer_id is not None:
+        found = found.filter(holder_id=producer_id)
+    return [Pick(c.pk, _certificate_label(c))
+            for c in found.order_by("-valid_until", "pk")[:limit]]
+
+
+def lookup(kind: str, text: str, *, producer_id: int | None = None,
+           limit: int = LOOKUP_LIMIT) -> tuple[list[Pick], bool]:
+    """The registry entries of ``kind`` whose name (or NIB, NPWP, certificate number, or
+    registry number) holds every word of ``text``; the second value says more exist than
+    ``limit``. ``producer_id`` keeps a producer's own products and certificates."""
+    text = text.strip()
+    if kind not in LOOKUP_KINDS:
+        raise ValueError(kind)
+    if not text and producer_id is None:
+        return [], False
+    number = int(text) if text.isdigit() and len(text) <= 18 else None
+    if kind == "produsen":
+        picks = _lookup_producers(text, number, limit + 1)
+    elif kind == "produk":
+        picks = _lookup_products(text, number, producer_id, limit + 1)
+    else:
+        picks = _lookup_certificates(text, number, producer_id, limit + 1)
+    return picks[:limit], len(picks) > limit
+
+
+def picked(kind: str, pk: Any) -> Pick | None:
+    """The entry a form already holds, for its label (None: not a number or not there)."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 1 <= number < 2**63:
+        return None
+    if kind == "produsen":
+        producer = access.visible_producers().filter(pk=number).first()
+        return Pick(number, _producer_label(producer)) if producer else None
+    if kind == "produk":
+        product = access.visible_products().filter(pk=number).first()
+        return Pick(number, _product_label(product)) if product else None
+    certificate = access.visible_certificates().filter(pk=number).first()
+    return Pick(number, _certificate_label(certificate)) if certificate else None

@@ -5,6 +5,7 @@ from p3dn.catalog import views
 app_name = "catalog"
 urlpatterns = [
     path("registri/", views.registry_home, name="registry"),
+    path("registri/pilih/<slug:kind>/", views.lookup, name="lookup"),
     path("registri/produsen/", views.producer_list, name="producer-list"),
     path("registri/produsen/baru/", views.create_producer, name="producer-create"),
     path("registri/produsen/<int:pk>/", views.producer_detail, name="producer-short"),

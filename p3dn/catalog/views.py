@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from p3dn.catalog import access, queries, services
 from p3dn.catalog.forms import (
     CertificateFilterForm,
     CertificateForm,
+    LookupForm,
     ProducerFilterForm,
     ProducerForm,
     ProductFilterForm,
@@ -247,3 +248,19 @@ def update_certificate(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(certificate.get_absolute_url())
     context = {"form": form, "product": certificate.product, "certificate": certificate}
     return render(request, "catalog/certificate_form.html", context)
+
+
+@login_required
+@require_GET
+def lookup(request: HttpRequest, kind: str) -> HttpResponse:
+    """The options of a registry picker (catalog.forms.RegistryPicker) for what was typed."""
+    if kind not in queries.LOOKUP_KINDS:
+        raise Http404("No such registry list")
+    typed = [str(v) for k, v in request.GET.items() if k.endswith("_cari") or k == "q"]
+    text = typed[0] if typed else ""
+    form = LookupForm(request.GET)
+    if len(text) > 100 or not form.is_valid():
+        return HttpResponse(status=400)
+    picks, more = queries.lookup(kind, text, producer_id=form.cleaned_data["producer"])
+    context = {"picks": picks, "more": more, "typed": text.strip()}
+    return render(request, "catalog/_lookup_options.html", context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.forms import PemdaChoiceField
 from p3dn.accounts.models import Pemda, Unit, User
+from p3dn.catalog.forms import registry_field
 from p3dn.catalog.models import Producer
 from p3dn.matching.models import Event, Need
 from p3dn.matching.queries import DemandFilters
@@ -57,30 +58,35 @@ class GuestsForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("Units invited"), required=False,
                                            queryset=Unit.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
-    producers = forms.CharField(
-        label=_("Producers invited"), required=False, max_length=5000,
-        help_text=_("Registry producer numbers, separated by commas or spaces."))
+    producers = forms.ModelMultipleChoiceField(
+        label=_("Producers invited"), required=False, queryset=Producer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Clear a box to take the producer off the list."))
+    add_producer = registry_field(
+        "produsen", _("Invite another producer"), required=False,
+        help_text=_("The suggestions of each package invite with one click, too."))
 
-    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pemda: Pemda, invited: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = self.fields["units"]
         assert isinstance(units, forms.ModelMultipleChoiceField)
         units.queryset = Unit.objects.filter(pemda=pemda).order_by("name")
+        producers = self.fields["producers"]
+        assert isinstance(producers, forms.ModelMultipleChoiceField)
+        producers.queryset = Producer.objects.filter(pk__in=[p.pk for p in invited])
 
-    def clean_producers(self) -> list[Producer]:
-        text = self.cleaned_data["producers"].replace(",", " ")
-        ids = []
-        for part in text.split():
-            if not part.isdigit() or not 1 <= int(part) <= ID_MAX:
-                raise ValidationError(_("“%(v)s” is not a registry producer number.")
-                                      % {"v": part[:20]})
-            ids.append(int(part))
-        found = list(Producer.objects.filter(pk__in=ids))
-        missing = set(ids) - {p.pk for p in found}
-        if missing:
-            raise ValidationError(_("No registry producer has number %(n)s.")
-                                  % {"n": ", ".join(str(m) for m in sorted(missing))})
-        return found
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = list(data.get("producers") or [])
+        added = data.get("add_producer")
+        if added is not None:
+            producer = Producer.objects.filter(pk=added).first()
+            if producer is None:
+                self.add_error("add_producer", _("No registry producer has this number."))
+            elif producer not in chosen:
+                chosen.append(producer)
+        data["producers"] = chosen
+        return data
 
 
 class DemandFilterForm(forms.Form):
@@ -162,17 +168,31 @@ class NeedForm(forms.ModelForm):
 
 
 class InterestForm(forms.Form):
-    producer = forms.IntegerField(label=_("Registry producer number"), min_value=1,
-                                  max_value=ID_MAX)
-    product = forms.IntegerField(label=_("Registry product number"), min_value=1,
-                                 max_value=ID_MAX, required=False)
+    producer = registry_field("produsen", _("Producer"))
+    product = registry_field("produk", _("Product in the registry"), required=False,
+                             narrowed_by="producer")
     kd_rup = forms.IntegerField(label=_("RUP code"), min_value=1, max_value=ID_MAX,
                                 required=False)
-    need = forms.IntegerField(label=_("Need number"), min_value=1, max_value=ID_MAX,
-                              required=False)
+    need = forms.TypedChoiceField(label=_("Or a need entered by hand"), coerce=int,
+                                  empty_value=None, required=False, choices=[("", "—")])
     nilai_ketertarikan = _money(_("Value of interest (Rp)"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, needs: Any = None, **kwargs: Any) -> None:
+        """``needs``: the needs of the event's Pemda and year that may be named; without it
+        (a form posted from the suggestions page) any number is taken and checked later."""
+        super().__init__(*args, **kwargs)
+        need = self.fields["need"]
+        assert isinstance(need, forms.TypedChoiceField)
+        if needs is None:
+            need.choices = [("", "—"), *((n, n) for n in self._posted_need())]
+        else:
+            need.choices = [("", "—"), *((n.pk, f"{n.name} — {n.unit.name}") for n in needs)]
+
+    def _posted_need(self) -> list[str]:
+        value = str(self.data.get("need") or "") if self.is_bound else ""
+        return [value] if value.isdigit() and len(value) <= 18 else []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -60,6 +60,7 @@ def _event_of(request: HttpRequest) -> Event | None:
 def event_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     events = access.visible_events(user)
+    years = sorted(set(events.values_list("tahun", flat=True)), reverse=True)
     tahun = year(request.GET)
     if tahun is not None:
         events = events.filter(tahun=tahun)
@@ -67,6 +68,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     totals = {int(t.key): t for t in report.by_event}
     page = _page(request, events)
     context = {"page": page, "totals": totals, "total": report.total, "tahun": tahun,
+               "years": years,
                "can_create": user.role in (User.Role.ADMIN, User.Role.TIM_P3DN),
                "pemdas": queries.pemdas_with_packages(accounts_access.visible_pemda(user))}
     return render(request, "matching/event_list.html", context)
@@ -106,7 +108,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event, "report": report, "can_manage": access.can_manage(user, event.pemda_id),
         "units": event.units.order_by("name"), "producers": event.producers.order_by("name"),
         "links": [(link, present.status_text(link.status)) for link in report.links],
-        "interest_form": InterestForm(),
+        "interest_form": InterestForm(needs=access.visible_needs(user).filter(
+            pemda=event.pemda, tahun=event.tahun).order_by("name")),
     }
     return render(request, "matching/event_detail.html", context)
 
@@ -134,9 +137,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def event_guests(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     event = access.get_event_for(user, pk, write=True)
-    initial = {"units": list(event.units.all()),
-               "producers": " ".join(str(p) for p in event.producers.values_list("pk", flat=True))}
-    form = GuestsForm(request.POST or None, pemda=event.pemda, initial=initial)
+    invited = list(event.producers.order_by("name"))
+    initial = {"units": list(event.units.all()), "producers": invited}
+    form = GuestsForm(request.POST or None, pemda=event.pemda, invited=invited, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_guests(actor=user, event=event, units=form.cleaned_data["units"],
@@ -293,23 +296,22 @@ def demand(request: HttpRequest, pemda_id: int) -> HttpResponse:
     tahun = year(request.GET, default_year(years))
     form = DemandFilterForm(request.GET or None, pemda=pemda)
     lines: list[queries.DemandLine] = []
-    too_many = False
+    unchecked = 0  # lines past the largest MAX_MATCHED_LINES, not matched
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else queries.DemandFilters()
         lines = queries.demand(pemda, tahun, filters)
         if filters.domestic is not None:
-            if len(lines) > MAX_MATCHED_LINES:
-                too_many, lines = True, []
-            else:
-                ctx = suggestions.Context.for_pemda(pemda)
-                lines = suggestions.with_domestic_alternative(lines, ctx, filters.domestic)
+            unchecked = max(0, len(lines) - MAX_MATCHED_LINES)
+            ctx = suggestions.Context.for_pemda(pemda)
+            lines = suggestions.with_domestic_alternative(lines[:MAX_MATCHED_LINES], ctx,
+                                                          filters.domestic)
     event = _event_of(request)
     if event is not None and event.pemda_id != pemda.pk:
         raise Http404("Event of another Pemda")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "pemda": pemda, "tahun": tahun, "years": years, "form": form, "too_many": too_many,
+        "pemda": pemda, "tahun": tahun, "years": years, "form": form, "unchecked": unchecked,
         "max_lines": MAX_MATCHED_LINES, "page": _page(request, lines), "count": len(lines),
         "pagu": sum((line.pagu for line in lines), queries.ZERO), "query": query.urlencode(),
         "event": event,
@@ -363,17 +365,15 @@ def producer_packages(request: HttpRequest, pemda_id: int, producer_id: int) -> 
     tahun = year(request.GET, default_year(years))
     form = DemandFilterForm(request.GET or None, pemda=pemda)
     supplies: list[suggestions.Supply] = []
-    too_many = False
+    unchecked = 0  # lines past the largest MAX_MATCHED_LINES, not matched
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else queries.DemandFilters()
         lines = queries.demand(pemda, tahun, filters)
-        if len(lines) > MAX_MATCHED_LINES:
-            too_many = True
-        else:
-            supplies = suggestions.packages_for(producer, lines,
-                                                suggestions.Context.for_pemda(pemda))
+        unchecked = max(0, len(lines) - MAX_MATCHED_LINES)
+        supplies = suggestions.packages_for(producer, lines[:MAX_MATCHED_LINES],
+                                            suggestions.Context.for_pemda(pemda))
     context = {"pemda": pemda, "producer": producer, "tahun": tahun, "years": years, "form": form,
-               "supplies": supplies, "too_many": too_many, "max_lines": MAX_MATCHED_LINES}
+               "supplies": supplies, "unchecked": unchecked, "max_lines": MAX_MATCHED_LINES}
     return render(request, "matching/producer_packages.html", context,
                   status=400 if request.GET and not form.is_valid() else 200)
 

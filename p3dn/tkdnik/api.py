@@ -29,6 +29,8 @@ router = Router(tags=["TKDN-IK"])
 Text = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
 Line = Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)]
 Kbli = Annotated[str, StringConstraints(pattern=r"^(\d{5})?$")]
+KbliList = Annotated[str, StringConstraints(max_length=200, pattern=r"^[\d ,]*$")]
+Amount = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 18, decimal_places=2)]
 KecamatanCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Score = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
@@ -101,6 +103,9 @@ class CandidateOut(Schema):
     health_product: bool
     nie: str
     raw_material_evidence: bool | None
+    modal_usaha: Decimal | None = Field(description="as the producer declared it")
+    hasil_penjualan: Decimal | None = Field(description="as the producer declared it")
+    nib_kbli: str = Field(description="KBLI codes on the NIB as declared, space-separated")
     status: str
     registered_on: dt.date
     assessed_on: dt.date | None
@@ -181,6 +186,20 @@ class RegisterIn(Schema):
     raw_material_evidence: bool | None = None
     raw_material_note: Line = ""
     registered_on: dt.date | None = None
+    modal_usaha: Amount | None = None
+    hasil_penjualan: Amount | None = None
+    nib_kbli: KbliList = ""
+
+
+class EvidenceIn(Schema):
+    product_kbli: Kbli = ""
+    health_product: bool = False
+    nie: Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)] = ""
+    raw_material_evidence: bool | None = None
+    raw_material_note: Line = ""
+    modal_usaha: Amount | None = None
+    hasil_penjualan: Amount | None = None
+    nib_kbli: KbliList = ""
 
 
 class Regulation(StrEnum):
@@ -326,6 +345,15 @@ def assess(request: HttpRequest, candidate_id: Id, payload: AssessmentIn) -> Can
         material=payload.material, tenaga_kerja=payload.tenaga_kerja,
         overhead=payload.overhead, pengembangan=payload.pengembangan,
         assessed_on=payload.assessed_on)
+
+
+@router.post("/candidates/{candidate_id}/evidence",
+             response={200: CandidateOut, **errors(*WRITE)})
+def evidence(request: HttpRequest, candidate_id: Id, payload: EvidenceIn) -> Candidate:
+    """Correct what the pre-check reads before submission (audited)."""
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, write=True)
+    return services.update_evidence(actor=user, candidate=candidate, **payload.model_dump())
 
 
 @router.post("/candidates/{candidate_id}/precheck",

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda
+from p3dn.catalog.forms import RupiahField, registry_field
 from p3dn.regions.models import Region
 from p3dn.tkdnik.models import Candidate
 
@@ -42,17 +43,25 @@ class EvidenceFields(forms.Form):
         required=False)
     raw_material_note = forms.CharField(label=_("Proof (invoice, receipt)"), max_length=255,
                                         required=False)
+    modal_usaha = RupiahField(
+        label=_("Business capital, excluding land and buildings (Rp)"), required=False,
+        help_text=_("As the producer declares it; read when the registry has none."))
+    hasil_penjualan = RupiahField(label=_("Annual sales (Rp)"), required=False,
+                                  help_text=_("As the producer declares it; read when the "
+                                              "registry has none."))
+    nib_kbli = forms.CharField(label=_("KBLI codes on the NIB"), max_length=200, required=False,
+                               help_text=_("5-digit codes separated by spaces or commas; read "
+                                           "when the registry has none."))
 
 
 class RegisterForm(EvidenceFields):
     """Step 1: a small-industry producer of the registry and its product."""
 
     kecamatan = forms.ChoiceField(label=_("Kecamatan"))
-    producer = forms.IntegerField(label=_("Registry producer no."), min_value=1,
-                                  max_value=ID_MAX)
-    product = forms.IntegerField(label=_("Registry product no."), min_value=1, max_value=ID_MAX,
-                                 required=False,
-                                 help_text=_("Empty when the product is not in the registry."))
+    producer = registry_field("produsen", _("Producer"))
+    product = registry_field("produk", _("Product in the registry"), required=False,
+                             narrowed_by="producer",
+                             help_text=_("Empty when the product is not in the registry."))
     product_name = forms.CharField(label=_("Product"), max_length=255, required=False)
     specification = forms.CharField(label=_("Specification"), max_length=5000, required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
@@ -96,8 +105,7 @@ class SubmitForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    certificate = forms.IntegerField(label=_("Registry certificate no."), min_value=1,
-                                     max_value=ID_MAX)
+    certificate = registry_field("sertifikat", _("Certificate"))
     decided_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput)
 
 

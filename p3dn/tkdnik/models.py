@@ -65,6 +65,15 @@ class Candidate(models.Model):
     )
     raw_material_note = models.CharField(_("proof (invoice, receipt)"), max_length=255,
                                          blank=True)
+    # what the producer declares in its application, read where the registry has nothing
+    modal_usaha = models.DecimalField(
+        _("business capital as declared (Rp)"), max_digits=20, decimal_places=2, null=True,
+        blank=True)
+    hasil_penjualan = models.DecimalField(
+        _("annual sales as declared (Rp)"), max_digits=20, decimal_places=2, null=True,
+        blank=True)
+    nib_kbli = models.CharField(_("KBLI codes on the NIB as declared"), max_length=200,
+                                blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.REGISTERED)
     registered_on = models.DateField(_("registered"))

@@ -7,6 +7,7 @@ Keyword-only, atomic, audited. The figures come from the rules library (p3dn.rul
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ from p3dn.web.rule_errors import message_for
 AUDIT_FIELDS = [
     "status", "producer", "product", "kecamatan", "product_name", "specification", "brand",
     "tipe", "product_kbli", "health_product", "nie", "raw_material_evidence", "registered_on",
+    "modal_usaha", "hasil_penjualan", "nib_kbli",
     "assessed_on", "regulation", "tkdn_ik", "certifiable", "prechecked_on", "precheck_passed",
     "override_reason", "submitted_on", "decided_on", "certificate", "closed_by_import",
     "rejection_cause", "rejection_note",
@@ -75,7 +77,8 @@ def register_candidate(
     product: CatalogProduct | None = None, product_name: str = "", specification: str = "",
     brand: str = "", tipe: str = "", product_kbli: str = "", health_product: bool = False,
     nie: str = "", raw_material_evidence: bool | None = None, raw_material_note: str = "",
-    registered_on: dt.date | None = None,
+    registered_on: dt.date | None = None, modal_usaha: Decimal | None = None,
+    hasil_penjualan: Decimal | None = None, nib_kbli: str = "",
 ) -> Candidate:
     """A small-industry producer's product enters the pipeline (step 1: registration)."""
     access.require_manage(actor, pemda)
@@ -101,6 +104,9 @@ def register_candidate(
         nie=nie.strip()[:60], raw_material_evidence=raw_material_evidence,
         raw_material_note=raw_material_note.strip()[:255],
         registered_on=_date(registered_on, "registered_on"), created_by=actor,
+        modal_usaha=_amount(modal_usaha, "modal_usaha"),
+        hasil_penjualan=_amount(hasil_penjualan, "hasil_penjualan"),
+        nib_kbli=_kbli_codes(nib_kbli),
     )
     candidate.save()
     _audit(candidate, "tkdnik.candidate.registered", actor, {})
@@ -111,8 +117,11 @@ def register_candidate(
 def update_evidence(
     *, actor: User, candidate: Candidate, product_kbli: str, health_product: bool, nie: str,
     raw_material_evidence: bool | None, raw_material_note: str = "",
+    modal_usaha: Decimal | None = None, hasil_penjualan: Decimal | None = None,
+    nib_kbli: str = "",
 ) -> Candidate:
-    """Correct what the pre-check reads (KBLI, NIE, raw-material proof) before submission."""
+    """Correct what the pre-check reads (KBLI, NIE, raw-material proof, and the business data
+    the producer declares where the registry has none) before submission."""
     access.require_manage(actor, candidate.pemda)
     _require_status(candidate, Candidate.Status.REGISTERED, Candidate.Status.ASSESSED)
     before = snapshot(candidate, AUDIT_FIELDS)
@@ -124,6 +133,9 @@ def update_evidence(
     candidate.nie = nie.strip()[:60]
     candidate.raw_material_evidence = raw_material_evidence
     candidate.raw_material_note = raw_material_note.strip()[:255]
+    candidate.modal_usaha = _amount(modal_usaha, "modal_usaha")
+    candidate.hasil_penjualan = _amount(hasil_penjualan, "hasil_penjualan")
+    candidate.nib_kbli = _kbli_codes(nib_kbli)
     candidate.save()
     _audit(candidate, "tkdnik.candidate.evidence", actor, before)
     return candidate
@@ -144,7 +156,7 @@ def record_self_assessment(
         result = rules.tkdn_ik(
             regulation=regulation, material=material, tenaga_kerja=tenaga_kerja,
             overhead=overhead, pengembangan=pengembangan,
-            modal_usaha=candidate.producer.modal_usaha,
+            modal_usaha=business_data(candidate).modal_usaha,
         )
     except RuleInputError as exc:
         raise ValidationError({e["field"]: message_for(e) for e in exc.errors}) from None
@@ -166,12 +178,54 @@ def record_self_assessment(
     return candidate
 
 
+@dataclass(frozen=True)
+class BusinessData:
+    """The producer's size and NIB data as the pre-check reads them: the registry's where it
+    has them, else what the producer declared in this application (``declared`` names those
+    fields)."""
+
+    modal_usaha: Decimal | None
+    hasil_penjualan: Decimal | None
+    ukuran: str
+    kbli_nib: tuple[str, ...]
+    declared: tuple[str, ...]
+
+
+def business_data(candidate: Candidate) -> BusinessData:
+    producer = candidate.producer
+    declared: list[str] = []
+
+    def pick(name: str, registry: Any, own: Any) -> Any:
+        if registry not in (None, "", ()) or own in (None, "", ()):
+            return registry
+        declared.append(name)
+        return own
+
+    modal = pick("modal_usaha", producer.modal_usaha, candidate.modal_usaha)
+    sales = pick("hasil_penjualan", producer.hasil_penjualan, candidate.hasil_penjualan)
+    kbli = pick("nib_kbli", tuple(producer.kbli_list), tuple(candidate.nib_kbli.split()))
+    return BusinessData(modal, sales, producer.size or "", kbli, tuple(declared))
+
+
+def _amount(value: Decimal | None, field: str) -> Decimal | None:
+    if value is not None and (value < 0 or value >= Decimal(10) ** 18):
+        raise ValidationError({field: _("Enter an amount from 0 up to 18 digits.")})
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
+def _kbli_codes(text: str) -> str:
+    codes = text.replace(",", " ").split()
+    if any(not (len(c) == 5 and c.isdigit()) for c in codes):
+        raise ValidationError({"nib_kbli": _("A KBLI code has 5 digits.")})
+    return " ".join(dict.fromkeys(codes))[:200]
+
+
 def precheck_of(candidate: Candidate) -> rules.PrecheckResult:
     """The four rejection causes on what the candidate and its producer say now."""
-    producer = candidate.producer
+    data = business_data(candidate)
     return rules.precheck(
-        modal_usaha=producer.modal_usaha, hasil_penjualan=producer.hasil_penjualan,
-        ukuran_tercatat=producer.size or "", kbli_nib=tuple(producer.kbli_list),
+        modal_usaha=data.modal_usaha, hasil_penjualan=data.hasil_penjualan,
+        ukuran_tercatat=data.ukuran, kbli_nib=data.kbli_nib,
         kbli_produk=candidate.product_kbli, bukti_bahan_baku=candidate.raw_material_evidence,
         produk_kesehatan=candidate.health_product, nie=candidate.nie,
     )

@@ -128,7 +128,8 @@ def register(request: HttpRequest, pemda_id: int) -> HttpResponse:
                 product_kbli=data["product_kbli"], health_product=data["health_product"],
                 nie=data["nie"], raw_material_evidence=yes_no(data["raw_material_evidence"]),
                 raw_material_note=data["raw_material_note"],
-                registered_on=data.get("registered_on"),
+                registered_on=data.get("registered_on"), modal_usaha=data["modal_usaha"],
+                hasil_penjualan=data["hasil_penjualan"], nib_kbli=data["nib_kbli"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -147,7 +148,9 @@ def _initial_evidence(candidate: Candidate) -> dict[str, Any]:
     evidence = {True: "ya", False: "tidak", None: ""}[candidate.raw_material_evidence]
     return {"product_kbli": candidate.product_kbli, "health_product": candidate.health_product,
             "nie": candidate.nie, "raw_material_evidence": evidence,
-            "raw_material_note": candidate.raw_material_note}
+            "raw_material_note": candidate.raw_material_note,
+            "modal_usaha": candidate.modal_usaha, "hasil_penjualan": candidate.hasil_penjualan,
+            "nib_kbli": candidate.nib_kbli}
 
 
 def _forms(candidate: Candidate, posted: str = "", data: Any = None) -> dict[str, Any]:
@@ -169,6 +172,7 @@ def _detail(request: HttpRequest, candidate: Candidate, forms: dict[str, Any],
     context = {
         "candidate": candidate, "forms": forms,
         "precheck": services.precheck_of(candidate),
+        "business": services.business_data(candidate),
         "history": queries.history(candidate),
         "can_manage": access.can_manage(user, candidate.pemda_id),
     }
@@ -188,7 +192,8 @@ def _run_step(user: Any, candidate: Candidate, step: str, data: dict[str, Any]) 
             actor=user, candidate=candidate, product_kbli=data["product_kbli"],
             health_product=data["health_product"], nie=data["nie"],
             raw_material_evidence=yes_no(data["raw_material_evidence"]),
-            raw_material_note=data["raw_material_note"])
+            raw_material_note=data["raw_material_note"], modal_usaha=data["modal_usaha"],
+            hasil_penjualan=data["hasil_penjualan"], nib_kbli=data["nib_kbli"])
     elif step == "assess":
         services.record_self_assessment(
             actor=user, candidate=candidate, regulation=data["regulation"],
