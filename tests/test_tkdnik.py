@@ -604,8 +604,23 @@ def test_pages_api_and_export_with_users_of_two_pemda(
     assert national.get(reverse("tkdnik:pemda", args=[bandung.pk])).status_code == 200
     assert national.get(reverse("tkdnik:index")).status_code == 200
 
-    # the page steps: a rejection with its cause, from the candidate's page
+    # the page steps: a self-assessment typed in percent, a rejection with its cause
     tim = client_for(tim_bandung)
+    typed = tim.post(reverse("tkdnik:step", args=[cid, "assess"]), {
+        "assess-regulation": R46, "assess-material": "20", "assess-tenaga_kerja": "7,5",
+        "assess-overhead": "3", "assess-pengembangan": "1,5"})
+    assert typed.status_code == 400  # submitted already: the assessment is closed
+    second = _candidate(tim_bandung, bandung, producer)
+    typed = tim.post(reverse("tkdnik:step", args=[second.pk, "assess"]), {
+        "assess-regulation": R46, "assess-material": "20", "assess-tenaga_kerja": "7,5",
+        "assess-overhead": "3", "assess-pengembangan": "1,5"})
+    assert typed.status_code == 302
+    second.refresh_from_db()
+    assert (second.score_material, second.score_labour, second.tkdn_ik) == (
+        Decimal("0.2"), Decimal("0.075"), Decimal("0.32"))
+    assert tim.post(reverse("tkdnik:step", args=[second.pk, "assess"]), {
+        "assess-regulation": R46, "assess-material": "120", "assess-tenaga_kerja": "0",
+        "assess-overhead": "0", "assess-pengembangan": "0"}).status_code == 400
     assert tim.get(reverse("tkdnik:index")).url == reverse("tkdnik:pemda", args=[bandung.pk])
     page = tim.get(reverse("tkdnik:candidate", args=[cid]))
     assert page.status_code == 200 and "=SUM(A1) Kain" in page.content.decode()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from p3dn.catalog import access
 from p3dn.catalog.models import (
@@ -234,11 +235,15 @@ def _product_label(p: CatalogProduct) -> str:
 
 
 def _certificate_label(c: Certificate) -> str:
-    parts = [c.number or "—", c.product.name, c.holder.name]
+    product = c.product.name
+    variant = " ".join(x for x in (c.product.brand, c.product.tipe) if x)
+    parts = [c.number or str(_("no number")), f"{product} ({variant})" if variant else product,
+             c.holder.name]
     if c.tkdn is not None:
         parts.append(f"TKDN {format_percent(c.tkdn)}")
     if c.valid_until:
-        parts.append(format_date(c.valid_until))
+        parts.append(str(_("valid until %(day)s") % {"day": format_date(c.valid_until)}))
+    parts.append(str(_("registry no. %(n)s") % {"n": c.pk}))
     return " · ".join(parts)
 
 

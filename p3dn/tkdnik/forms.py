@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.models import Pemda
-from p3dn.catalog.forms import RupiahField, registry_field
+from p3dn.catalog.forms import PercentField, RupiahField, registry_field
 from p3dn.regions.models import Region
 from p3dn.tkdnik.models import Candidate
 
@@ -80,20 +79,19 @@ class RegisterForm(EvidenceFields):
         kecamatan.choices = kecamatan_choices(pemda)
 
 
-def score(label: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, min_value=Decimal(0), max_value=Decimal(1),
-                              max_digits=5, decimal_places=4)
-
+def score(label: Any) -> PercentField:
+    return PercentField(label=label, max_length=10)
 
 
 class AssessmentForm(forms.Form):
-    """Step 2: the component scores of the C11 self-assessment (as fractions, 0,24 = 24%)."""
+    """Step 2: the component scores of the C11 self-assessment, typed in percent (24 = 24%)
+    and kept as fractions."""
 
     regulation = forms.ChoiceField(label=_("Regulation"), choices=Candidate.Regulation.choices)
-    material = score(_("Direct material score"))
-    tenaga_kerja = score(_("Direct labour score"))
-    overhead = score(_("Factory overhead score"))
-    pengembangan = score(_("Development cost score"))
+    material = score(_("Direct material score (%)"))
+    tenaga_kerja = score(_("Direct labour score (%)"))
+    overhead = score(_("Factory overhead score (%)"))
+    pengembangan = score(_("Development cost score (%)"))
     assessed_on = forms.DateField(label=_("Self-assessed on"), required=False, widget=DateInput)
 
 
