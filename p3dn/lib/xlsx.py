@@ -86,3 +86,24 @@ def workbook_bytes(sheet_title: str, heading: str, blocks: Iterable[Block]) -> b
     for col, width in widths.items():
         sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = width + 2
     return workbook_to_bytes(book)
+
+
+def append_title(sheet: Any, title: str) -> None:
+    """The sheet's heading, in large bold type, on a row of its own."""
+    sheet.append([title])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
+
+
+def append_header(sheet: Any, header: Sequence[object]) -> None:
+    """A table's header row: bold on a grey fill."""
+    sheet.append(list(header))
+    for col in range(1, len(header) + 1):
+        cell = sheet.cell(row=sheet.max_row, column=col)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+
+
+def append_facts(sheet: Any, facts: Iterable[tuple[object, object]]) -> None:
+    """Label and value rows (what a file holds, when, on which data), the labels in bold."""
+    for label, value in facts:
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from p3dn.audit.models import Authored
 from p3dn.rules.common import JenisPengadaan
 
 
@@ -25,7 +25,7 @@ def _money(verbose_name: Any, **options: Any) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=2, **options)
 
 
-class Event(models.Model):
+class Event(Authored):
     """A Business Matching (Temu Bisnis) event: the Pemda's own, or a national stage it takes
     part in. The units and producers invited are its guests."""
 
@@ -56,12 +56,6 @@ class Event(models.Model):
     producers = models.ManyToManyField(
         "catalog.Producer", blank=True, related_name="+", verbose_name=_("producers invited")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -76,7 +70,7 @@ class Event(models.Model):
         return reverse("matching:event-detail", args=[self.pk])
 
 
-class Need(models.Model):
+class Need(Authored):
     """A need a unit declares by hand (not, or not yet, an announced RUP package). Once it is
     announced, its RUP code links the interests in it to what followed."""
 
@@ -98,12 +92,6 @@ class Need(models.Model):
     kbli = models.CharField(_("KBLI"), max_length=5, blank=True)
     kode_hs = models.CharField(_("HS code"), max_length=10, blank=True)
     kd_rup = models.BigIntegerField(_("RUP code once announced"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,7 +103,7 @@ class Need(models.Model):
         return self.name
 
 
-class Interest(models.Model):
+class Interest(Authored):
     """A producer's declared interest (nilai ketertarikan) in a RUP package or a need at an
     event, and later its commitment."""
 
@@ -144,12 +132,6 @@ class Interest(models.Model):
     nilai_komitmen = _money(_("value committed"), null=True, blank=True)
     committed_on = models.DateField(_("committed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["event_id", "id"]

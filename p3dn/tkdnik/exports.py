@@ -9,12 +9,11 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
 from p3dn.accounts.models import Pemda
 from p3dn.lib.dates import format_date, format_datetime
 from p3dn.lib.money import format_percent
-from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
+from p3dn.lib.xlsx import append_header, append_title, new_workbook, workbook_to_bytes
 from p3dn.tkdnik.models import Candidate
 from p3dn.tkdnik.queries import PrecheckOutcome
 
@@ -29,8 +28,7 @@ def candidates_workbook(pemda: Pemda, candidates: Iterable[Candidate],
     sheet = book.active
     assert sheet is not None
     sheet.title = _("TKDN-IK candidates")[:31]
-    sheet.append([_("TKDN-IK candidates of %(pemda)s") % {"pemda": pemda.name}])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    append_title(sheet, _("TKDN-IK candidates of %(pemda)s") % {"pemda": pemda.name})
     sheet.append([_("Exported"), format_datetime(timezone.localtime())])
     sheet.append([_("Pre-checked"), outcome.prechecked, _("decided"), outcome.decided,
                   _("rejected"), outcome.rejected,
@@ -43,10 +41,7 @@ def candidates_workbook(pemda: Pemda, candidates: Iterable[Candidate],
               _("Reason for submitting despite findings"), _("Submitted"), _("Decided"),
               _("Certificate"), _("Closed by a Kemenperin import"), _("Rejection cause"),
               _("Rejection reason")]
-    sheet.append(header)
-    for col in range(1, len(header) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=col)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    append_header(sheet, header)
     for c in candidates:
         sheet.append([
             c.pk, c.get_status_display(), c.kecamatan.name, c.producer.name, c.producer.nib,

@@ -9,13 +9,14 @@ certificates are the registry's (catalog.Certificate). Scores and values are Dec
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from p3dn.audit.models import Authored
 
-class Candidate(models.Model):
+
+class Candidate(Authored):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
         ASSESSED = "assessed", _("Self-assessed")
@@ -105,12 +106,6 @@ class Candidate(models.Model):
     rejection_cause = models.CharField(_("rejection cause"), max_length=12,
                                        choices=RejectionCause.choices, blank=True)
     rejection_note = models.TextField(_("rejection reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-registered_on", "-id"]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
 from p3dn.accounts.models import Pemda
 from p3dn.catalog.listings import checks
@@ -15,7 +14,7 @@ from p3dn.catalog.listings.models import Listing
 from p3dn.catalog.listings.queries import Progress
 from p3dn.lib.dates import format_datetime
 from p3dn.lib.money import format_percent
-from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
+from p3dn.lib.xlsx import append_header, append_title, new_workbook, workbook_to_bytes
 
 
 def _yes_no(value: bool | None) -> str:
@@ -27,8 +26,7 @@ def listings_workbook(pemda: Pemda, listings: Iterable[Listing], progress: Progr
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Katalog lokal")[:31]
-    sheet.append([_("Katalog lokal of %(pemda)s") % {"pemda": pemda.name}])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    append_title(sheet, _("Katalog lokal of %(pemda)s") % {"pemda": pemda.name})
     sheet.append([_("Exported"), format_datetime(timezone.localtime())])
     sheet.append([_("UMK producers approved"), progress.umk_producers,
                   _("target"), progress.umk_target, format_percent(progress.share)])
@@ -41,10 +39,7 @@ def listings_workbook(pemda: Pemda, listings: Iterable[Listing], progress: Progr
               *(checks.label(code) for code in checks.CODES), _("Check details"),
               _("Reason"), _("Reason for approving despite failed checks"), _("Proposed"),
               _("Decided"), _("Decided by")]
-    sheet.append(header)
-    for col in range(1, len(header) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=col)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    append_header(sheet, header)
     for listing in listings:
         by_code = {c["code"]: c for c in listing.checks}
         typed = listing.proposal.get("producer") or {}

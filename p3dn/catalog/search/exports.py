@@ -9,9 +9,14 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
-from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
+from p3dn.lib.xlsx import (
+    append_facts,
+    append_header,
+    append_title,
+    new_workbook,
+    workbook_to_bytes,
+)
 
 from .models import SearchState
 from .queries import Page
@@ -32,8 +37,7 @@ def search_workbook(page: Page, *, filters: Sequence[tuple[str, str]], state: Se
     head = book.active
     assert head is not None
     head.title = _("Search")[:31]
-    head.append([_("Search of the domestic product registry")])
-    head.cell(row=1, column=1).font = Font(bold=True, size=14)
+    append_title(head, _("Search of the domestic product registry"))
     rows: list[tuple[str, object]] = [
         (_("Query"), page.query),
         *filters,
@@ -47,9 +51,7 @@ def search_workbook(page: Page, *, filters: Sequence[tuple[str, str]], state: Se
         rows.insert(1, (_("Filters"), _("none")))
     if page.total > len(page.results):
         rows.append((_("Note"), _("Only the best-ranked items are listed.")))
-    for label, value in rows:
-        head.append([label, value])
-        head.cell(row=head.max_row, column=1).font = Font(bold=True)
+    append_facts(head, rows)
     head.column_dimensions["A"].width = 34
     head.column_dimensions["B"].width = 70
 
@@ -58,10 +60,7 @@ def search_workbook(page: Page, *, filters: Sequence[tuple[str, str]], state: Se
               _("Type"), _("TKDN (%)"), _("TKDN + BMP (%)"), _("Certificate valid until"),
               _("Certificates"), _("Lowest price (Rp)"), _("Highest price (Rp)"),
               _("Province"), "UMK", "IKM", _("Source"), _("Link")]
-    sheet.append(header)
-    for col in range(1, len(header) + 1):
-        cell = sheet.cell(row=1, column=col)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    append_header(sheet, header)
     for rank, result in enumerate(page.results, start=1):
         product = result.product
         producer = product.producer

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
-from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
+from p3dn.lib.xlsx import (
+    append_facts,
+    append_header,
+    append_title,
+    new_workbook,
+    workbook_to_bytes,
+)
 
 from .finder import tier_label
 from .models import Scan, ScanRow
@@ -39,8 +45,7 @@ def scan_workbook(scan: Scan, rows: Iterable[ScanRow], *,
     head = book.active
     assert head is not None
     head.title = _("Scan")[:31]
-    head.append([_("Import substitution: domestic alternatives of non-PDN spending")])
-    head.cell(row=1, column=1).font = Font(bold=True, size=14)
+    append_title(head, _("Import substitution: domestic alternatives of non-PDN spending"))
     lines: list[tuple[str, object]] = [
         (_("Pemda"), scan.pemda.name),
         (_("Year"), scan.tahun),
@@ -51,9 +56,7 @@ def scan_workbook(scan: Scan, rows: Iterable[ScanRow], *,
         (_("Registry as of (last sync)"), _local(scan.registry_as_of)),
         *filters,
     ]
-    for label, value in lines:
-        head.append([label, value])
-        head.cell(row=head.max_row, column=1).font = Font(bold=True)
+    append_facts(head, lines)
     head.column_dimensions["A"].width = 34
     head.column_dimensions["B"].width = 60
 
@@ -63,10 +66,7 @@ def scan_workbook(scan: Scan, rows: Iterable[ScanRow], *,
               _("Best alternative"), _("Producer"), _("Producer's region"), _("TKDN (%)"),
               _("BMP (%)"), _("TKDN + BMP (%)"), _("Certificate"), _("Price (Rp)"),
               _("Price region"), _("Unit price paid (Rp)"), _("Price difference (Rp)")]
-    sheet.append(header)
-    for col in range(1, len(header) + 1):
-        cell = sheet.cell(row=1, column=col)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    append_header(sheet, header)
     for row in rows:
         best = row.best[0] if row.best else {}
         sheet.append([
@@ -108,10 +108,7 @@ def report_sheet(book: Any, card: dict[str, Any]) -> None:
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
     header = [_("Perangkat daerah"), _("Potensi PDN (plan)"), _("Potensi PDN (realization)")]
-    sheet.append(header)
-    for col in range(1, len(header) + 1):
-        cell = sheet.cell(row=sheet.max_row, column=col)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    append_header(sheet, header)
     for unit in card["units"]:
         sheet.append([unit.name or _("Unit not known"), unit.potensi_rencana,
                       unit.potensi_realisasi])

@@ -28,7 +28,7 @@ from p3dn.catalog.substitutes.exports import report_sheet as substitute_sheet
 from p3dn.lib.dates import format_date
 from p3dn.lib.money import format_number, format_rupiah
 from p3dn.lib.pdf import html_to_pdf
-from p3dn.lib.xlsx import HEADER_FILL, new_workbook, workbook_to_bytes
+from p3dn.lib.xlsx import HEADER_FILL, append_title, new_workbook, workbook_to_bytes
 from p3dn.monitoring import charts, compliance, queries, targets
 from p3dn.monitoring.exports import UNIT_KEYS, channel_header, unit_header
 from p3dn.monitoring.indicators import (
@@ -370,8 +370,7 @@ def report_xlsx(report: Report) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = _("Summary")
-    summary.append([_("Laporan Monev P3DN")])
-    summary.cell(1, 1).font = Font(bold=True, size=14)
+    append_title(summary, _("Laporan Monev P3DN"))
     m, r = {2: MONEY_FORMAT}, {2: RATIO_FORMAT}
     _write(
         summary,
