@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from p3dn.accounts import access
 from p3dn.accounts.models import User
+from p3dn.core.todo import todo_for
 from p3dn.regions.models import Region
 from p3dn.regions.services import decree
 
@@ -23,6 +24,8 @@ def summarise_home(*, user: User) -> dict[str, Any]:
     if not user.is_national and user.pemda_id:
         context["own_pemda"] = access.get_pemda_for(user, user.pemda_id)
         context["own_unit"] = user.unit
+        if user.role == User.Role.TIM_P3DN:
+            context["todo"] = todo_for(user, context["own_pemda"])
     else:
         context["levels"] = pemda.aggregate(
             provinsi=Count("pk", filter=Q(region__level=Region.Level.PROVINSI)),
