@@ -4,6 +4,7 @@ language and opens the home page and the Pemda page. Screenshots go to test-arti
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from conftest import KALBAR_2023_DIR, PASSWORD
+from p3dn.catalog import services as registry
+from p3dn.regions.models import Region
+from p3dn.tkdnik.models import Candidate
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -180,3 +184,38 @@ def test_a_pemda_is_found_by_its_code_in_a_long_list(page, live_server, admin_pu
         f"{bandung.name} ({bandung.kd_klpd} · {bandung.region_id})"]
     box.fill("bandung barat")
     assert "Bandung Barat" in select.locator("option:checked").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_tkdn_ik_candidate_is_registered_by_typing_the_producers_name(
+        page, live_server, tim_bandung, bandung):
+    region = Region.objects.get(code="32.04")
+    producer = registry.create_producer(actor=tim_bandung, name="CV Tenun Sambas Jaya",
+                                        region=region, modal_usaha=Decimal("800000000"))
+    registry.create_producer(actor=tim_bandung, name="CV Batik Soreang", region=region)
+    product = registry.create_product(actor=tim_bandung, producer=producer, name="Kain Tenun Ikat",
+                                      kbli="13121")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.fill("input[name=username]", tim_bandung.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('tkdnik:register', args=[bandung.pk])}")
+    page.select_option("select[name=kecamatan]", index=1)
+    page.fill("input[name=producer_cari]", "tenun jaya")
+    producers = page.locator("select[name=producer]")
+    producers.locator(f"option[value='{producer.pk}']").wait_for(state="attached")
+    assert producers.input_value() == str(producer.pk)
+    assert producers.locator("option").count() == 1  # "Batik Soreang" does not match
+    page.fill("input[name=product_cari]", "kain")
+    products = page.locator("select[name=product]")
+    products.locator(f"option[value='{product.pk}']").wait_for(state="attached")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "tkdn-ik-register-phone.png"), full_page=True)
+    page.click("main form button[type=submit] >> nth=-1")
+    page.wait_for_url(f"{live_server.url}/tkdn-ik/kandidat/**")
+    candidate = Candidate.objects.get()
+    assert (candidate.producer, candidate.product, candidate.product_name) == (
+        producer, product, "Kain Tenun Ikat")
