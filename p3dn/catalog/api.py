@@ -23,6 +23,7 @@ from p3dn.catalog import access, queries, services
 from p3dn.catalog.models import CatalogProduct, Certificate, Origin, Producer
 from p3dn.catalog.validity import STATUSES
 from p3dn.regions.models import Region
+from p3dn.rules.params import DEFAULT_PARAMS
 from p3dn.web.apikit import NO_NUL, PUBLIC, READ, WRITE, Id, ShortText, errors, paginated
 
 router = Router(tags=["registry"])
@@ -31,7 +32,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=NO
 Line = Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
-Bmp = Annotated[Decimal, Field(ge=0, le=Decimal("0.15"), max_digits=5, decimal_places=4)]
+Bmp = Annotated[Decimal, Field(ge=0, le=DEFAULT_PARAMS.bmp_max, max_digits=5, decimal_places=4)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
 Days = Annotated[int, Field(ge=1, le=3650)]
 # The dates a registry date may be (as services.FIRST_DAY and LAST_DAY)
