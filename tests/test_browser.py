@@ -219,3 +219,9 @@ def test_a_tkdn_ik_candidate_is_registered_by_typing_the_producers_name(
     candidate = Candidate.objects.get()
     assert (candidate.producer, candidate.product, candidate.product_name) == (
         producer, product, "Kain Tenun Ikat")
+    # the Pemda's candidates on the phone: rows stacked, each value under its column's name
+    page.goto(f"{live_server.url}{reverse('tkdnik:pemda', args=[bandung.pk])}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    cell = page.locator("td[data-label='Produsen']", has_text="CV Tenun Sambas Jaya")
+    assert cell.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "tkdn-ik-pemda-phone.png"), full_page=True)

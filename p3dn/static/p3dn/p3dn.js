@@ -6,6 +6,8 @@
 //   <form data-confirm="Question?">       asks before submitting
 //   <select data-find="Placeholder">      gets a box above it that keeps only the options
 //                                         whose text holds what is typed (a name or a code)
+//   <table class="stacked">               each cell without a data-label takes its column's
+//                                         heading, shown before it when a phone stacks the rows
 "use strict";
 
 document.addEventListener("click", function (event) {
@@ -64,5 +66,26 @@ function addFindBoxes(root) {
   Array.prototype.forEach.call(root.querySelectorAll("select[data-find]"), addFindBox);
 }
 
-document.addEventListener("DOMContentLoaded", function () { addFindBoxes(document); });
-document.addEventListener("htmx:afterSwap", function (event) { addFindBoxes(event.target); });
+function labelStackedCells(root) {
+  Array.prototype.forEach.call(root.querySelectorAll("table.stacked"), function (table) {
+    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (!cell.hasAttribute("data-label") && headings[index] && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", headings[index]);
+        }
+      });
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  addFindBoxes(document);
+  labelStackedCells(document);
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  addFindBoxes(event.target);
+  labelStackedCells(document);  // a swap may bring rows into a table outside its target
+});
