@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.forms import PemdaChoiceField
@@ -38,7 +39,14 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tahun"].widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX)
+        # the budget years an event is held for: recent ones, next year, and its own
+        this_year = timezone.localdate().year
+        years = set(range(this_year - 3, this_year + 2))
+        if self.instance.pk:
+            years.add(self.instance.tahun)
+        self.fields["tahun"].widget = forms.Select(
+            choices=[(y, y) for y in sorted(years, reverse=True)])
+        self.fields["tahun"].initial = self.fields["tahun"].initial or this_year
 
     def clean_tahun(self) -> int:
         tahun = self.cleaned_data["tahun"]
