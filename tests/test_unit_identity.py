@@ -114,3 +114,19 @@ def test_bandung_tender_results_share_the_units_of_its_packages():
     assert Unit.objects.filter(pemda=pemda).count() == len(
         {r["kd_satker"] for r in satker}) + len(
         {str(r["kd_satker"]) for r in tenders} - known)
+
+
+def test_a_master_list_adopts_the_units_an_earlier_file_knew_by_their_budget_code():
+    run(BANDUNG / "SPSE-TenderSelesaiNilai.json", apply_valid_rows=True)
+    pemda = Pemda.objects.get(kd_klpd="D107")
+    before = {u.pk: u.kd_satker for u in Unit.objects.filter(pemda=pemda)}
+    assert before and all(is_budget_code(code) for code in before.values() if code)
+    run(BANDUNG / "RUP-MasterSatker.json")
+    satker = json.loads((BANDUNG / "RUP-MasterSatker.json").read_text(encoding="utf-8"))
+    by_budget = {r["kd_satker_str"]: str(r["kd_satker"]) for r in satker}
+    for pk, code in before.items():  # the same unit now carries SiRUP's own code
+        unit = Unit.objects.get(pk=pk)
+        if code in by_budget:
+            assert (unit.kd_satker, unit.kd_satker_str) == (by_budget[code], code)
+    assert Unit.objects.filter(pemda=pemda).count() == len(by_budget) + len(
+        set(before.values()) - set(by_budget))
