@@ -165,9 +165,11 @@ class Ranked:
 @dataclass(frozen=True)
 class Outcome:
     query: Query
-    total: int  # items matching the query and the filters
+    total: int  # items matching the query and the filters (at most the engine's BROAD)
     ranked: list[Ranked]  # the best of them (at most backends.CANDIDATES), in order
     broad: bool
+    # False: more than ``total`` items match (the count stops at the engine's BROAD)
+    total_exact: bool = True
 
 
 def state() -> SearchState:
@@ -193,17 +195,31 @@ def prepare(text: str) -> tuple[Query, Statistics]:
 
 
 def run(text: str, where: Where) -> Outcome:
-    """Search the index: the total that match, and the best candidates re-scored in order."""
+    """Search the index: how many match, and the best candidates re-scored in order.
+
+    The count stops at the engine's ``BROAD`` (more: ``total_exact`` False, ``total`` =
+    ``BROAD``), the figure that decides whether a query is broad: counting every one of a
+    hundred thousand matches cost as much as ranking them. A query that cannot be broad (at
+    most ``BROAD`` items have its words in name, brand or type) fetches its candidates first
+    and is only counted when they fill the cut (fewer: they are all the matches)."""
     query, stats = prepare(text)
     if query.is_empty or where.nothing or not stats.items:
         return Outcome(query, 0, [], False)
     engine = backends.backend()
-    total = engine.count(query, where)
-    if not total:
-        return Outcome(query, 0, [], False)
-    broad = total > engine.BROAD and stats.estimate(query) > engine.BROAD
+    cap = engine.BROAD
+    total: int | None = None
+    broad = False
+    if stats.estimate(query) > cap:
+        total = engine.count(query, where, cap)
+        if not total:
+            return Outcome(query, 0, [], False)
+        broad = total > cap
     rows = engine.candidates(query, where, broad)
-    return Outcome(query, total, rescore(query, rows, stats), broad)
+    if total is None:
+        total = len(rows) if len(rows) < backends.CANDIDATES else \
+            engine.count(query, where, cap)
+    return Outcome(query, min(total, cap), rescore(query, rows, stats), broad,
+                   total_exact=total <= cap)
 
 
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:
