@@ -57,8 +57,8 @@ class SearchOut(Schema):
     query: str
     total: int = Field(description="items matching the query and the filters; when "
                        "total_exact is false, more than this many match")
-    total_exact: bool = Field(description="false when the count stopped at total "
-                              "(20.000 on SQLite, 5.000 on PostgreSQL): a lower bound")
+    total_exact: bool = Field(description="false for a broad query, whose count stops at "
+                              "total (20.000 on SQLite, 5.000 on PostgreSQL): a lower bound")
     ranked: int = Field(description="how many of them are ordered (the first pages)")
     data_as_of: dt.datetime | None = Field(description="the registry sync the index reflects")
     index_built_at: dt.datetime | None

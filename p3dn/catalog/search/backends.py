@@ -155,25 +155,40 @@ class Sqlite:
                 [fts_match(query), *where.params])
             return int(cursor.fetchone()[0])
 
+    def exceeds(self, query: Query, where: Where, cap: int) -> bool:
+        """Whether more than ``cap`` items match. With filters the FTS5 index alone is asked
+        first (a few ms: no row read): when the words match no more, neither do they with
+        the filters, and the filtered count (every match checked) is saved."""
+        if where.sql and self.count(query, Where(), cap) <= cap:
+            return False
+        return self.count(query, where, cap) > cap
+
     def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        if not broad:
+            return self.ranked(query, where)[0]
         with connection.cursor() as cursor:
-            if broad:
-                # the name/brand/type matches, best TKDN first, read through the TKDN index
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
-                    f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
-                    f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
-                    f"LIMIT {CANDIDATES}",
-                    [*where.params, fts_match(query, "{name brand type}")])
-            else:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM (SELECT search_fts.rowid AS id, "  # noqa: S608
-                    f"bm25(search_fts, {self.WEIGHTS}) AS rank FROM {self._source(where)} "
-                    f"WHERE search_fts MATCH %s{where.sql} ORDER BY rank, id "
-                    f"LIMIT {CANDIDATES}) c CROSS JOIN search_searchitem s "
-                    f"ON s.product_id = c.id ORDER BY c.rank, c.id",
-                    [fts_match(query), *where.params])
+            # the name/brand/type matches, best TKDN first, read through the TKDN index
+            cursor.execute(
+                f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
+                f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
+                f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
+                f"LIMIT {CANDIDATES}",
+                [*where.params, fts_match(query, "{name brand type}")])
             return list(cursor.fetchall())
+
+    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+        """The best candidates by ``bm25`` and how many match in all, in one pass over the
+        matches (the count a window over them: a second pass cost as much as the first)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
+                f"matches FROM (SELECT search_fts.rowid AS id, bm25(search_fts, "
+                f"{self.WEIGHTS}) AS rank FROM {self._source(where)} WHERE search_fts MATCH "
+                f"%s{where.sql}) ORDER BY rank, id LIMIT {CANDIDATES}) c "
+                f"CROSS JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank, c.id",
+                [fts_match(query), *where.params])
+            rows = cursor.fetchall()
+        return [row[:-1] for row in rows], int(rows[0][-1]) if rows else 0
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -273,22 +288,37 @@ class Postgres:
                 [pg_tsquery(query), *where.params])
             return int(cursor.fetchone()[0])
 
+    def exceeds(self, query: Query, where: Where, cap: int) -> bool:
+        """Whether more than ``cap`` items match (the heap is read for a count with or
+        without filters, so the filters are applied at once)."""
+        return self.count(query, where, cap) > cap
+
     def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        if not broad:
+            return self.ranked(query, where)[0]
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
-            if broad:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
-                    f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
-                    f"LIMIT {CANDIDATES}",
-                    [pg_tsquery(query, "AB"), *where.params])
-            else:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "  # noqa: S608
-                    f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC, "
-                    f"s.product_id LIMIT {CANDIDATES}",
-                    [pg_tsquery(query), *where.params])
+            cursor.execute(
+                f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
+                f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
+                f"LIMIT {CANDIDATES}",
+                [pg_tsquery(query, "AB"), *where.params])
             return list(cursor.fetchall())
+
+    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+        """The best candidates by ``ts_rank`` and how many match in all, in one pass over
+        the matches (the count a window over them), the rows' text read for the best only."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._session(cursor)
+            cursor.execute(
+                f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
+                f"matches FROM (SELECT s.product_id AS id, ts_rank(s.tsv, q, 1) AS rank "
+                f"FROM search_searchitem s, CAST(%s AS tsquery) q WHERE s.tsv @@ q{where.sql}"
+                f") m ORDER BY rank DESC, id LIMIT {CANDIDATES}) c "
+                f"JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank DESC, c.id",
+                [pg_tsquery(query), *where.params])
+            rows = cursor.fetchall()
+        return [row[:-1] for row in rows], int(rows[0][-1]) if rows else 0
 
     def clear(self) -> None:
         pass  # the tsvector is a column of the rows themselves

@@ -165,10 +165,10 @@ class Ranked:
 @dataclass(frozen=True)
 class Outcome:
     query: Query
-    total: int  # items matching the query and the filters (at most the engine's BROAD)
+    total: int  # items matching the query and the filters
     ranked: list[Ranked]  # the best of them (at most backends.CANDIDATES), in order
     broad: bool
-    # False: more than ``total`` items match (the count stops at the engine's BROAD)
+    # False: more than ``total`` items match (a broad query's count stops at the engine's BROAD)
     total_exact: bool = True
 
 
@@ -197,29 +197,20 @@ def prepare(text: str) -> tuple[Query, Statistics]:
 def run(text: str, where: Where) -> Outcome:
     """Search the index: how many match, and the best candidates re-scored in order.
 
-    The count stops at the engine's ``BROAD`` (more: ``total_exact`` False, ``total`` =
-    ``BROAD``), the figure that decides whether a query is broad: counting every one of a
-    hundred thousand matches cost as much as ranking them. A query that cannot be broad (at
-    most ``BROAD`` items have its words in name, brand or type) fetches its candidates first
-    and is only counted when they fill the cut (fewer: they are all the matches)."""
+    Whether a query is broad is asked only when it can be (more than the engine's ``BROAD``
+    items have its words in name, brand or type), and the count behind it stops at ``BROAD``:
+    a broad query's total is "more than ``BROAD``" (``total_exact`` False). Any other count
+    comes exact with the ranked candidates, in the same pass over the matches."""
     query, stats = prepare(text)
     if query.is_empty or where.nothing or not stats.items:
         return Outcome(query, 0, [], False)
     engine = backends.backend()
     cap = engine.BROAD
-    total: int | None = None
-    broad = False
-    if stats.estimate(query) > cap:
-        total = engine.count(query, where, cap)
-        if not total:
-            return Outcome(query, 0, [], False)
-        broad = total > cap
-    rows = engine.candidates(query, where, broad)
-    if total is None:
-        total = len(rows) if len(rows) < backends.CANDIDATES else \
-            engine.count(query, where, cap)
-    return Outcome(query, min(total, cap), rescore(query, rows, stats), broad,
-                   total_exact=total <= cap)
+    if stats.estimate(query) > cap and engine.exceeds(query, where, cap):
+        rows = engine.candidates(query, where, True)
+        return Outcome(query, cap, rescore(query, rows, stats), True, total_exact=False)
+    rows, total = engine.ranked(query, where)
+    return Outcome(query, total, rescore(query, rows, stats), False)
 
 
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:

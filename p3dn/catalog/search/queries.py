@@ -2,10 +2,11 @@
 ``search``, with the filters of issue 12 point 3, and the facts of the index (as-of dates).
 
 Results are ranked by relevance, then TKDN (p3dn.lib.search.ranking.order_key); ``total``
-counts the items that match the query and the filters, exactly up to the engine's threshold
-of a broad query (20.000 on SQLite, 5.000 on PostgreSQL; beyond it ``total_exact`` is False
-and ``total`` is that threshold: "more than"), and the first ``backends.CANDIDATES`` of them
-by the engine's rank are the ones ordered and shown.
+counts the items that match the query and the filters, exactly but for a broad query (more
+matches than the engine's threshold, 20.000 on SQLite, 5.000 on PostgreSQL, and as many in
+name, brand or type): its count stops there, ``total_exact`` is False and ``total`` is the
+threshold, "more than". The first ``backends.CANDIDATES`` by the engine's rank are the ones
+ordered and shown.
 """
 
 from __future__ import annotations
