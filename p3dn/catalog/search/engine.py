@@ -198,19 +198,22 @@ def run(text: str, where: Where) -> Outcome:
     """Search the index: how many match, and the best candidates re-scored in order.
 
     Whether a query is broad is asked only when it can be (more than the engine's ``BROAD``
-    items have its words in name, brand or type), and the count behind it stops at ``BROAD``:
-    a broad query's total is "more than ``BROAD``" (``total_exact`` False). Any other count
-    comes exact with the ranked candidates, in the same pass over the matches."""
+    items have its words in name, brand or type), by a count that stops at ``BROAD`` or, when
+    the engine answers None (SQLite with filters), by the ranking's own count: a broad
+    query's total is "more than ``BROAD``" (``total_exact`` False). Any other count comes
+    exact with the ranked candidates, in the same pass over the matches."""
     query, stats = prepare(text)
     if query.is_empty or where.nothing or not stats.items:
         return Outcome(query, 0, [], False)
     engine = backends.backend()
     cap = engine.BROAD
-    if stats.estimate(query) > cap and engine.exceeds(query, where, cap):
-        rows = engine.candidates(query, where, True)
-        return Outcome(query, cap, rescore(query, rows, stats), True, total_exact=False)
-    rows, total = engine.ranked(query, where)
-    return Outcome(query, total, rescore(query, rows, stats), False)
+    verdict = engine.exceeds(query, where, cap) if stats.estimate(query) > cap else False
+    if not verdict:  # False, or None: the ranking's count tells
+        rows, total = engine.ranked(query, where)
+        if verdict is False or total <= cap:
+            return Outcome(query, total, rescore(query, rows, stats), False)
+    rows = engine.candidates(query, where, True)
+    return Outcome(query, cap, rescore(query, rows, stats), True, total_exact=False)
 
 
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:
