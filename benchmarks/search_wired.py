@@ -56,6 +56,7 @@ from p3dn.lib.search import tokenize  # noqa: E402
 from p3dn.regions.models import Region  # noqa: E402
 
 TODAY = dt.date(2026, 6, 1)
+TAG = ""
 BATCH = 5000
 
 
@@ -183,12 +184,19 @@ def main() -> None:
                         help="query the registry and index an earlier run left in the database")
     parser.add_argument("--refresh-only", action="store_true",
                         help="with --reuse: time a rebuild of the index, run no query")
+    parser.add_argument("--load-only", action="store_true",
+                        help="load the registry only (build the index later with --reuse "
+                        "--refresh-only)")
     parser.add_argument("--index-only", action="store_true",
                         help="load the registry and build the index, run no query")
     parser.add_argument("--incremental", type=int, default=0, metavar="N",
                         help="with --reuse: change N products (and unlist and add N/10), "
                         "time the incremental refresh, then run the queries")
+    parser.add_argument("--tag", default="",
+                        help="appended to the result file's name (\"-TAG\")")
     args = parser.parse_args()
+    global TAG
+    TAG = f"-{args.tag}" if args.tag else ""
     started = dt.datetime.now(dt.UTC)
     results: dict[str, object] = {"machine": {
         "cpus": os.cpu_count(), "platform": platform.platform(),
@@ -197,15 +205,20 @@ def main() -> None:
     suffix = ""
     if args.reuse:
         names = [row["name"] for row in stream(args.items_file)]
+        if args.refresh_only:  # a full build, over an empty index too (after --load-only)
+            call_command("migrate", verbosity=0)
+            with Clock() as clock:
+                refreshed = services.refresh_index(actor="benchmark", full=True)
+            results["refresh_index"] = {"wall_s": clock.wall, "cpu_s": clock.cpu,
+                                        "items": refreshed.items, "tokens": refreshed.tokens,
+                                        "load": os.getloadavg()}
+            print(json.dumps(results["refresh_index"]), flush=True)
+            results["machine"]["load_at_end"] = os.getloadavg()  # type: ignore[index]
+            save(results, started, len(names), "-rebuild")
+            return
         assert queries.index_state().items >= len(names) * 0.9, \
             "no index of these items to reuse"
         suffix = "-reuse"
-        if args.refresh_only:
-            with Clock() as clock:
-                refreshed = services.refresh_index(actor="benchmark", full=True)
-            print(json.dumps({"refresh_index": {"wall_s": clock.wall, "cpu_s": clock.cpu,
-                                                "items": refreshed.items}}))
-            return
         if args.incremental:
             with Clock() as clock:
                 changed = change(args.incremental)
@@ -224,6 +237,10 @@ def main() -> None:
         names, took = load(args.items_file)
         results["load_registry"] = took | {"items": len(names), "load": os.getloadavg()}
         print(f"registry: {len(names)} products in {took['wall_s']:.0f} s", flush=True)
+        if args.load_only:
+            results["machine"]["load_at_end"] = os.getloadavg()  # type: ignore[index]
+            save(results, started, len(names), "-load")
+            return
         with Clock() as clock:
             refreshed = services.refresh_index(actor="benchmark")
         results["refresh_index"] = {"wall_s": clock.wall, "cpu_s": clock.cpu,
@@ -301,7 +318,7 @@ def save(results: dict[str, object], started: dt.datetime, items: int, suffix: s
 
         results["machine"]["sqlite"] = sqlite3.sqlite_version  # type: ignore[index]
     target = REPO / "benchmarks" / "results" / (
-        f"search-wired-{started:%Y-%m-%d}-{connection.vendor}-{items}{suffix}.json")
+        f"search-wired-{started:%Y-%m-%d}-{connection.vendor}-{items}{suffix}{TAG}.json")
     target.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"results -> {target}")
 

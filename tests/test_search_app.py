@@ -114,8 +114,9 @@ def test_the_command_prints_the_documented_json_and_a_table(registry):
     out = StringIO()
     call_command("catalog_search", name, "--limit", "3", "--format", "json", stdout=out)
     answer = json.loads(out.getvalue())
-    assert list(answer) == ["query", "total", "results"]
+    assert list(answer) == ["query", "total", "results", "total_exact"]
     assert answer["query"] == name and answer["total"] >= 1 and len(answer["results"]) <= 3
+    assert answer["total_exact"] is True
     first = answer["results"][0]
     assert list(first) == ["produk", "perusahaan", "spesifikasi", "merk", "nilai_tkdn",
                            "berlaku_sampai", "sumber"]
@@ -296,9 +297,35 @@ def test_a_broad_query_takes_its_candidates_in_tkdn_order_from_name_brand_and_ty
     for engine in (backends.Sqlite, backends.Postgres):
         monkeypatch.setattr(engine, "BROAD", 1)  # every query with two matches is broad
     broad = queries.search("pipa", limit=200)
-    assert broad.broad and broad.total == ranked.total
+    # the count stops at the threshold: "more than 1", not the exact figure
+    assert ranked.total > 1 and ranked.total_exact
+    assert broad.broad and broad.total == 1 and not broad.total_exact
     # the same items whose name, brand or type match (certified ones only on SQLite's index)
     assert {r.product.pk for r in broad.results} <= {r.product.pk for r in ranked.results}
     assert any(r.product.tkdn is not None for r in broad.results)
     scores = [round(r.score, 6) for r in broad.results]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_count_past_the_threshold_is_shown_as_a_lower_bound_everywhere(
+        registry, client, monkeypatch):
+    from p3dn.catalog.search import backends
+
+    exact = queries.search("pipa", limit=200)
+    assert exact.total_exact and exact.total > 3
+    assert exact.total == len(exact.results)  # fewer than 200 matches: all of them ranked
+    for engine in (backends.Sqlite, backends.Postgres):
+        monkeypatch.setattr(engine, "BROAD", 3)
+    capped = queries.search("pipa", limit=200)
+    assert capped.total == 3 and not capped.total_exact
+    body = client.get("/api/v1/search", {"q": "pipa"}).json()
+    assert body["total"] == 3 and body["total_exact"] is False
+    out = StringIO()
+    call_command("catalog_search", "pipa", "--format", "json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["total"] == 3 and answer["total_exact"] is False
+    out = StringIO()
+    call_command("catalog_search", "pipa", "--format", "table", stdout=out)
+    assert out.getvalue().startswith("more than 3 products found")
+    page = client.get(reverse("search:page"), {"q": "pipa"}).content.decode()  # Indonesian
+    assert "lebih dari 3 produk ditemukan" in page

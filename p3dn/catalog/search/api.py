@@ -55,7 +55,10 @@ class ResultOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    total: int = Field(description="items matching the query and the filters")
+    total: int = Field(description="items matching the query and the filters; when "
+                       "total_exact is false, more than this many match")
+    total_exact: bool = Field(description="false for a broad query, whose count stops at "
+                              "total (20.000 on SQLite, 5.000 on PostgreSQL): a lower bound")
     ranked: int = Field(description="how many of them are ordered (the first pages)")
     data_as_of: dt.datetime | None = Field(description="the registry sync the index reflects")
     index_built_at: dt.datetime | None
@@ -119,7 +122,8 @@ def search(
     page = queries.search(q, filters=filters, only_product_ids=only, limit=limit,
                           offset=offset)
     state = queries.index_state()
-    return SearchOut(query=q, total=page.total, ranked=page.ranked,
+    return SearchOut(query=q, total=page.total, total_exact=page.total_exact,
+                     ranked=page.ranked,
                      data_as_of=state.data_as_of, index_built_at=state.refreshed_at,
                      results=[_result(r) for r in page.results])
 

@@ -130,36 +130,67 @@ def fts_text(item: AnalyzedItem) -> tuple[str, ...]:
 
 class Sqlite:
     """FTS5 first (CROSS JOIN fixes the join order: with a plain JOIN the planner may walk a
-    filter's index and run the MATCH once per row, 2,7 s for 15.000 rows of a province)."""
+    filter's index and run the MATCH once per row, 2,7 s for 15.000 rows of a province).
+
+    The filters read the narrow covering index ``search_item_filters`` (migration 0003: the
+    product id and every filter column), not the item rows, whose text makes them wide: a
+    match is checked against a few dozen bytes instead of a row of a kilobyte or more. Without
+    a filter the FTS5 table is read alone. The candidates are chosen by rowid and ``bm25``
+    first and their rows read after, 200 of them instead of every match's."""
 
     BROAD = 20_000
     WEIGHTS = ", ".join(str(spec.weight) for spec in DEFAULT_FIELDS) + ", 0.7"
+    FILTERED = ("search_fts CROSS JOIN search_searchitem s INDEXED BY search_item_filters "
+                "ON s.product_id = search_fts.rowid")
 
-    def count(self, query: Query, where: Where) -> int:
+    def _source(self, where: Where) -> str:
+        return self.FILTERED if where.sql else "search_fts"
+
+    def count(self, query: Query, where: Where, cap: int) -> int:
+        """The matches, counted up to ``cap`` + 1 (more than ``cap``: ``cap`` + 1)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
-                f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql}",
+                f"SELECT count(*) FROM (SELECT 1 FROM {self._source(where)} "  # noqa: S608
+                f"WHERE search_fts MATCH %s{where.sql} LIMIT {int(cap) + 1})",
                 [fts_match(query), *where.params])
             return int(cursor.fetchone()[0])
 
+    def exceeds(self, query: Query, where: Where, cap: int) -> bool | None:
+        """Whether more than ``cap`` items match, from the FTS5 index alone (a few ms, no row
+        read). With filters, when the words alone match more, None: "rank and see" — the
+        filters usually leave fewer, and counting them checks every match against the
+        filters, as the ranking does again (57 + 85 ms for "proyektor" at 1.000.000
+        items), while the ranking's own count answers the question."""
+        if self.count(query, Where(), cap) <= cap:
+            return False
+        return None if where.sql else True
+
     def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        if not broad:
+            return self.ranked(query, where)[0]
         with connection.cursor() as cursor:
-            if broad:
-                # the name/brand/type matches, best TKDN first, read through the TKDN index
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
-                    f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
-                    f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
-                    f"LIMIT {CANDIDATES}",
-                    [*where.params, fts_match(query, "{name brand type}")])
-            else:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_fts CROSS JOIN search_searchitem s "  # noqa: S608
-                    f"ON s.product_id = search_fts.rowid WHERE search_fts MATCH %s{where.sql} "
-                    f"ORDER BY bm25(search_fts, {self.WEIGHTS}) LIMIT {CANDIDATES}",
-                    [fts_match(query), *where.params])
+            # the name/brand/type matches, best TKDN first, read through the TKDN index
+            cursor.execute(
+                f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
+                f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
+                f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
+                f"LIMIT {CANDIDATES}",
+                [*where.params, fts_match(query, "{name brand type}")])
             return list(cursor.fetchall())
+
+    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+        """The best candidates by ``bm25`` and how many match in all, in one pass over the
+        matches (the count a window over them: a second pass cost as much as the first)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
+                f"matches FROM (SELECT search_fts.rowid AS id, bm25(search_fts, "
+                f"{self.WEIGHTS}) AS rank FROM {self._source(where)} WHERE search_fts MATCH "
+                f"%s{where.sql}) ORDER BY rank, id LIMIT {CANDIDATES}) c "
+                f"CROSS JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank, c.id",
+                [fts_match(query), *where.params])
+            rows = cursor.fetchall()
+        return [row[:-1] for row in rows], int(rows[0][-1]) if rows else 0
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -249,30 +280,59 @@ class Postgres:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
-    def count(self, query: Query, where: Where) -> int:
+    def count(self, query: Query, where: Where, cap: int) -> int:
+        """The matches, counted up to ``cap`` + 1 (more than ``cap``: ``cap`` + 1)."""
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
+            # through the GIN index: under a LIMIT the planner expects the matches spread
+            # evenly and picks a sequential scan, which read 730.000 rows (1,5 s) for 5.001
+            # matches of a phrase at 1.000.000 items
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute(
-                f"SELECT count(*) FROM search_searchitem s WHERE s.tsv @@ %s::tsquery{where.sql}",  # noqa: S608
+                "SELECT count(*) FROM (SELECT 1 FROM search_searchitem s "  # noqa: S608
+                f"WHERE s.tsv @@ %s::tsquery{where.sql} LIMIT {int(cap) + 1}) m",
                 [pg_tsquery(query), *where.params])
             return int(cursor.fetchone()[0])
 
+    def exceeds(self, query: Query, where: Where, cap: int) -> bool | None:
+        """Whether more than ``cap`` items match (the heap is read for a count with or
+        without filters, so the filters are applied at once)."""
+        return self.count(query, where, cap) > cap
+
     def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+        if not broad:
+            return self.ranked(query, where)[0]
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
-            if broad:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
-                    f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
-                    f"LIMIT {CANDIDATES}",
-                    [pg_tsquery(query, "AB"), *where.params])
-            else:
-                cursor.execute(
-                    f"SELECT {SELECT} FROM search_searchitem s, CAST(%s AS tsquery) q "  # noqa: S608
-                    f"WHERE s.tsv @@ q{where.sql} ORDER BY ts_rank(s.tsv, q, 1) DESC, "
-                    f"s.product_id LIMIT {CANDIDATES}",
-                    [pg_tsquery(query), *where.params])
+            if len(query.clauses) > 1:
+                # words ANDed are rare among the best-TKDN rows: walking the TKDN index and
+                # checking each row read 500 ms for "kapal ikan" at 1.000.000 items; the GIN
+                # bitmap of the matches, sorted, 53 ms (one common word: the walk, 18 ms
+                # against 105 for "printer")
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(
+                f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
+                f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
+                f"LIMIT {CANDIDATES}",
+                [pg_tsquery(query, "AB"), *where.params])
             return list(cursor.fetchall())
+
+    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+        """The best candidates by ``ts_rank`` and how many match in all, in one pass over
+        the matches (the count a window over them), the rows' text read for the best only."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._session(cursor)
+            cursor.execute(
+                f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
+                f"matches FROM (SELECT s.product_id AS id, ts_rank(s.tsv, q, 1) AS rank "
+                f"FROM search_searchitem s, CAST(%s AS tsquery) q WHERE s.tsv @@ q{where.sql}"
+                f") m ORDER BY rank DESC, id LIMIT {CANDIDATES}) c "
+                f"JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank DESC, c.id",
+                [pg_tsquery(query), *where.params])
+            rows = cursor.fetchall()
+        return [row[:-1] for row in rows], int(rows[0][-1]) if rows else 0
 
     def clear(self) -> None:
         pass  # the tsvector is a column of the rows themselves

@@ -168,6 +168,8 @@ class Outcome:
     total: int  # items matching the query and the filters
     ranked: list[Ranked]  # the best of them (at most backends.CANDIDATES), in order
     broad: bool
+    # False: more than ``total`` items match (a broad query's count stops at the engine's BROAD)
+    total_exact: bool = True
 
 
 def state() -> SearchState:
@@ -193,17 +195,25 @@ def prepare(text: str) -> tuple[Query, Statistics]:
 
 
 def run(text: str, where: Where) -> Outcome:
-    """Search the index: the total that match, and the best candidates re-scored in order."""
+    """Search the index: how many match, and the best candidates re-scored in order.
+
+    Whether a query is broad is asked only when it can be (more than the engine's ``BROAD``
+    items have its words in name, brand or type), by a count that stops at ``BROAD`` or, when
+    the engine answers None (SQLite with filters), by the ranking's own count: a broad
+    query's total is "more than ``BROAD``" (``total_exact`` False). Any other count comes
+    exact with the ranked candidates, in the same pass over the matches."""
     query, stats = prepare(text)
     if query.is_empty or where.nothing or not stats.items:
         return Outcome(query, 0, [], False)
     engine = backends.backend()
-    total = engine.count(query, where)
-    if not total:
-        return Outcome(query, 0, [], False)
-    broad = total > engine.BROAD and stats.estimate(query) > engine.BROAD
-    rows = engine.candidates(query, where, broad)
-    return Outcome(query, total, rescore(query, rows, stats), broad)
+    cap = engine.BROAD
+    verdict = engine.exceeds(query, where, cap) if stats.estimate(query) > cap else False
+    if not verdict:  # False, or None: the ranking's count tells
+        rows, total = engine.ranked(query, where)
+        if verdict is False or total <= cap:
+            return Outcome(query, total, rescore(query, rows, stats), False)
+    rows = engine.candidates(query, where, True)
+    return Outcome(query, cap, rescore(query, rows, stats), True, total_exact=False)
 
 
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:

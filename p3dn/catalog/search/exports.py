@@ -44,7 +44,8 @@ def search_workbook(page: Page, *, filters: Sequence[tuple[str, str]], state: Se
         (_("Made at"), _local(made_at)),
         (_("Data as of (last registry sync)"), _local(state.data_as_of)),
         (_("Search index built at"), _local(state.refreshed_at)),
-        (_("Matching items"), page.total),
+        (_("Matching items"), page.total if page.total_exact
+         else _("more than %(n)s") % {"n": page.total}),
         (_("Items in this file"), len(page.results)),
     ]
     if not filters:

@@ -2,8 +2,11 @@
 ``search``, with the filters of issue 12 point 3, and the facts of the index (as-of dates).
 
 Results are ranked by relevance, then TKDN (p3dn.lib.search.ranking.order_key); ``total``
-counts every item that matches the query and the filters, and the first
-``backends.CANDIDATES`` of them by the engine's rank are the ones ordered and shown.
+counts the items that match the query and the filters, exactly but for a broad query (more
+matches than the engine's threshold, 20.000 on SQLite, 5.000 on PostgreSQL, and as many in
+name, brand or type): its count stops there, ``total_exact`` is False and ``total`` is the
+threshold, "more than". The first ``backends.CANDIDATES`` by the engine's rank are the ones
+ordered and shown.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ class Page:
     ranked: int  # how many of the total were ordered (at most CANDIDATES)
     broad: bool
     filters: Filters = field(default_factory=Filters)
+    total_exact: bool = True  # False: more than ``total`` match (a lower bound)
 
 
 def search(text: str, *, filters: Filters | None = None,
@@ -128,7 +132,8 @@ def search(text: str, *, filters: Filters | None = None,
         Result(products[r.product_id], r.score, [s for s in r.sources.split(",") if s])
         for r in chosen if r.product_id in products
     ]
-    return Page(text, outcome.total, results, len(outcome.ranked), outcome.broad, filters)
+    return Page(text, outcome.total, results, len(outcome.ranked), outcome.broad, filters,
+                outcome.total_exact)
 
 
 def _decimal(value: Decimal | None, places: str) -> str | None:

@@ -107,12 +107,24 @@ class Statistics(Protocol):
 
 
 def _count(alt: Alternative, tokens: Sequence[str]) -> int:
-    if not alt.is_phrase:
-        return tokens.count(alt.tokens[0])
-    size = len(alt.tokens)
-    return sum(
-        1 for i in range(len(tokens) - size + 1) if tuple(tokens[i : i + size]) == alt.tokens
-    )
+    words = alt.tokens
+    first = words[0]
+    if len(words) == 1:
+        return tokens.count(first)
+    if first not in tokens:  # most fields: one scan in C instead of a slice a position
+        return 0
+    size = len(words)
+    last = len(tokens) - size
+    hits = 0
+    at = tokens.index(first)
+    while at <= last:
+        if tuple(tokens[at : at + size]) == words:
+            hits += 1
+        try:
+            at = tokens.index(first, at + 1)
+        except ValueError:
+            break
+    return hits
 
 
 def _field_tf(clause: Clause, item: AnalyzedItem, spec: FieldSpec) -> float:
@@ -173,6 +185,14 @@ class Scorer:
             for token in clause.positive_tokens
             for form in negated_forms(token)
         )
+        # per clause, the words one of which a field must hold for any alternative to count
+        # there (a phrase's or an "apart" alternative's first word), and the stems: a field
+        # holding none is skipped without counting (most fields of most items)
+        self._firsts = [
+            (frozenset(a.tokens[0] for a in clause.alternatives if a.kind != STEM),
+             frozenset(a.tokens[0] for a in clause.alternatives if a.kind == STEM))
+            for clause in query.clauses
+        ]
 
     def _average(self, name: str) -> float:
         found = self._averages.get(name)
@@ -202,7 +222,14 @@ class Scorer:
         for at, clause in enumerate(query.clauses):
             pseudo_tf = 0.0
             name_tf = 0.0
+            words, stemmed = self._firsts[at]
             for spec in self.specs:
+                tokens = item.tokens.get(spec.name, ())
+                if words.isdisjoint(tokens) and (
+                    not stemmed or not spec.stemmed
+                    or stemmed.isdisjoint(item.stems.get(spec.name, ()))
+                ):
+                    continue  # no alternative can count in this field: _field_tf is 0
                 tf = _field_tf(clause, item, spec)
                 if tf:
                     if spec is name_spec:

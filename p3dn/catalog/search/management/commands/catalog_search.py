@@ -59,13 +59,18 @@ class Command(BaseCommand):
         page = queries.search(query, limit=limit)
         records = [queries.record(r) for r in page.results]
         if format == "json":
+            # total_exact false: more than total match (the count stops at the threshold of
+            # a broad query); after the fields of issue 12
             self.stdout.write(json.dumps({"query": query, "total": page.total,
-                                          "results": records}, ensure_ascii=False, indent=2))
+                                          "results": records,
+                                          "total_exact": page.total_exact},
+                                         ensure_ascii=False, indent=2))
             return
-        self._table(page.total, records)
+        self._table(page.total, page.total_exact, records)
 
-    def _table(self, total: int, records: list[dict[str, Any]]) -> None:
-        self.stdout.write(f"{total} products found; the first {len(records)}:")
+    def _table(self, total: int, exact: bool, records: list[dict[str, Any]]) -> None:
+        found = f"{total}" if exact else f"more than {total}"
+        self.stdout.write(f"{found} products found; the first {len(records)}:")
         columns = [("produk", 40), ("perusahaan", 30), ("merk", 14), ("nilai_tkdn", 10),
                    ("berlaku_sampai", 14), ("sumber", 20)]
         self.stdout.write("  ".join(name.ljust(width) for name, width in columns).rstrip())
