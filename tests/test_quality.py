@@ -283,7 +283,17 @@ def test_bandung_2025_units_without_commitment_and_duplicate_names(
     # announced package in the RUP (Toko Daring's two Bandung orders both failed: none counts)
     check_without_commitment(w, raw)
 
-    # nama_unit_ganda: the units sharing a name, each with the realization the Dasbor gives it
+    # nama_unit_ganda: every name the real files doubled came from a unit named by its budget
+    # code in the tender results; merged now (tests/test_unit_identity.py), none is left
+    assert "nama_unit_ganda" not in found
+    # a unit entered by hand under an existing unit's name is listed with it, each with the
+    # realization the Dasbor gives it
+    pemda = bandung_2025_sample_rup_and_realization
+    busiest = max((u for u in Unit.objects.filter(pemda=pemda) if str(u.pk) in units),
+                  key=lambda u: units[str(u.pk)].total.nilai)
+    Unit.objects.create(pemda=pemda, kd_satker=None, name=busiest.name.lower() + " ")
+    found = by_code(warnings_for(pemda=pemda, tahun=2025))
+    units = collect(pemda, 2025, by="satker")
     w = found["nama_unit_ganda"]
     names: dict[str, list[Unit]] = defaultdict(list)
     for unit in Unit.objects.filter(pemda=bandung_2025_sample_rup_and_realization):
@@ -299,8 +309,10 @@ def test_bandung_2025_units_without_commitment_and_duplicate_names(
             if r.get("kd_klpd") == "D107" and r.get("nama_satker"):
                 raw_names[r["nama_satker"].strip().casefold()].add(str(r.get("kd_satker_str")))
     master = {str(r["kd_satker"]) for r in load(BANDUNG, "RUP-MasterSatker.json")}
-    for unit in doubled:  # each doubled name comes from the files, under several codes
-        assert unit.name.strip().casefold() in raw_names or unit.kd_satker in master
+    assert len(doubled) == 2 and w.nilai == units[str(busiest.pk)].total.nilai > 0
+    for unit in doubled:  # the imported one's name comes from the files
+        assert (unit.name.strip().casefold() in raw_names or unit.kd_satker in master
+                or unit.kd_satker is None)
 
 
 def test_kalbar_2023_complete_rup_is_not_a_sample(kalbar_2023_all_packages_and_realization):
@@ -321,16 +333,14 @@ def test_kalbar_2023_complete_rup_is_not_a_sample(kalbar_2023_all_packages_and_r
     assert not is_incomplete(warnings)
     check_without_commitment(found["unit_tanpa_komitmen"], raw)
     check_declared_codes(found, raw)
-    # on a date before any import the Pemda-year had no data: no row, only the empty ratios and
-    # the units (which have no history) sharing a name, without realization then
+    # on a date before any import the Pemda-year had no data: no row, only the empty ratios
+    # (no unit shares a name: the tender results' budget codes name the RUP's own units)
     before = by_code(
         warnings_for(
             pemda=kalbar_2023_all_packages_and_realization, tahun=2023, as_of=dt.date(2000, 1, 1)
         )
     )
-    assert before["nama_unit_ganda"].nilai == 0
     assert list(before) == [
-        "nama_unit_ganda",
         "komitmen_pdn_nol",
         "realisasi_total_nol",
         "belanja_pengadaan_nol",
