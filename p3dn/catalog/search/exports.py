@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from p3dn.lib.money import format_number
 from p3dn.lib.xlsx import (
     append_facts,
     append_header,
@@ -45,7 +46,7 @@ def search_workbook(page: Page, *, filters: Sequence[tuple[str, str]], state: Se
         (_("Data as of (last registry sync)"), _local(state.data_as_of)),
         (_("Search index built at"), _local(state.refreshed_at)),
         (_("Matching items"), page.total if page.total_exact
-         else _("more than %(n)s") % {"n": page.total}),
+         else _("more than %(n)s") % {"n": format_number(page.total)}),
         (_("Items in this file"), len(page.results)),
     ]
     if not filters:
