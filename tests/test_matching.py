@@ -311,9 +311,23 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
                                                        "provider_unknown"}
     book = load_workbook(io.BytesIO(client.get(
         reverse("matching:event-export", args=[event.pk])).content))
-    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    cells = [c for row in rows for c in row]
     assert contract_value in cells and winner.name in cells
     assert Decimal("220000000") in cells
+    # the guest list: every invited unit and producer, with what it takes to reach them
+    unit = Interest.objects.filter(event=event).exclude(unit=None).first().unit
+    Producer.objects.filter(pk=winner.pk).update(email="penjualan@contoh.co.id",
+                                                 nib="9120001112223")
+    services.set_guests(actor=tim_kalbar, event=event, units=[unit], producers=[winner, loser])
+    book = load_workbook(io.BytesIO(client.get(
+        reverse("matching:event-export", args=[event.pk])).content))
+    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    invited = {winner.name, loser.name, unit.name}
+    guests = {row[1]: row for row in rows if len(row) >= 7 and row[1] in invited
+              and row[0] != row[1]}
+    assert set(guests) == invited
+    assert guests[winner.name][2:5:2] == ["9120001112223", "penjualan@contoh.co.id"]
     pdf = client.get(reverse("matching:event-pdf", args=[event.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for(tim_bandung).get(reverse("matching:event-pdf", args=[event.pk])

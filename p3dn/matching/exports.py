@@ -48,8 +48,18 @@ def event_workbook(event: Event, report: Report) -> bytes:
                       i.unit.name if i.unit else "", i.nilai_ketertarikan, i.nilai_komitmen,
                       format_date(i.committed_on) if i.committed_on else "",
                       status_text(link.status), followed, link.converted_value, possible])
+    guests: list[list[object]] = [
+        [_("Unit"), u.name, u.kd_satker_str or u.kd_satker or "", "", "", "", ""]
+        for u in event.units.order_by("name")
+    ] + [
+        [_("Producer"), p.name, p.nib, p.region.name if p.region else p.province_name,
+         p.email, p.phone, p.address]
+        for p in event.producers.select_related("region").order_by("name")
+    ]
     blocks = [
         Block(_("Event"), info),
+        Block(_("Guests"), guests, [_("Kind"), _("Name"), _("Code or NIB"), _("Region"),
+                                    _("Email"), _("Telephone"), _("Address")]),
         Block(_("Totals"), [[_("All interests"), *_totals_rows([report.total])[0][1:]]],
               header),
         Block(_("Per unit"), _totals_rows(report.by_unit), header),
