@@ -105,8 +105,13 @@ def test_a_need_joins_the_demand_and_an_operator_declares_only_its_units(
                                  kd_satker="99901", kd_satker_str="1.01.0.00.0.00.01.0000")
     client = client_for(operator_kalbar)
     url = reverse("matching:need-create", args=[pemda.pk])
+    form = client.get(url).context["form"]
+    assert form["unit"].value() == own.pk  # the operator's own unit, already chosen
+    # an amount as people write it: thousands with dots
     data = {"unit": own.pk, "tahun": 2023, "name": "Masker kain produksi UMK", "jenis": "Barang",
-            "pagu": "12500000", "kbki": "2923000000", "planned_date": "2023-08-01"}
+            "pagu": "12.500.000", "kbki": "2923000000", "planned_date": "2023-08-01"}
+    assert client.post(url, {**data, "pagu": "0"}).status_code == 200
+    assert client.post(url, {**data, "pagu": "dua juta"}).status_code == 200
     assert client.post(url, data).status_code == 302
     need = Need.objects.get()
     assert (need.unit, need.pagu, need.created_by) == (own, Decimal("12500000"), operator_kalbar)
@@ -245,7 +250,7 @@ def test_interests_are_followed_to_the_tender_results_and_pencatatan_that_came_a
     loser = _producer("CV Bukan Pemenang")
     client = client_for(tim_kalbar)
     url = reverse("matching:interest-create", args=[event.pk])
-    for producer, code, value in ((winner, tender_code, "150000000"),
+    for producer, code, value in ((winner, tender_code, "150.000.000"),
                                   (loser, tender_code, "50000000"),
                                   (loser, recorded_code, "20000000")):
         answer = client.post(url, {"producer": producer.pk, "kd_rup": code,

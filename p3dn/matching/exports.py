@@ -48,10 +48,11 @@ def event_workbook(event: Event, report: Report) -> bytes:
                       i.unit.name if i.unit else "", i.nilai_ketertarikan, i.nilai_komitmen,
                       format_date(i.committed_on) if i.committed_on else "",
                       status_text(link.status), followed, link.converted_value, possible])
-    guests: list[list[object]] = [
+    units: list[list[object]] = [
         [_("Unit"), u.name, u.kd_satker_str or u.kd_satker or "", "", "", "", ""]
         for u in event.units.order_by("name")
-    ] + [
+    ]
+    guests: list[list[object]] = units + [
         [_("Producer"), p.name, p.nib, p.region.name if p.region else p.province_name,
          p.email, p.phone, p.address]
         for p in event.producers.select_related("region").order_by("name")

@@ -14,21 +14,29 @@ from django.utils.translation import gettext_lazy as _
 
 from p3dn.accounts.forms import PemdaChoiceField
 from p3dn.accounts.models import Pemda, Unit, User
-from p3dn.catalog.forms import registry_field
+from p3dn.catalog.forms import RupiahField, registry_field
 from p3dn.catalog.models import Producer
 from p3dn.matching.models import Event, Need
 from p3dn.matching.queries import DemandFilters
 from p3dn.rules.common import JenisPengadaan
 
 ID_MAX = 2**63 - 1
-MONEY_MAX = Decimal("999999999999999999")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _money(label: Any, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, min_value=Decimal("0.01"),
-                              max_value=MONEY_MAX, decimal_places=2, max_digits=20)
+class AmountField(RupiahField):
+    """An amount in Rupiah as people type it ("150.000.000", "1250000,50"), above zero."""
+
+    def clean(self, value: Any) -> Decimal | None:
+        amount = super().clean(value)
+        if amount is not None and amount <= 0:
+            raise ValidationError(_("Enter an amount above zero."))
+        return amount
+
+
+def _money(label: Any, required: bool = True) -> AmountField:
+    return AmountField(label=label, required=required, max_length=30)
 
 
 class EventForm(forms.ModelForm):
@@ -103,10 +111,8 @@ class DemandFilterForm(forms.Form):
     jenis = forms.ChoiceField(label=_("Procurement type"), required=False,
                               choices=[("", _("All"))] + [(j.value, j.value)
                                                           for j in JenisPengadaan])
-    pagu_min = forms.DecimalField(label=_("Pagu from"), required=False, min_value=0,
-                                  max_value=MONEY_MAX, decimal_places=2, max_digits=20)
-    pagu_max = forms.DecimalField(label=_("Pagu up to"), required=False, min_value=0,
-                                  max_value=MONEY_MAX, decimal_places=2, max_digits=20)
+    pagu_min = RupiahField(label=_("Pagu from"), required=False, max_length=30)
+    pagu_max = RupiahField(label=_("Pagu up to"), required=False, max_length=30)
     dari = forms.DateField(label=_("Selection starts from"), required=False, widget=DATE)
     sampai = forms.DateField(label=_("Selection starts until"), required=False, widget=DATE)
     alternatif = forms.ChoiceField(
@@ -157,8 +163,16 @@ class NeedForm(forms.ModelForm):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units
+        unit_field.empty_label = str(_("— choose —"))
+        if user.role == User.Role.OPERATOR and not self.instance.pk:
+            unit_field.initial = user.unit_id  # an operator declares for its own unit
         if self.instance.pk:
             unit_field.disabled = True
+        pagu = AmountField(label=self.fields["pagu"].label, max_length=30)
+        self.fields["pagu"] = pagu
+        jenis = self.fields["jenis"]
+        assert isinstance(jenis, forms.ChoiceField)
+        jenis.choices = [("", str(_("— choose —"))), *Need.JENIS_CHOICES]
         self.fields["kd_rup"].widget.attrs.update(min=1)
 
     def clean_tahun(self) -> int:
