@@ -13,6 +13,7 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 
 from conftest import BANDUNG_2025_DIR as BANDUNG
 from conftest import KALBAR_2023_DIR as KALBAR
@@ -87,10 +88,12 @@ def test_the_migration_merges_units_split_before():
     moved = TenderResult.objects.filter(unit=home).update(unit=split)
     assert moved == len({r["kd_tender"] for r in tenders if str(r["kd_satker"]) == code}) > 0
     alone = Unit.objects.create(pemda=pemda, kd_satker="9.99.0.00.0.00.01.0000", name="X")
+    cache.set("p3dn.quality.warnings:stale", "the split units")
     migration = importlib.import_module(
         "p3dn.procurement.migrations.0010_merge_units_named_by_their_budget_code")
     migration.merge(django_apps, None)
     assert not Unit.objects.filter(pk=split.pk).exists()
+    assert cache.get("p3dn.quality.warnings:stale") is None
     assert TenderResult.objects.filter(unit=home).count() == moved
     alone.refresh_from_db()
     assert alone.kd_satker_str == alone.kd_satker

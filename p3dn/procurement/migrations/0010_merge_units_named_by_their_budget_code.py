@@ -4,12 +4,14 @@ SPSE-TenderSelesaiNilai writes a unit's budget code (1.03.0.00.0.00.01.0000) as 
 gives no kd_satker_str; imports before this change made a second unit of it, so a unit's tender
 results sat apart from its RUP, contracts and e-purchasing (Prov. Kalimantan Barat 2023: 125 tender
 results of its Dinas PU). Every row that names such a unit is moved to the unit whose budget code
-it is, the copy is removed, and the indicator rollups are rebuilt (as 0009 does). A unit known by
-its budget code alone keeps it, now also as its budget code, so a later file finds it.
+it is, the copy is removed, the indicator rollups are rebuilt (as 0009 does) and the cached
+data-quality warnings dropped. A unit known by its budget code alone keeps it, now also as its
+budget code, so a later file finds it.
 """
 
 import re
 
+from django.core.cache import cache
 from django.db import DatabaseError, migrations, transaction
 
 from p3dn.procurement import rollups
@@ -51,6 +53,9 @@ def merge(apps, schema_editor):
         merged += 1
     if merged:
         print(f"  {merged} perangkat daerah named by their budget code merged")
+        # the data-quality warnings kept in the cache named the split units (keyed by the
+        # newest import, which this does not change): read them afresh
+        cache.clear()
         try:
             with transaction.atomic():
                 rollups.refresh_all()
