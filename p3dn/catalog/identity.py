@@ -143,6 +143,16 @@ def nib_digits(value: str | None) -> str:
     return digits if len(digits) == 13 and digits.strip("0") else ""
 
 
+_KBLI = re.compile(r"^\d{5}$")
+
+
+def kbli_codes(text: str | None) -> tuple[list[str], list[str]]:
+    """The KBLI codes of a text typed with spaces or commas between them, and those of them
+    that are not a 5-digit code."""
+    codes = str(text or "").replace(",", " ").split()
+    return codes, [c for c in codes if not _KBLI.match(c)]
+
+
 # ------------------------------------------------------------------ products
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -49,7 +48,6 @@ PRODUCT_FIELDS = [
 CERTIFICATE_FIELDS = [
     "kind", "number", "tkdn", "bmp", "not_applicable", "issue_date", "expiry_date",
 ]
-_KBLI = re.compile(r"^\d{5}$")
 
 
 def _owner(actor: User) -> Pemda | None:
@@ -81,8 +79,7 @@ def _clean_producer(producer: Producer, values: dict[str, Any]) -> None:
         if raw.strip() and not values["nib"]:
             errors["nib"] = _("A NIB has 13 digits.")
     if "kbli" in values:
-        codes = str(values["kbli"] or "").replace(",", " ").split()
-        bad = [c for c in codes if not _KBLI.match(c)]
+        codes, bad = identity.kbli_codes(values["kbli"])
         if bad:
             errors["kbli"] = _("KBLI codes have 5 digits: %(codes)s") % {"codes": ", ".join(bad)}
         values["kbli"] = " ".join(sorted(set(codes)))

@@ -214,8 +214,8 @@ def _amount(value: Decimal | None, field: str) -> Decimal | None:
 
 
 def _kbli_codes(text: str) -> str:
-    codes = text.replace(",", " ").split()
-    if any(not (len(c) == 5 and c.isdigit()) for c in codes):
+    codes, bad = identity.kbli_codes(text)
+    if bad:
         raise ValidationError({"nib_kbli": _("A KBLI code has 5 digits.")})
     return " ".join(dict.fromkeys(codes))[:200]
 
