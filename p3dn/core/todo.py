@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from p3dn.accounts.models import Pemda, User
 from p3dn.catalog.listings import access as listings_access
 from p3dn.catalog.listings.models import Listing
+from p3dn.catalog.validity import WARNING_DAYS
 from p3dn.matching import access as matching_access
 from p3dn.matching.queries import report as matching_report
 from p3dn.monitoring.monev import access as monev_access
@@ -52,7 +53,7 @@ def todo_for(user: User, pemda: Pemda) -> list[Todo]:
     expiring = expiring_certificates(pemda, as_of=today)
     soonest = (_("the first in %(n)s days") % {"n": expiring[0].days_left}) if expiring else ""
     items.append(Todo(
-        _("TKDN certificates ending within 60 days"), len(expiring),
+        _("TKDN certificates ending within %(d)s days") % {"d": WARNING_DAYS}, len(expiring),
         soonest or _("none of this Pemda's producers"),
         reverse("tkdnik:pemda", args=[pemda.pk]) + "#berakhir", urgent=bool(expiring)))
 
