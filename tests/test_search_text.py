@@ -317,6 +317,26 @@ def test_a_known_word_also_finds_the_items_own_rarer_misspelling():
     assert _names(index, "minyak gorang")[0] == "Minyak Gorang"
 
 
+def test_a_known_word_of_four_letters_finds_only_itself():
+    index = _index({"name": "Ikan Asin"}, {"name": "Ikan Segar"}, {"name": "Iklan Baliho"})
+    assert set(_names(index, "ikan")) == {"Ikan Asin", "Ikan Segar"}
+
+
+def test_a_misspelling_of_a_word_of_a_synonym_phrase_stands_in_the_phrase():
+    synonyms = Synonyms.from_groups([["tanda kehormatan", "medali"]])
+    items = ({"name": "Tanda Kehormatan Satyalancana"}, {"name": "Tanda Kehormatan Emas"},
+             {"name": "Tanda Pengenal"}, {"name": "Tanda Nama"},
+             {"name": "Tenda Kehormatan"}, {"name": "Tenda Pramuka"}, {"name": "Medali Emas"})
+    index = _index(*items, synonyms=synonyms)
+    query = index.parse("tanda kehormatan")
+    assert ("tenda", "kehormatan") in {alt.tokens for alt in query.clauses[0].alternatives}
+    assert ("tenda",) not in {alt.tokens for alt in query.clauses[0].alternatives}
+    found = _names(index, "tanda kehormatan")
+    assert set(found) == {"Tanda Kehormatan Satyalancana", "Tanda Kehormatan Emas",
+                          "Tenda Kehormatan", "Medali Emas"}
+    assert found[-1] == "Tenda Kehormatan"
+
+
 # --- negation -------------------------------------------------------------------------------
 
 PIPES = (

@@ -15,9 +15,10 @@ alternatives, each with a weight that the score multiplies in:
 | the query's own words of a phrase, apart, in one field | 0.5 | "kertas a4" → "Kertas HVS A4" |
 
 A word the vocabulary does not know is corrected (and synonyms of the correction count 0.6 x
-0.9); a word it knows also matches the RARER vocabulary words one edit away, which are the
-items' own misspellings ("goreng" also finds "Minyak Gorang", never the other way round for a
-common word).
+0.9); a word of five letters or more it knows also matches the RARER vocabulary words one edit
+away, which are the items' own misspellings ("goreng" also finds "Minyak Gorang", never the
+other way round for a common word); in a phrase, such a misspelling stands in the phrase ("panel
+surya" also finds "panel surys", not every "surys").
 
 Negation: a word with a folded negation ("nonheat" from "non heat") is a clause of its own
 that every result must match; and a positive clause ("heat") rejects an item that carries its
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from .stemming import plural_forms, stem
 from .synonyms import Synonyms, Term
 from .text import STOPWORDS, tokenize_marked
-from .typo import TypoIndex
+from .typo import MIN_TYPO_LENGTH, TypoIndex
 
 EXACT, SYNONYM, PLURAL, COMPOUND, STEM, TYPO, APART = (
     "exact", "synonym", "plural", "compound", "stem", "typo", "apart"
@@ -146,7 +147,10 @@ def parse_query(
     variants: dict[int, list[str]] = {}
     if typos is not None and typos_of_known_words:
         for i, token in enumerate(tokens):
-            if i in corrections or token not in vocabulary or token in STOPWORDS:
+            # a known word of four letters or fewer is matched only exactly (the typo rule):
+            # "ikan" never also finds "iklan"
+            if (i in corrections or token not in vocabulary or token in STOPWORDS
+                    or len(token) < MIN_TYPO_LENGTH):
                 continue
             own = frequency(token) if frequency is not None else 0
             found = [
@@ -172,9 +176,12 @@ def parse_query(
                 alternatives.append(_alt(term, APART, factor))
             if len(term) == 1 and not corrected:
                 alternatives += _word_alternatives(term[0], vocabulary, use_stems)
+            # a misspelling of one word of a phrase stands in the phrase ("panel surya" also
+            # finds "panel surys", never every "surys")
             for j in span:
                 alternatives += [
-                    _alt((w,), TYPO, KNOWN_TYPO_FACTOR) for w in variants.get(j, ())
+                    _alt((*term[:j - i], w, *term[j - i + 1:]), TYPO, KNOWN_TYPO_FACTOR)
+                    for w in variants.get(j, ())
                 ]
             clauses.append(
                 Clause(" ".join(tokens[j] for j in span), tuple(alternatives),
