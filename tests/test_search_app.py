@@ -307,6 +307,56 @@ def test_a_broad_query_takes_its_candidates_in_tkdn_order_from_name_brand_and_ty
     assert scores == sorted(scores, reverse=True)
 
 
+def test_with_filters_the_ranking_reads_one_match_past_the_threshold_and_no_more(
+        registry, monkeypatch):
+    from p3dn.catalog.search import backends
+
+    everything = queries.search("pipa", limit=200)
+    tkdns = sorted({r.product.tkdn for r in everything.results if r.product.tkdn is not None})
+    filters = queries.Filters(min_tkdn=tkdns[len(tkdns) // 2])
+    exact = queries.search("pipa", filters=filters, limit=200)
+    assert 1 < exact.total < everything.total and exact.total_exact
+    reads = []
+    for engine in (backends.Sqlite, backends.Postgres):
+        ranked = engine.ranked
+        monkeypatch.setattr(engine, "ranked", lambda self, q, w, bound=None, ranked=ranked: (
+            reads.append(bound) or ranked(self, q, w, bound)))
+        monkeypatch.setattr(engine, "BROAD", exact.total)  # the filters leave no more: exact
+    same = queries.search("pipa", filters=filters, limit=200)
+    assert reads == [exact.total + 1]
+    assert (same.total, same.total_exact, same.broad) == (exact.total, True, False)
+    assert [r.product.pk for r in same.results] == [r.product.pk for r in exact.results]
+    for engine in (backends.Sqlite, backends.Postgres):
+        monkeypatch.setattr(engine, "BROAD", exact.total - 1)  # one more: broad, a lower bound
+    broad = queries.search("pipa", filters=filters, limit=200)
+    assert (broad.total, broad.total_exact, broad.broad) == (exact.total - 1, False, True)
+    assert {r.product.pk for r in broad.results} <= {r.product.pk for r in exact.results}
+
+
+def test_a_word_held_by_more_items_than_the_threshold_is_broad_without_a_count(
+        registry, monkeypatch):
+    from p3dn.catalog.search import backends, engine
+    from p3dn.catalog.search.models import SearchToken
+
+    # the items holding "pipa" or one of its single-word synonyms, the most of them
+    words = [alt.tokens[0] for alt in engine.prepare("pipa")[0].clauses[0].alternatives
+             if alt.kind != "stem" and len(alt.tokens) == 1]
+    assert "pipa" in words and len(words) > 1
+    held = max(SearchToken.objects.filter(token__in=words).values_list("items", flat=True))
+    exact = queries.search("pipa", limit=200)
+    assert exact.total >= held > 1 and exact.total_exact
+    for backend in (backends.Sqlite, backends.Postgres):
+        monkeypatch.setattr(backend, "count", lambda *args: pytest.fail("counted"))
+        monkeypatch.setattr(backend, "ranked", lambda *args: pytest.fail("ranked"))
+        monkeypatch.setattr(backend, "BROAD", held - 1)
+    broad = queries.search("pipa", limit=200)
+    assert (broad.total, broad.total_exact, broad.broad) == (held - 1, False, True)
+    for backend in (backends.Sqlite, backends.Postgres):
+        monkeypatch.setattr(backend, "BROAD", held)  # no more than that: ranked, exact
+    with pytest.raises(pytest.fail.Exception, match="ranked"):
+        queries.search("pipa", limit=200)
+
+
 def test_a_count_past_the_threshold_is_shown_as_a_lower_bound_everywhere(
         registry, client, monkeypatch):
     from p3dn.catalog.search import backends

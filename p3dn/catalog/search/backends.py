@@ -12,8 +12,10 @@ fragments of queries.Filters.where only (hence the S608 exemptions).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
@@ -24,7 +26,7 @@ from p3dn.lib.search.query import APART, STEM, Query
 from p3dn.lib.search.ranking import AnalyzedItem
 from p3dn.lib.search.text import negated_forms
 
-from .models import TEXT_COLUMNS
+from .models import TEXT_COLUMNS, SearchState
 
 FIELDS = [spec.name for spec in DEFAULT_FIELDS]
 STEMMED = [spec.name for spec in DEFAULT_FIELDS if spec.stemmed]
@@ -42,6 +44,7 @@ ITEM_COLUMNS = ("product_id", "producer_id", "label", *TEXT_COLUMNS, "stems", "t
 INSERT_ITEM = (f"INSERT INTO search_searchitem ({', '.join(ITEM_COLUMNS)}) "  # noqa: S608
                f"VALUES ({', '.join(['%s'] * len(ITEM_COLUMNS))}")
 VALID_UNTIL = ITEM_COLUMNS.index("valid_until")
+FACET_COLUMNS = [ITEM_COLUMNS.index(c) for c in ("tkdn", "tkdn_bmp", "umk_ikm", "province")]
 SELECT = "s.product_id, s.label, s.name, s.brand, s.type, s.spec, s.category, s.producer, " \
          "s.codes, s.tkdn, s.sources"
 
@@ -53,6 +56,21 @@ class Where:
     sql: str = ""
     params: tuple[Any, ...] = ()
     nothing: bool = False  # the filters exclude every item (an empty katalog lokal)
+    # PostgreSQL: the same conditions, the same parameters, written as one that no B-tree
+    # serves ("(…) IS TRUE"), for the searches that find their rows through the text index
+    # and its facets: given "tkdn >= 0.25", the planner ANDed the text index's bitmap with one
+    # of every item above that TKDN (675.116 of 1.000.000 rows, 80-110 ms), given a validity
+    # date one of 199.000 rows from the TKDN index (81 ms), to save reading a few rows.
+    # (SQLite's plan is fixed by INDEXED BY.)
+    text_sql: str = ""
+    # PostgreSQL: lexemes every item passing the filters carries in its tsvector
+    # (facet_lexemes), so that the text index narrows the rows before any is read
+    facets: tuple[str, ...] = ()
+
+    @property
+    def matches(self) -> str:
+        """The conditions for a PostgreSQL search that reads the text index first."""
+        return self.text_sql or self.sql
 
 
 def ids_condition(ids: Sequence[int]) -> tuple[str, Any]:
@@ -80,7 +98,7 @@ def _quote(token: str) -> str:
 def fts_match(query: Query, columns: str = "") -> str:
     """The parsed query as an FTS5 MATCH: each clause an OR of its alternatives, clauses
     ANDed (all-but-n as an OR of ANDs), NOT the negated forms of positive words; `columns`
-    ("{name brand type}") restricts it to those columns, stems left out."""
+    ("{name brand type codes}") restricts it to those columns, stems left out."""
     clauses = []
     for clause in query.clauses:
         options = []
@@ -155,38 +173,35 @@ class Sqlite:
                 [fts_match(query), *where.params])
             return int(cursor.fetchone()[0])
 
-    def exceeds(self, query: Query, where: Where, cap: int) -> bool | None:
-        """Whether more than ``cap`` items match, from the FTS5 index alone (a few ms, no row
-        read). With filters, when the words alone match more, None: "rank and see" — the
-        filters usually leave fewer, and counting them checks every match against the
-        filters, as the ranking does again (57 + 85 ms for "proyektor" at 1.000.000
-        items), while the ranking's own count answers the question."""
-        if self.count(query, Where(), cap) <= cap:
-            return False
-        return None if where.sql else True
-
-    def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+    def candidates(self, query: Query, where: Where, broad: bool, expected: int = 0
+                   ) -> list[tuple[Any, ...]]:
+        """A broad query's candidates (``expected`` is not needed here)."""
         if not broad:
             return self.ranked(query, where)[0]
         with connection.cursor() as cursor:
-            # the name/brand/type matches, best TKDN first, read through the TKDN index
+            # the name/brand/type/codes matches (PostgreSQL's weights A and B), best TKDN
+            # first, read through the TKDN index
             cursor.execute(
                 f"SELECT {SELECT} FROM search_searchitem s INDEXED BY search_item_tkdn "  # noqa: S608
                 f"WHERE s.tkdn > -1{where.sql} AND s.product_id IN (SELECT rowid FROM "
                 f"search_fts WHERE search_fts MATCH %s) ORDER BY s.tkdn DESC "
                 f"LIMIT {CANDIDATES}",
-                [*where.params, fts_match(query, "{name brand type}")])
+                [*where.params, fts_match(query, "{name brand type codes}")])
             return list(cursor.fetchall())
 
-    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+    def ranked(self, query: Query, where: Where, bound: int | None = None
+               ) -> tuple[list[tuple[Any, ...]], int]:
         """The best candidates by ``bm25`` and how many match in all, in one pass over the
-        matches (the count a window over them: a second pass cost as much as the first)."""
+        matches (the count a window over them: a second pass cost as much as the first).
+        ``bound``: read no more than that many matches (then the count is ``bound`` and the
+        ranking is not complete)."""
+        limit = f" LIMIT {int(bound)}" if bound else ""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
                 f"matches FROM (SELECT search_fts.rowid AS id, bm25(search_fts, "
                 f"{self.WEIGHTS}) AS rank FROM {self._source(where)} WHERE search_fts MATCH "
-                f"%s{where.sql}) ORDER BY rank, id LIMIT {CANDIDATES}) c "
+                f"%s{where.sql}{limit}) ORDER BY rank, id LIMIT {CANDIDATES}) c "
                 f"CROSS JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank, c.id",
                 [fts_match(query), *where.params])
             rows = cursor.fetchall()
@@ -223,49 +238,115 @@ class Sqlite:
 # ------------------------------------------------------------------ PostgreSQL
 
 
-def _ts(token: str, weights: str = "") -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'" + (
-        ":" + weights if weights else "")
+def _ts(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def pg_tsvector(item: AnalyzedItem) -> str:
+# A word of the name, brand, type or codes (weights A and B) is also written "!word", at the
+# same positions: a broad query's candidates are matched on those fields, and a weighted
+# tsquery ('word':AB) is not answered by the GIN index, which knows no weights: it returned
+# every item with the word anywhere, each read from the heap to check the weight ("minuman":
+# 29.000 rows for 1.400 name matches, 70 ms at 1.000.000 items).
+NAMED = "!"
+
+
+def pg_tsvector(item: AnalyzedItem, facets: Sequence[str] = ()) -> str:
     """An item as a tsvector literal built from p3dn's own tokens (no PostgreSQL parser):
     each field with its weight letter, positions running on with a gap between fields (so no
-    phrase spans two), the stems as '~stem' lexemes."""
+    phrase spans two), the words of name, brand, type and codes again as "!word", the stems
+    as '~stem' lexemes, then its filter values as lexemes without a position
+    (facet_lexemes)."""
     positions: dict[str, list[str]] = {}
     at = 1
     for field in FIELDS:
+        weight = PG_WEIGHT[field]
         for token in item.tokens.get(field, ()):
-            positions.setdefault(token, []).append(f"{min(at, 16383)}{PG_WEIGHT[field]}")
+            position = f"{min(at, 16383)}{weight}"
+            positions.setdefault(token, []).append(position)
+            if weight in "AB":
+                positions.setdefault(NAMED + token, []).append(position)
             at += 1
         at += 5
     for field in STEMMED:
         for token in item.stems.get(field, ()):
             positions.setdefault("~" + token, []).append(f"{min(at, 16383)}D")
             at += 1
-    return " ".join(_ts(t) + ":" + ",".join(p) for t, p in positions.items())
+    return " ".join([*(_ts(t) + ":" + ",".join(p) for t, p in positions.items()),
+                     *(_ts(f) for f in facets)])
 
 
-def pg_tsquery(query: Query, weights: str = "") -> str:
-    """The parsed query as a tsquery literal; `weights` ("AB") restricts it to the name,
-    brand, type and codes, stems left out."""
+def pg_tsquery(query: Query, named: bool = False) -> str:
+    """The parsed query as a tsquery literal; ``named``: in the name, brand, type and codes
+    only (their "!word" lexemes), stems left out."""
+    prefix = NAMED if named else ""
     clauses = []
     for clause in query.clauses:
         options = []
         for alt in clause.alternatives:
             if alt.kind == STEM:
-                if not weights:
+                if not named:
                     options.append(_ts("~" + alt.tokens[0]))
             elif alt.kind == APART:
-                options.append("(" + " & ".join(_ts(t, weights) for t in alt.tokens) + ")")
+                options.append("(" + " & ".join(_ts(prefix + t) for t in alt.tokens) + ")")
             else:
-                options.append("(" + " <-> ".join(_ts(t, weights) for t in alt.tokens) + ")")
+                options.append(
+                    "(" + " <-> ".join(_ts(prefix + t) for t in alt.tokens) + ")")
         clauses.append("(" + " | ".join(dict.fromkeys(options)) + ")")
     expression = _required(query, clauses, " & ", " | ")
     negations = [_ts(form) for form in _negations(query)]
     if negations:
         expression = f"({expression}) & !({' | '.join(negations)})"
     return expression
+
+
+# The filters as lexemes of the tsvector (no position, no weight; "#" is in no token): the GIN
+# index then finds the matches of a query AND its filters, and only those rows are read.
+# Without them a filtered search read every match of its words from the heap to check the
+# filters ("projector", TKDN >= 25 %, valid, UMK/IKM: 91.000 rows to keep 5.001, 260 ms at
+# 1.000.000 items). The SQL conditions still decide; a facet only narrows.
+TKDN_STEP = 5  # "#t25": TKDN of 25 % or more, in steps of 5 points ("#t0": any TKDN)
+TKDN_BMP_THRESHOLD = Decimal("0.40")  # C2: TKDN + BMP of 40% or more
+
+
+def facet_lexemes(tkdn: Any, tkdn_bmp: Any, umk_ikm: bool, province: str) -> list[str]:
+    """An item's filter values as lexemes: "#t0" … "#tN" for every step of TKDN it reaches,
+    "#b40" for TKDN + BMP of 40 % or more, "#umk", "#p" + its province code. Migration 0004
+    writes the same in SQL for the rows built before."""
+    out = []
+    if tkdn is not None:
+        out += [f"#t{k}" for k in range(0, 101, TKDN_STEP) if tkdn * 100 >= k]
+    if tkdn_bmp is not None and tkdn_bmp >= TKDN_BMP_THRESHOLD:
+        out.append("#b40")
+    if umk_ikm:
+        out.append("#umk")
+    if province:
+        out.append("#p" + province)
+    return out
+
+
+def filter_facets(*, min_tkdn: Decimal | None, tkdn_bmp_40: bool, umk_ikm: bool,
+                  province: str) -> tuple[str, ...]:
+    """The lexemes every item passing these filters carries (facet_lexemes): the minimum TKDN
+    rounded down to its step."""
+    out = []
+    if min_tkdn is not None:
+        step = int(min_tkdn * 100 // TKDN_STEP) * TKDN_STEP
+        out.append(f"#t{max(step, 0)}")
+    if tkdn_bmp_40:
+        out.append("#b40")
+    if umk_ikm:
+        out.append("#umk")
+    if province:
+        out.append("#p" + province)
+    return tuple(out)
+
+
+def _facet_query(facets: Sequence[str]) -> str:
+    return " & ".join(_ts(f) for f in facets)
+
+
+_lock = threading.Lock()
+_band_cache: dict[int | None, dict[int, float]] = {}
 
 
 class Postgres:
@@ -280,57 +361,104 @@ class Postgres:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
+    def _text_index_first(self, cursor: Any) -> None:
+        # the rows through the GIN index: under a LIMIT the planner expects the matches
+        # spread evenly and picks a sequential scan, which read 730.000 rows (1,5 s) for 5.001
+        # matches of a phrase, 96.000 (140 ms) for "projector" with TKDN >= 40 %, at
+        # 1.000.000 items; or it walks the TKDN index, 120.000 rows for "perahu" with filters
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+
     def count(self, query: Query, where: Where, cap: int) -> int:
         """The matches, counted up to ``cap`` + 1 (more than ``cap``: ``cap`` + 1)."""
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
-            # through the GIN index: under a LIMIT the planner expects the matches spread
-            # evenly and picks a sequential scan, which read 730.000 rows (1,5 s) for 5.001
-            # matches of a phrase at 1.000.000 items
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            self._text_index_first(cursor)
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM search_searchitem s "  # noqa: S608
-                f"WHERE s.tsv @@ %s::tsquery{where.sql} LIMIT {int(cap) + 1}) m",
+                f"WHERE s.tsv @@ %s::tsquery{where.matches} LIMIT {int(cap) + 1}) m",
                 [pg_tsquery(query), *where.params])
             return int(cursor.fetchone()[0])
 
-    def exceeds(self, query: Query, where: Where, cap: int) -> bool | None:
-        """Whether more than ``cap`` items match (the heap is read for a count with or
-        without filters, so the filters are applied at once)."""
-        return self.count(query, where, cap) > cap
+    # TKDN facets a broad query's candidates may be looked for in first
+    BANDS = (90, 70, 40, 0)
 
-    def candidates(self, query: Query, where: Where, broad: bool) -> list[tuple[Any, ...]]:
+    def candidates(self, query: Query, where: Where, broad: bool, expected: int = 0
+                   ) -> list[tuple[Any, ...]]:
+        """A broad query's candidates: the best-TKDN items whose name, brand, type or codes
+        match. ``expected``: about how many such items there are. They are looked for first
+        in the highest TKDN band (facet "#t90", "#t70", …) where twice the 200 wanted may be
+        expected (the index's share of items in the band times ``expected``), through the
+        GIN index, and only when that band holds fewer than 200 among every match (those
+        without TKDN last): the best 200 of a band holding 200 are the best of all. Reading
+        every match instead read 13.000 rows for "lampu jalan", trying the bands from the top
+        took three GIN scans for "kapal ikan", at 1.000.000 items."""
         if not broad:
             return self.ranked(query, where)[0]
+        floor = max((int(f[2:]) for f in where.facets if f.startswith("#t")), default=-1)
+        others = [f for f in where.facets if not f.startswith("#t")]
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
-            if len(query.clauses) > 1:
-                # words ANDed are rare among the best-TKDN rows: walking the TKDN index and
-                # checking each row read 500 ms for "kapal ikan" at 1.000.000 items; the GIN
-                # bitmap of the matches, sorted, 53 ms (one common word: the walk, 18 ms
-                # against 105 for "printer")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(
-                f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
-                f"{where.sql} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
-                f"LIMIT {CANDIDATES}",
-                [pg_tsquery(query, "AB"), *where.params])
-            return list(cursor.fetchall())
+            self._text_index_first(cursor)
+            shares = self._band_shares(cursor)
+            # a band above the filter's own minimum TKDN stands for it (one facet less for
+            # the GIN index to intersect: "#t40" alone is 540.000 items at 1.000.000)
+            first = next((b for b in self.BANDS
+                          if b > floor and expected * shares.get(b, 0) >= 2 * CANDIDATES), None)
+            for band in [*([first] if first is not None else []), None]:
+                facets = [*others, f"#t{band}"] if band is not None else list(where.facets)
+                narrow = " AND s.tsv @@ %s::tsquery" if facets else ""
+                cursor.execute(
+                    f"SELECT {SELECT} FROM search_searchitem s WHERE s.tsv @@ %s::tsquery"  # noqa: S608
+                    f"{narrow}{where.matches} ORDER BY s.tkdn DESC NULLS LAST, s.product_id "
+                    f"LIMIT {CANDIDATES}",
+                    [pg_tsquery(query, named=True),
+                     *([_facet_query(facets)] if facets else []),
+                     *where.params])
+                rows = list(cursor.fetchall())
+                if len(rows) == CANDIDATES:
+                    break
+            return rows
 
-    def ranked(self, query: Query, where: Where) -> tuple[list[tuple[Any, ...]], int]:
+    def _band_shares(self, cursor: Any) -> dict[int, float]:
+        """The share of the indexed items in each TKDN band, read once a process and index
+        version (a pass over the table: some 150 ms at 1.000.000 items)."""
+        version = SearchState.objects.filter(pk=SearchState.SINGLETON).values_list(
+            "index_version", flat=True).first()
+        with _lock:
+            cached = _band_cache.get(version)
+        if cached is None:
+            cursor.execute(
+                "SELECT count(*), "  # noqa: S608 (constants only)
+                + ", ".join(f"count(*) FILTER (WHERE tkdn >= {b / 100})" for b in self.BANDS)
+                + " FROM search_searchitem")
+            total, *counts = cursor.fetchone()
+            cached = {b: n / total if total else 0.0
+                      for b, n in zip(self.BANDS, counts, strict=True)}
+            with _lock:
+                _band_cache.clear()
+                _band_cache[version] = cached
+        return cached
+
+    def ranked(self, query: Query, where: Where, bound: int | None = None
+               ) -> tuple[list[tuple[Any, ...]], int]:
         """The best candidates by ``ts_rank`` and how many match in all, in one pass over
-        the matches (the count a window over them), the rows' text read for the best only."""
+        the matches (the count a window over them), the rows' text read for the best only.
+        ``bound``: read no more than that many matches (then the count is ``bound`` and the
+        ranking is not complete). The filters' facets narrow the matches in the GIN index."""
+        limit = f" LIMIT {int(bound)}" if bound else ""
+        narrow = " AND s.tsv @@ %s::tsquery" if where.facets else ""
         with transaction.atomic(), connection.cursor() as cursor:
             self._session(cursor)
+            self._text_index_first(cursor)
             cursor.execute(
                 f"SELECT {SELECT}, c.matches FROM (SELECT id, rank, count(*) OVER () AS "  # noqa: S608
                 f"matches FROM (SELECT s.product_id AS id, ts_rank(s.tsv, q, 1) AS rank "
-                f"FROM search_searchitem s, CAST(%s AS tsquery) q WHERE s.tsv @@ q{where.sql}"
-                f") m ORDER BY rank DESC, id LIMIT {CANDIDATES}) c "
+                f"FROM search_searchitem s, CAST(%s AS tsquery) q WHERE s.tsv @@ q{narrow}"
+                f"{where.matches}{limit}) m ORDER BY rank DESC, id LIMIT {CANDIDATES}) c "
                 f"JOIN search_searchitem s ON s.product_id = c.id ORDER BY c.rank DESC, c.id",
-                [pg_tsquery(query), *where.params])
+                [pg_tsquery(query), *([_facet_query(where.facets)] if where.facets else []),
+                 *where.params])
             rows = cursor.fetchall()
         return [row[:-1] for row in rows], int(rows[0][-1]) if rows else 0
 
@@ -343,7 +471,8 @@ class Postgres:
         with connection.cursor() as cursor:
             cursor.executemany(
                 INSERT_ITEM.replace(") VALUES", ", tsv) VALUES") + ", %s::tsvector)",
-                [(*v, pg_tsvector(item)) for v, (_pk, item) in zip(values, rows, strict=True)])
+                [(*v, pg_tsvector(item, facet_lexemes(*(v[i] for i in FACET_COLUMNS))))
+                 for v, (_pk, item) in zip(values, rows, strict=True)])
 
     def remove(self, rows: list[tuple[Any, ...]]) -> None:
         pass  # the tsvector goes with the row

@@ -32,7 +32,7 @@ from p3dn.lib.search import (
 from p3dn.lib.search.query import STEM, Query
 from p3dn.lib.search.ranking import AnalyzedItem, order_key
 from p3dn.lib.search.stemming import plural_forms, stem
-from p3dn.lib.search.text import tokenize
+from p3dn.lib.search.text import negated_forms, tokenize
 
 from . import backends
 from .backends import FIELDS, STEMMED, Where
@@ -152,6 +152,22 @@ class Statistics:
         )
 
 
+    def at_least(self, query: Query) -> int:
+        """How many items the query matches at least, from the token counts alone: for a
+        query of one clause, the items holding its most frequent single word, less those
+        holding a negated form of its words (no result). 0 for several clauses: the counts of
+        words ANDed bound nothing from below."""
+        if len(query.clauses) != 1 or query.clauses[0].negated:
+            return 0
+        clause = query.clauses[0]
+        most = max((self.document_frequency(alt.tokens[0]) for alt in clause.alternatives
+                    if alt.kind != STEM and len(alt.tokens) == 1), default=0)
+        if not most:
+            return 0
+        return most - sum(self.document_frequency(form) for token in clause.positive_tokens
+                          for form in negated_forms(token))
+
+
 @dataclass(frozen=True)
 class Ranked:
     """One result of the index: the product and its relevance."""
@@ -197,23 +213,32 @@ def prepare(text: str) -> tuple[Query, Statistics]:
 def run(text: str, where: Where) -> Outcome:
     """Search the index: how many match, and the best candidates re-scored in order.
 
-    Whether a query is broad is asked only when it can be (more than the engine's ``BROAD``
-    items have its words in name, brand or type), by a count that stops at ``BROAD`` or, when
-    the engine answers None (SQLite with filters), by the ranking's own count: a broad
-    query's total is "more than ``BROAD``" (``total_exact`` False). Any other count comes
-    exact with the ranked candidates, in the same pass over the matches."""
+    A query is broad when more than the engine's ``BROAD`` items match it and the filters:
+    its total is "more than ``BROAD``" (``total_exact`` False) and its candidates the
+    best-TKDN items whose name, brand or type match. Without filters that is known from the
+    token counts (one word held by more items) or, when more than ``BROAD`` items may have
+    its words in name, brand or type, from a count that stops at ``BROAD``; otherwise the
+    ranking tells, reading at most ``BROAD`` + 1 matches. Any other count comes exact with the
+    ranked candidates, in the same pass over the matches."""
     query, stats = prepare(text)
     if query.is_empty or where.nothing or not stats.items:
         return Outcome(query, 0, [], False)
     engine = backends.backend()
     cap = engine.BROAD
-    verdict = engine.exceeds(query, where, cap) if stats.estimate(query) > cap else False
-    if not verdict:  # False, or None: the ranking's count tells
-        rows, total = engine.ranked(query, where)
-        if verdict is False or total <= cap:
-            return Outcome(query, total, rescore(query, rows, stats), False)
-    rows = engine.candidates(query, where, True)
-    return Outcome(query, cap, rescore(query, rows, stats), True, total_exact=False)
+    if not where.sql and (stats.at_least(query) > cap or (
+            stats.estimate(query) > cap and engine.count(query, where, cap) > cap)):
+        return _broad(query, where, stats, engine)
+    rows, total = engine.ranked(query, where, cap + 1)
+    if total > cap:
+        return _broad(query, where, stats, engine)
+    return Outcome(query, total, rescore(query, rows, stats), False)
+
+
+def _broad(query: Query, where: Where, stats: Statistics,
+           engine: backends.Sqlite | backends.Postgres) -> Outcome:
+    rows = engine.candidates(query, where, True,
+                             expected=max(stats.estimate(query), stats.at_least(query)))
+    return Outcome(query, engine.BROAD, rescore(query, rows, stats), True, total_exact=False)
 
 
 def item_of(row: tuple[Any, ...]) -> AnalyzedItem:

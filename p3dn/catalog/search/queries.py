@@ -20,10 +20,9 @@ from typing import Any
 from p3dn.catalog.models import CatalogProduct
 
 from . import engine
-from .backends import CANDIDATES, Where, ids_condition
+from .backends import CANDIDATES, TKDN_BMP_THRESHOLD, Where, filter_facets, ids_condition
 from .models import SearchState
 
-TKDN_BMP_THRESHOLD = Decimal("0.40")  # C2: TKDN + BMP of 40% or more
 SOURCE_LABELS = {"kemenperin": "Kemenperin", "ekatalog": "e-Katalog", "manual": "Manual"}
 
 
@@ -70,13 +69,19 @@ class Filters:
         if self.price_max is not None:
             sql.append(" AND s.price_min <= %s")
             params.append(self.price_max)
+        # see backends.Where.text_sql: the same conditions as one that no B-tree serves
+        text_sql = (" AND (" + " AND ".join(c.removeprefix(" AND ") for c in sql) + ") IS TRUE"
+                    if sql else "")
         if only_product_ids is not None:
             if not only_product_ids:
                 return Where(nothing=True)
             condition, value = ids_condition(sorted(only_product_ids))
             sql.append(condition)
+            text_sql += condition  # a katalog lokal's ids: the primary key helps
             params.append(value)
-        return Where("".join(sql), tuple(params))
+        return Where("".join(sql), tuple(params), text_sql=text_sql,
+                     facets=filter_facets(min_tkdn=self.min_tkdn, tkdn_bmp_40=self.tkdn_bmp_40,
+                                          umk_ikm=self.umk_ikm, province=self.province))
 
     def described(self) -> list[tuple[str, str]]:
         """The filters in use as (name, value) for the export's header sheet."""
