@@ -163,3 +163,30 @@ def test_rows_gone_by_other_means_or_without_fingerprint_are_rebuilt(registry):
     assert done.full and done.items == len(ids) - 1
     assert not SearchItem.objects.filter(pk=ids[3]).exists()
     assert snapshot()["state"][0] == len(ids) - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_rewrote_much_of_the_index_reclaims_the_rows_it_replaced(monkeypatch):
+    from django.db import transaction
+
+    producer = Producer.objects.create(name="PT Pompa Jaya", name_key="pompa jaya")
+    products = [CatalogProduct.objects.create(producer=producer, item_key=f"k{n}",
+                                              name=f"Pompa Air {n}") for n in range(12)]
+    calls = []
+    for engine_class in (backends.Sqlite, backends.Postgres):
+        original = engine_class.reclaim
+        monkeypatch.setattr(engine_class, "reclaim", lambda self, *, rebuilt, original=original: (
+            calls.append(rebuilt), original(self, rebuilt=rebuilt)))
+    first = services.refresh_index(actor=None)  # the first build: reclaimed (VACUUM, REINDEX)
+    assert first.full and calls == [True]
+    CatalogProduct.objects.filter(pk=products[0].pk).update(name="Pompa Celup")
+    one = services.refresh_index(actor=None)  # one of twelve rewritten: nothing to reclaim
+    assert not one.full and one.analysed == 1 and calls == [True]
+    CatalogProduct.objects.filter(pk__in=[p.pk for p in products[:2]]).update(tkdn=Decimal("0.5"))
+    with transaction.atomic():  # inside a caller's transaction no VACUUM can run
+        inside = services.refresh_index(actor=None)
+    assert inside.analysed == 2 and calls == [True]
+    CatalogProduct.objects.filter(pk__in=[p.pk for p in products[:3]]).update(tkdn=Decimal("0.3"))
+    three = services.refresh_index(actor=None)  # a quarter rewritten: VACUUM only
+    assert not three.full and three.analysed == 3 and calls == [True, False]
+    assert queries.search("pompa celup").total == 1

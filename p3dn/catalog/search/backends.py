@@ -12,6 +12,7 @@ fragments of queries.Filters.where only (hence the S608 exemptions).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from p3dn.lib.search import DEFAULT_FIELDS
 from p3dn.lib.search.query import APART, STEM, Query
@@ -28,6 +29,7 @@ from p3dn.lib.search.text import negated_forms
 
 from .models import TEXT_COLUMNS, SearchState
 
+logger = logging.getLogger(__name__)
 FIELDS = [spec.name for spec in DEFAULT_FIELDS]
 STEMMED = [spec.name for spec in DEFAULT_FIELDS if spec.stemmed]
 assert tuple(FIELDS) == TEXT_COLUMNS
@@ -234,6 +236,9 @@ class Sqlite:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
+    def reclaim(self, *, rebuilt: bool) -> None:
+        pass  # SQLite reuses the freed pages; 'optimize' has merged the FTS5 segments
+
 
 # ------------------------------------------------------------------ PostgreSQL
 
@@ -312,33 +317,23 @@ def facet_lexemes(tkdn: Any, tkdn_bmp: Any, umk_ikm: bool, province: str) -> lis
     """An item's filter values as lexemes: "#t0" … "#tN" for every step of TKDN it reaches,
     "#b40" for TKDN + BMP of 40 % or more, "#umk", "#p" + its province code. Migration 0004
     writes the same in SQL for the rows built before."""
-    out = []
-    if tkdn is not None:
-        out += [f"#t{k}" for k in range(0, 101, TKDN_STEP) if tkdn * 100 >= k]
-    if tkdn_bmp is not None and tkdn_bmp >= TKDN_BMP_THRESHOLD:
-        out.append("#b40")
-    if umk_ikm:
-        out.append("#umk")
-    if province:
-        out.append("#p" + province)
-    return out
+    steps = [f"#t{k}" for k in range(0, 101, TKDN_STEP) if tkdn is not None and tkdn * 100 >= k]
+    return steps + _flags(tkdn_bmp is not None and tkdn_bmp >= TKDN_BMP_THRESHOLD, umk_ikm,
+                          province)
 
 
 def filter_facets(*, min_tkdn: Decimal | None, tkdn_bmp_40: bool, umk_ikm: bool,
                   province: str) -> tuple[str, ...]:
     """The lexemes every item passing these filters carries (facet_lexemes): the minimum TKDN
     rounded down to its step."""
-    out = []
-    if min_tkdn is not None:
-        step = int(min_tkdn * 100 // TKDN_STEP) * TKDN_STEP
-        out.append(f"#t{max(step, 0)}")
-    if tkdn_bmp_40:
-        out.append("#b40")
-    if umk_ikm:
-        out.append("#umk")
-    if province:
-        out.append("#p" + province)
-    return tuple(out)
+    step = [] if min_tkdn is None else [
+        f"#t{max(int(min_tkdn * 100 // TKDN_STEP) * TKDN_STEP, 0)}"]
+    return tuple(step + _flags(tkdn_bmp_40, umk_ikm, province))
+
+
+def _flags(bmp_40: bool, umk_ikm: bool, province: str) -> list[str]:
+    return [*(["#b40"] if bmp_40 else []), *(["#umk"] if umk_ikm else []),
+            *([f"#p{province}"] if province else [])]
 
 
 def _facet_query(facets: Sequence[str]) -> str:
@@ -480,6 +475,21 @@ class Postgres:
     def finish(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchitem")
+
+    def reclaim(self, *, rebuilt: bool) -> None:
+        """Out of any transaction: the rows a refresh replaced are dead until a VACUUM, and
+        every search reads past them meanwhile. After a rebuild the GIN index is rebuilt too
+        (without blocking searches): VACUUM empties its entries but leaves it at twice its
+        size, and a search at 1.000.000 items stayed 40-50 % slower (p95 110-138 ms against
+        58-90 after the index was rebuilt, 64 s)."""
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) search_searchitem")
+            if rebuilt:
+                try:
+                    cursor.execute("REINDEX INDEX CONCURRENTLY search_item_tsv")
+                except DatabaseError:  # the old index stays valid, only larger
+                    logger.warning("search: REINDEX of search_item_tsv failed", exc_info=True)
+                    cursor.execute("DROP INDEX CONCURRENTLY IF EXISTS search_item_tsv_ccnew")
 
 
 def backend() -> Sqlite | Postgres:

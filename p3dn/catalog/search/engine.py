@@ -236,8 +236,9 @@ def run(text: str, where: Where) -> Outcome:
 
 def _broad(query: Query, where: Where, stats: Statistics,
            engine: backends.Sqlite | backends.Postgres) -> Outcome:
+    # about how many match in name, brand or type (for a code, which no name holds: anywhere)
     rows = engine.candidates(query, where, True,
-                             expected=max(stats.estimate(query), stats.at_least(query)))
+                             expected=stats.estimate(query) or stats.at_least(query))
     return Outcome(query, engine.BROAD, rescore(query, rows, stats), True, total_exact=False)
 
 

