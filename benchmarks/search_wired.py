@@ -14,7 +14,8 @@ rapidfuzz WRatio scan of every name.
 
 The database named by DATABASE_URL is migrated and FILLED (use a scratch one). Wall time and
 this process's CPU time per query; the PostgreSQL server's CPU is not in the latter. Results
-go to benchmarks/results/search-wired-DATE-VENDOR-ITEMS.json.
+go to benchmarks/results/search-wired-DATE-VENDOR-ITEMS.json; on PostgreSQL also the server
+backend's CPU, a mean per search (from /proc: the kernel counts it in 10 ms ticks).
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ class Clock:
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
+
+
+def server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend serving this connection has used (user + system,
+    from /proc: the server runs on this machine), None on SQLite or when it cannot be read.
+    The kernel counts in ticks of 10 ms, so only a sum over many searches means anything."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentiles(values: list[float], cpus: list[float]) -> dict[str, float]:
@@ -259,6 +276,7 @@ def main() -> None:
     out: dict[str, object] = {}
     for label, filters in FILTERS.items():
         times, cpus, broad = [], [], 0
+        server_before = server_cpu()
         for _ in range(args.rounds):
             for text in texts:
                 with Clock() as clock:
@@ -267,9 +285,14 @@ def main() -> None:
                 cpus.append(clock.cpu)
                 broad += page.broad
         out[f"p3dn, filters {label}"] = percentiles(times, cpus) | {"broad": broad}
+        server_after = server_cpu()
+        if server_before is not None and server_after is not None:
+            out[f"p3dn, filters {label}"]["server_cpu_mean_ms"] = (  # type: ignore[index]
+                (server_after - server_before) / len(times) * 1e3)
         print(label, out[f"p3dn, filters {label}"], flush=True)
     # the peers, in the same run
     times, cpus, empty = [], [], 0
+    server_before = server_cpu()
     for text in texts:
         words = tokenize(text)
         if not words:
@@ -290,6 +313,10 @@ def main() -> None:
     key = "plain FTS5 (words ANDed)" if connection.vendor == "sqlite" else \
         "plain plainto_tsquery (words ANDed)"
     out[key] = percentiles(times, cpus) | {"queries_without_result": empty}
+    server_after = server_cpu()
+    if server_before is not None and server_after is not None:
+        out[key]["server_cpu_mean_ms"] = (  # type: ignore[index]
+            (server_after - server_before) / len(times) * 1e3)
     print(key, out[key], flush=True)
     if args.fuzz_queries:
         from rapidfuzz import fuzz, process
