@@ -26,6 +26,7 @@ from p3dn.lib.search import DEFAULT_FIELDS
 from p3dn.lib.search.query import APART, STEM, Query
 from p3dn.lib.search.ranking import AnalyzedItem
 from p3dn.lib.search.text import negated_forms
+from p3dn.rules.params import DEFAULT_PARAMS
 
 from .models import TEXT_COLUMNS, SearchState
 
@@ -310,7 +311,7 @@ def pg_tsquery(query: Query, named: bool = False) -> str:
 # filters ("projector", TKDN >= 25 %, valid, UMK/IKM: 91.000 rows to keep 5.001, 260 ms at
 # 1.000.000 items). The SQL conditions still decide; a facet only narrows.
 TKDN_STEP = 5  # "#t25": TKDN of 25 % or more, in steps of 5 points ("#t0": any TKDN)
-TKDN_BMP_THRESHOLD = Decimal("0.40")  # C2: TKDN + BMP of 40% or more
+TKDN_BMP_THRESHOLD = DEFAULT_PARAMS.pdn_min_tkdn_bmp  # C2: TKDN + BMP of 40% or more
 
 
 def facet_lexemes(tkdn: Any, tkdn_bmp: Any, umk_ikm: bool, province: str) -> list[str]:
